@@ -129,7 +129,8 @@ def load_settings(cwd: Path | None = None) -> AndonSettings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigError(f"invalid configuration ({path.name} or ANDON_* environment): {where}: {first['msg']}") from None
+        source = f"{path.name} or ANDON_* environment"
+        raise ConfigError(f"invalid configuration ({source}): {where}: {first['msg']}") from None
     if not settings.data_home.is_absolute():
         settings.data_home = base / settings.data_home
     return settings

@@ -55,8 +55,7 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 
 
 def _save_traceback() -> Path:
-    handle = tempfile.NamedTemporaryFile("w", prefix="andon-error-", suffix=".txt", delete=False)
-    with handle:
+    with tempfile.NamedTemporaryFile("w", prefix="andon-error-", suffix=".txt", delete=False) as handle:
         traceback.print_exc(file=handle)
     return Path(handle.name)
 

@@ -6,4 +6,6 @@ import typer
 
 __all__ = ["db_app"]
 
-db_app = typer.Typer(help="Plant database: seed the demo plant, show row counts and the plant clock.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Plant database: seed the demo plant, show row counts and the plant clock.", no_args_is_help=True
+)
