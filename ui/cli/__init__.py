@@ -9,8 +9,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from ui.cli.common import err_console
 from ui.cli.config_cmd import config_app
@@ -64,22 +64,26 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `andon` console script."""
     try:
         result = app(args=argv, standalone_mode=False)
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted / 已取消")
         sys.exit(130)
-    except click.exceptions.UsageError as exc:
-        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
-        sys.exit(2)
-    except click.exceptions.ClickException as exc:
-        err_console.print(f"error: {exc.format_message()}", markup=False, highlight=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except TyperException as exc:
+        # Usage errors (unknown command, bad option value) carry exit code 2.
+        message = " ".join(exc.format_message().split())
+        err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
-            err_console.print(f"error: {exc}", markup=False, highlight=False)
+            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
             sys.exit(2)
         saved = _save_traceback()
         err_console.print(
-            f"internal error: {type(exc).__name__}: {exc} (details in {saved})", markup=False, highlight=False
+            f"internal error: {type(exc).__name__}: {exc} (details in {saved})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
         )
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

