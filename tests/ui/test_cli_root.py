@@ -66,7 +66,8 @@ def test_bad_toml_is_one_line_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert lines[0].startswith("error: ") and "andon.toml" in lines[0]
+    assert lines[0].startswith("error: ")
+    assert "andon.toml" in lines[0]
 
 
 @pytest.mark.parametrize("args", [["no-such-command"], ["config", "show", "--bogus"]])
