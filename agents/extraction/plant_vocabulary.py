@@ -1,0 +1,47 @@
+"""Build the plant's `Vocabulary` from its database: codes, bilingual names and aliases of master data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from agents.extraction.vocabulary import Term, Vocabulary, terms_from_rows
+
+__all__ = ["PLANT_VOCABULARY_TABLES", "vocabulary_from_session"]
+
+# Kind -> schema class name, most specific first: when two things share a name, the earlier kind keeps it.
+PLANT_VOCABULARY_TABLES: tuple[tuple[str, str], ...] = (
+    ("line", "Line"),
+    ("equipment", "Equipment"),
+    ("product", "Product"),
+    ("material", "Material"),
+    ("supplier", "Supplier"),
+    ("customer", "Customer"),
+    ("characteristic", "SpcCharacteristic"),
+    ("tag", "SensorTag"),
+    ("alarm_code", "AlarmCode"),
+    ("defect_code", "DefectCode"),
+    ("downtime_reason", "DowntimeReason"),
+    ("failure_mode", "FailureMode"),
+    ("location", "StorageLocation"),
+    ("area", "Area"),
+    ("site", "Site"),
+)
+
+
+def _row(record: Any) -> dict[str, Any]:
+    return {key: getattr(record, key, None) for key in ("code", "name_en", "name_zh", "aliases")}
+
+
+def vocabulary_from_session(session: Session) -> Vocabulary:
+    """Read the hierarchy and master-data tables of the plant database into a `Vocabulary`."""
+    import connectors.schema as schema
+
+    terms: list[Term] = []
+    for kind, class_name in PLANT_VOCABULARY_TABLES:
+        model = getattr(schema, class_name, None)
+        if model is None:
+            continue
+        terms += terms_from_rows(kind, (_row(record) for record in session.exec(select(model)).all()))
+    return Vocabulary(terms=terms)

@@ -1,0 +1,114 @@
+"""The plant's vocabulary: the codes, names and aliases operators use for lines, machines, materials...
+
+A `Vocabulary` is plain data built by the caller (from the plant database with
+`vocabulary_from_session`, or from rows shaped like the demo catalog) and matched against free
+text in one compiled pattern, so extraction costs microseconds per request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["EntityKind", "Term", "Vocabulary", "terms_from_rows"]
+
+EntityKind = str
+"""line, equipment, product, material, supplier, customer, characteristic, tag, alarm_code, defect_code,
+downtime_reason, failure_mode, shift, site, area, location, production_order, purchase_order,
+maintenance_order, sales_order, delivery."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the plant has: its kind, its code and every name it is called by."""
+
+    kind: EntityKind
+    code: str
+    names: tuple[str, ...] = ()
+
+
+def _split_aliases(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [alias.strip() for alias in value.split("|") if alias.strip()]
+    return [str(alias).strip() for alias in value if str(alias).strip()]
+
+
+def terms_from_rows(kind: EntityKind, rows: Iterable[Mapping[str, Any]]) -> list[Term]:
+    """Terms from rows with `code` and optional `name_en`, `name_zh`, `aliases` ('|'-separated or a list)."""
+    terms: list[Term] = []
+    for row in rows:
+        names = [str(row[key]) for key in ("name_en", "name_zh") if row.get(key)]
+        names += _split_aliases(row.get("aliases"))
+        terms.append(Term(kind=kind, code=str(row["code"]), names=tuple(dict.fromkeys(names))))
+    return terms
+
+
+def _alternative(name: str) -> str:
+    escaped = re.escape(name)
+    # ASCII names need boundaries so "L2" does not match inside "L21" and "A" not inside "day".
+    if name[:1].isascii() and name[:1].isalnum():
+        escaped = r"(?<![A-Za-z0-9])" + escaped
+    if name[-1:].isascii() and name[-1:].isalnum():
+        escaped += r"(?![A-Za-z0-9])"
+    return escaped
+
+
+@dataclass(frozen=True)
+class VocabularyMatch:
+    """A vocabulary term found in a text."""
+
+    term: Term
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Vocabulary:
+    """Codes, names and aliases of the plant, matched case-insensitively, longest name first."""
+
+    terms: list[Term] = field(default_factory=list)
+    min_name_length: int = 2
+
+    def __post_init__(self) -> None:
+        self._by_name: dict[str, Term] = {}
+        for term in self.terms:
+            for name in (term.code, *term.names):
+                key = name.casefold()
+                # One-letter names (shift "A") would fire on ordinary words ("a", "A班" is a time expression).
+                if len(name) < self.min_name_length:
+                    continue
+                # The first term keeps a shared name: callers list the more specific kinds first.
+                self._by_name.setdefault(key, term)
+        names = sorted(self._by_name, key=len, reverse=True)
+        self._pattern = re.compile("|".join(_alternative(n) for n in names), re.IGNORECASE) if names else None
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def kinds(self) -> set[EntityKind]:
+        """The kinds of things this vocabulary knows."""
+        return {term.kind for term in self.terms}
+
+    def lookup(self, name: str) -> Term | None:
+        """The term called exactly `name` (code, name or alias; case-insensitive)."""
+        return self._by_name.get(name.strip().casefold())
+
+    def find(self, text: str) -> list[VocabularyMatch]:
+        """Every non-overlapping mention of a known term in `text`, leftmost-longest."""
+        if self._pattern is None:
+            return []
+        matches: list[VocabularyMatch] = []
+        for match in self._pattern.finditer(text):
+            term = self._by_name.get(match.group(0).casefold())
+            if term is not None:
+                matches.append(VocabularyMatch(term=term, text=match.group(0), start=match.start(), end=match.end()))
+        return matches
+
+    def merged(self, other: Vocabulary) -> Vocabulary:
+        """A vocabulary with this one's terms first, then `other`'s."""
+        return Vocabulary(terms=[*self.terms, *other.terms], min_name_length=self.min_name_length)
