@@ -26,7 +26,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sqlmodel import Session
 
 __all__ = [
@@ -169,6 +169,7 @@ class Tool:
         name: str | None = None,
         min_role: Role = Role.OPERATOR,
         approver_role: Role = Role.ENGINEER,
+        sample_args: Mapping[str, Any] | None = None,
     ) -> None:
         self.fn = fn
         self.name = name or fn.__name__
@@ -184,6 +185,12 @@ class Tool:
         if not self.description:
             raise TypeError(f"tool {self.name}: a docstring is required (it is the model-facing description)")
         self.args_model, self.result_model = self._build_models(param_docs)
+        self.sample_args = dict(sample_args) if sample_args is not None else None
+        if self.sample_args is not None:
+            try:
+                self.args_model.model_validate(self.sample_args)
+            except ValidationError as exc:
+                raise TypeError(f"tool {self.name}: sample_args do not match the arguments: {exc}") from None
 
     def _build_models(self, param_docs: dict[str, str]) -> tuple[type[BaseModel], type[BaseModel]]:
         hints = get_type_hints(self.fn, include_extras=True)
@@ -224,6 +231,11 @@ class Tool:
         self._executor = fn
         return fn
 
+    @property
+    def has_executor(self) -> bool:
+        """Whether a WRITE tool has registered what to do on approval."""
+        return self._executor is not None
+
     def execute(self, ctx: ToolContext, payload: dict[str, Any]) -> ToolResult:
         """Carry out an approved proposal."""
         if self._executor is None:
@@ -243,8 +255,13 @@ def tool(
     name: str | None = None,
     min_role: Role = Role.OPERATOR,
     approver_role: Role = Role.ENGINEER,
+    sample_args: Mapping[str, Any] | None = None,
 ) -> Callable[[ToolFunction], Tool]:
-    """Declare a tool. `examples` are requests in English and Chinese; the router learns from them."""
+    """Declare a tool. `examples` are requests in English and Chinese; the router learns from them.
+
+    `sample_args` are the arguments of one representative call (e.g. `{"line": "L2"}`); the
+    conformance kit, `andon tools describe` and the property-based tests use them.
+    """
 
     def wrap(fn: ToolFunction) -> Tool:
         return Tool(
@@ -256,6 +273,7 @@ def tool(
             name=name,
             min_role=min_role,
             approver_role=approver_role,
+            sample_args=sample_args,
         )
 
     return wrap

@@ -1,0 +1,79 @@
+"""Registry tools as LangChain `StructuredTool`s.
+
+The model sees the tool's name, description and argument schema (its pydantic args model); the
+context (user, role, scopes, session, clock) comes from a factory the runtime supplies at call
+time, so it is never part of what the model can see or set. Every call goes through `invoke`,
+so role checks, validation, proposals and the audit log apply exactly as for any other caller.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from tools.audit import AuditLog
+from tools.contract import Tool, ToolContext
+from tools.invoke import invoke
+from tools.proposals import ProposalStore
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
+
+__all__ = ["ContextFactory", "to_langchain_tool", "to_langchain_tools"]
+
+#: Builds the caller's context for one call (the runtime knows the user, role and session).
+ContextFactory = Callable[[], ToolContext]
+
+
+@functools.cache
+def _structured_tool_class() -> type[StructuredTool]:
+    from langchain_core.tools import StructuredTool
+
+    class AndonStructuredTool(StructuredTool):
+        # LangChain would validate dict input against args_schema before our function runs;
+        # `invoke` validates instead, so that invalid calls are audited and answered in the
+        # same words as every other caller gets.
+        def _parse_input(self, tool_input: str | dict[str, Any], tool_call_id: str | None) -> str | dict[str, Any]:
+            if isinstance(tool_input, dict):
+                return tool_input
+            return super()._parse_input(tool_input, tool_call_id)
+
+    return AndonStructuredTool
+
+
+def _model_description(tool: Tool) -> str:
+    # Both languages help a model pick the tool for a Chinese or an English request.
+    return f"{tool.description} ({tool.description_zh})"
+
+
+def to_langchain_tool(
+    tool: Tool,
+    *,
+    context: ContextFactory,
+    audit: AuditLog,
+    proposals: ProposalStore | None = None,
+) -> StructuredTool:
+    """One registry tool as a LangChain StructuredTool whose result is the outcome's JSON text."""
+
+    def run(**kwargs: Any) -> str:
+        return invoke(tool, context(), kwargs, audit=audit, proposals=proposals).text()
+
+    return _structured_tool_class()(
+        name=tool.name,
+        description=_model_description(tool),
+        args_schema=tool.args_model,
+        func=run,
+        metadata={"domain": tool.domain, "permission": tool.permission.value, "source": tool.source},
+    )
+
+
+def to_langchain_tools(
+    tools: Iterable[Tool],
+    *,
+    context: ContextFactory,
+    audit: AuditLog,
+    proposals: ProposalStore | None = None,
+) -> list[StructuredTool]:
+    """Every given tool (e.g. `registry.by_domain("quality")`) as LangChain tools."""
+    return [to_langchain_tool(item, context=context, audit=audit, proposals=proposals) for item in tools]

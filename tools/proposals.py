@@ -1,0 +1,232 @@
+"""Proposals: what WRITE tools produce instead of acting. A person with the right role approves
+(the tool's executor then runs) or rejects (nothing runs). Stored in the plant database.
+
+The table is created empty by `create_tool_tables`; times are plant-clock times from the
+context, so a seeded plant database stays deterministic until someone proposes something.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import JSON, DateTime, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from tools.audit import AuditLog
+from tools.contract import ProposalDraft, Role, Tool, ToolContext
+from tools.errors import PermissionDeniedError, ProposalError, ToolError
+from tools.permissions import can_approve
+
+__all__ = ["Proposal", "ProposalRecord", "ProposalStatus", "ProposalStore", "ToolLookup", "create_tool_tables"]
+
+#: Finds a WRITE tool by name when its proposal is decided (usually `registry.get`).
+ToolLookup = Callable[[str], Tool]
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXECUTED = "executed"
+    FAILED = "failed"
+
+
+class ProposalRecord(SQLModel, table=True):
+    """Table `tool_proposal`: one row per proposal."""
+
+    __tablename__ = "tool_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(index=True, description="Name of the WRITE tool whose executor runs on approval.")
+    title: str
+    reason: str
+    evidence: list[str] = Field(default_factory=list, sa_type=JSON)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    requested_by: str
+    requested_role: str
+    requested_at: datetime = Field(sa_type=DateTime)  # naive plant-local time, like the plant data
+    status: str = Field(default=ProposalStatus.PENDING.value, index=True)
+    decided_by: str | None = None
+    decided_role: str | None = None
+    decided_at: datetime | None = Field(default=None, sa_type=DateTime)
+    decision_reason: str | None = None
+    result_summary: str | None = None
+
+
+class Proposal(BaseModel):
+    """A proposal as callers see it (a snapshot; the store holds the truth)."""
+
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    id: int
+    action: str
+    title: str
+    reason: str
+    evidence: list[str]
+    payload: dict[str, Any]
+    requested_by: str
+    requested_role: Role
+    requested_at: datetime
+    status: ProposalStatus
+    decided_by: str | None = None
+    decided_role: Role | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
+    result_summary: str | None = None
+
+
+def create_tool_tables(engine: Engine) -> None:
+    """Create the tool layer's tables (empty) if they do not exist yet."""
+    SQLModel.metadata.create_all(engine, tables=[ProposalRecord.__table__])  # type: ignore[attr-defined]
+
+
+class ProposalStore:
+    """Proposals in the plant database reached through `engine`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(self, draft: ProposalDraft, ctx: ToolContext) -> Proposal:
+        """Store a WRITE tool's draft as a pending proposal requested by the caller."""
+        row = ProposalRecord(
+            action=draft.action,
+            title=draft.title,
+            reason=draft.reason,
+            evidence=list(draft.evidence),
+            payload=dict(draft.payload),
+            requested_by=ctx.user,
+            requested_role=ctx.role.value,
+            requested_at=ctx.clock,
+        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(row)
+            session.commit()
+            return Proposal.model_validate(row)
+
+    def get(self, proposal_id: int) -> Proposal:
+        """The proposal with this id; raises ProposalError if there is none."""
+        with Session(self.engine) as session:
+            row = session.get(ProposalRecord, proposal_id)
+            if row is None:
+                raise ProposalError(f"no proposal {proposal_id} / 没有编号为 {proposal_id} 的提议")
+            return Proposal.model_validate(row)
+
+    def list(self, status: ProposalStatus | None = None, *, limit: int = 100) -> list[Proposal]:
+        """Newest first, optionally only one status."""
+        query = select(ProposalRecord).order_by(col(ProposalRecord.id).desc()).limit(limit)
+        if status is not None:
+            query = query.where(ProposalRecord.status == status.value)
+        with Session(self.engine) as session:
+            return [Proposal.model_validate(row) for row in session.exec(query)]
+
+    def _transition(self, proposal_id: int, to: ProposalStatus, *, only_from: ProposalStatus, **values: Any) -> bool:
+        # A compare-and-set in one UPDATE, so two approvers racing cannot both win.
+        statement = (
+            update(ProposalRecord)
+            .where(col(ProposalRecord.id) == proposal_id, col(ProposalRecord.status) == only_from.value)
+            .values(status=to.value, **values)
+        )
+        with self.engine.begin() as conn:
+            return conn.execute(statement).rowcount == 1
+
+    def _decidable(
+        self, proposal_id: int, ctx: ToolContext, lookup: ToolLookup, audit: AuditLog, event: str
+    ) -> tuple[Proposal, Tool]:
+        proposal = self.get(proposal_id)
+        tool = lookup(proposal.action)
+        denied = can_approve(ctx, tool, proposal.requested_role)
+        if denied:
+            audit.append(
+                event=event,
+                user=ctx.user,
+                role=ctx.role.value,
+                tool=tool.name,
+                outcome="denied",
+                arguments={"proposal_id": proposal_id},
+                summary=denied,
+                proposal_id=proposal_id,
+            )
+            raise PermissionDeniedError(denied)
+        if proposal.status is not ProposalStatus.PENDING:
+            raise ProposalError(
+                f"proposal {proposal_id} is already {proposal.status.value} (提议已{_ZH[proposal.status]}); "
+                "only pending proposals can be decided"
+            )
+        return proposal, tool
+
+    def approve(self, proposal_id: int, ctx: ToolContext, *, lookup: ToolLookup, audit: AuditLog) -> Proposal:
+        """Approve and execute a pending proposal; the outcome (executed / failed) is stored and audited.
+
+        `lookup` finds the WRITE tool by name (usually `registry.get`). The executor runs with the
+        approver's context; the approver's session is committed after success, rolled back after failure.
+        """
+        started = time.perf_counter()
+        _, tool = self._decidable(proposal_id, ctx, lookup, audit, "approve")
+        decided = {"decided_by": ctx.user, "decided_role": ctx.role.value, "decided_at": ctx.clock}
+        if not self._transition(proposal_id, ProposalStatus.APPROVED, only_from=ProposalStatus.PENDING, **decided):
+            raise ProposalError(f"proposal {proposal_id} was decided by someone else meanwhile / 提议已被他人处理")
+        proposal = self.get(proposal_id)
+        try:
+            result = tool.execute(ctx, dict(proposal.payload))
+            ctx.session.commit()
+            status, summary = ProposalStatus.EXECUTED, result.summary
+        except Exception as exc:  # the failure is the proposal's outcome, recorded for the approver
+            ctx.session.rollback()
+            status = ProposalStatus.FAILED
+            summary = str(exc) if isinstance(exc, ToolError) else f"{type(exc).__name__}: {exc}"
+        self._transition(proposal_id, status, only_from=ProposalStatus.APPROVED, result_summary=summary)
+        audit.append(
+            event="approve",
+            user=ctx.user,
+            role=ctx.role.value,
+            tool=tool.name,
+            outcome=status.value,
+            arguments={"proposal_id": proposal_id, **proposal.payload},
+            summary=summary,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            proposal_id=proposal_id,
+        )
+        return self.get(proposal_id)
+
+    def reject(
+        self, proposal_id: int, ctx: ToolContext, reason: str, *, lookup: ToolLookup, audit: AuditLog
+    ) -> Proposal:
+        """Reject a pending proposal with a reason; nothing is executed."""
+        if not reason.strip():
+            raise ProposalError("a rejection needs a reason (--reason) / 驳回需要说明理由")
+        _, tool = self._decidable(proposal_id, ctx, lookup, audit, "reject")
+        decided = {"decided_by": ctx.user, "decided_role": ctx.role.value, "decided_at": ctx.clock}
+        if not self._transition(
+            proposal_id,
+            ProposalStatus.REJECTED,
+            only_from=ProposalStatus.PENDING,
+            decision_reason=reason.strip(),
+            **decided,
+        ):
+            raise ProposalError(f"proposal {proposal_id} was decided by someone else meanwhile / 提议已被他人处理")
+        audit.append(
+            event="reject",
+            user=ctx.user,
+            role=ctx.role.value,
+            tool=tool.name,
+            outcome="rejected",
+            arguments={"proposal_id": proposal_id},
+            summary=reason.strip(),
+            proposal_id=proposal_id,
+        )
+        return self.get(proposal_id)
+
+
+_ZH = {
+    ProposalStatus.PENDING: "待审批",
+    ProposalStatus.APPROVED: "批准",
+    ProposalStatus.REJECTED: "驳回",
+    ProposalStatus.EXECUTED: "执行",
+    ProposalStatus.FAILED: "执行失败",
+}
