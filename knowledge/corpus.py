@@ -1,0 +1,19 @@
+"""Where the demo plant's documents and labelled retrieval queries live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["demo_corpus_path", "retrieval_queries_path"]
+
+_HERE = Path(__file__).resolve().parent
+
+
+def demo_corpus_path() -> Path:
+    """Folder of the demo plant's process documents (Markdown, HTML, text, PDF, DOCX)."""
+    return _HERE / "demo_corpus"
+
+
+def retrieval_queries_path() -> Path:
+    """JSON Lines file of labelled queries (query, language, kind, gold document and section)."""
+    return _HERE / "eval" / "retrieval_queries.jsonl"
