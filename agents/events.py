@@ -1,0 +1,136 @@
+"""The one event stream every front end consumes: CLI, operator console and eval harness.
+
+A turn yields `Routed` first, then any number of `ToolStarted` / `ToolFinished` / `Token`
+events, and ends with exactly one of `FinalAnswer`, `ProposalAwaitingApproval` (the run is
+paused until `resume`) or `Error`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "Citation",
+    "Error",
+    "Event",
+    "FinalAnswer",
+    "ProposalAwaitingApproval",
+    "Routed",
+    "Token",
+    "ToolCallRecord",
+    "ToolFinished",
+    "ToolStarted",
+    "Usage",
+]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Routed(_Event):
+    """Where the request went: one domain, several (supervisor), out_of_scope, clarify or refused."""
+
+    type: Literal["routed"] = "routed"
+    domains: list[str]
+    confidence: float
+    kind: str
+    tier: Literal["small_model", "llm", "safety"] = "small_model"
+
+
+class ToolStarted(_Event):
+    type: Literal["tool_started"] = "tool_started"
+    name: str
+    args: dict[str, Any]
+    call_id: str = ""
+    agent: str = ""
+
+
+class ToolFinished(_Event):
+    type: Literal["tool_finished"] = "tool_finished"
+    name: str
+    summary: str
+    provenance: dict[str, Any] | None = None
+    status: Literal["ok", "data_unavailable", "error", "proposal", "denied"] = "ok"
+    result: dict[str, Any] | None = Field(None, description="The tool result as JSON, for traces and evals.")
+    call_id: str = ""
+    agent: str = ""
+
+
+class Token(_Event):
+    type: Literal["token"] = "token"
+    text: str
+    agent: str = ""
+
+
+class ProposalAwaitingApproval(_Event):
+    """A WRITE tool created a proposal; the run is paused until someone approves or rejects it."""
+
+    type: Literal["proposal"] = "proposal"
+    proposal_id: str
+    tool: str
+    title: str
+    reason: str
+    evidence: list[str] = Field(default_factory=list)
+    payload: dict[str, Any] = Field(default_factory=dict)
+    approver_role: str = ""
+    session_id: str = ""
+
+
+class Citation(_Event):
+    """A document passage an answer relies on."""
+
+    document: str
+    section: str = ""
+    page: int | None = None
+    version: str = ""
+    chunk_id: str = ""
+
+
+class ToolCallRecord(_Event):
+    name: str
+    args: dict[str, Any]
+    result: dict[str, Any] | None = None
+    status: str = "ok"
+    agent: str = ""
+
+
+class Usage(_Event):
+    """Token usage summed over every model call of the turn (zero for the offline model)."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    model_calls: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            model_calls=self.model_calls + other.model_calls,
+        )
+
+
+class FinalAnswer(_Event):
+    type: Literal["final"] = "final"
+    text: str
+    domains: list[str] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    provenance: list[dict[str, Any]] = Field(default_factory=list)
+    ungrounded_numbers: list[str] = Field(default_factory=list)
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    proposals: list[dict[str, Any]] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    latency_ms: float = 0.0
+    refused: bool = False
+
+
+class Error(_Event):
+    type: Literal["error"] = "error"
+    message: str
+
+
+Event = Routed | ToolStarted | ToolFinished | Token | ProposalAwaitingApproval | FinalAnswer | Error
