@@ -16,6 +16,7 @@ from ui.cli.common import err_console
 from ui.cli.config_cmd import config_app
 from ui.cli.db_cmd import db_app
 from ui.cli.demo_cmd import register_demo
+from ui.cli.knowledge_cmd import knowledge_app
 
 __all__ = ["app", "main"]
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
+app.add_typer(knowledge_app, name="knowledge")
 register_demo(app)
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
