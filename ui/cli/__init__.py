@@ -12,11 +12,14 @@ from pathlib import Path
 import typer
 from typer.exceptions import TyperException
 
+from ui.cli.audit_cmd import audit_app
 from ui.cli.common import err_console
 from ui.cli.config_cmd import config_app
 from ui.cli.db_cmd import db_app
 from ui.cli.demo_cmd import register_demo
 from ui.cli.knowledge_cmd import knowledge_app
+from ui.cli.proposals_cmd import proposals_app
+from ui.cli.tools_cmd import tools_app
 
 __all__ = ["app", "main"]
 
@@ -30,6 +33,9 @@ app = typer.Typer(
 app.add_typer(config_app, name="config")
 app.add_typer(db_app, name="db")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(tools_app, name="tools")
+app.add_typer(proposals_app, name="proposals")
+app.add_typer(audit_app, name="audit")
 register_demo(app)
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.

@@ -1,0 +1,96 @@
+"""`andon proposals ...`: list, approve and reject what WRITE tools proposed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from ui.cli.common import console, print_json, settings
+from ui.cli.tools_cmd import JsonOption, RoleOption, UserOption
+
+if TYPE_CHECKING:
+    from tools import Proposal
+    from ui.system import ToolSystem
+
+__all__ = ["proposals_app"]
+
+proposals_app = typer.Typer(
+    help="Proposed changes awaiting a person's decision. / 待审批的变更提议。", no_args_is_help=True
+)
+
+
+def _system() -> ToolSystem:
+    from ui.system import tool_system
+
+    return tool_system(settings())
+
+
+def _print(proposal: Proposal, as_json: bool) -> None:
+    if as_json:
+        print_json(proposal.model_dump(mode="json"))
+        return
+    console.print(f"proposal {proposal.id}: {proposal.status.value} — {proposal.title}", markup=False)
+    if proposal.result_summary:
+        console.print(f"result / 结果: {proposal.result_summary}", markup=False)
+    if proposal.decision_reason:
+        console.print(f"reason / 理由: {proposal.decision_reason}", markup=False)
+
+
+@proposals_app.command("list")
+def list_proposals(
+    status: Annotated[str | None, typer.Option("--status", "-s", help="pending, approved, rejected, ...")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List proposals, newest first. / 列出提议（最新在前）。"""
+    from tools import InvalidArgumentsError, ProposalStatus
+
+    try:
+        wanted = ProposalStatus(status) if status else None
+    except ValueError:
+        allowed = ", ".join(item.value for item in ProposalStatus)
+        raise InvalidArgumentsError(f"--status: unknown status {status!r}; allowed: {allowed}") from None
+    found = _system().proposals.list(wanted)
+    if as_json:
+        print_json([proposal.model_dump(mode="json") for proposal in found])
+        return
+    table = Table(title=f"Proposals / 提议 ({len(found)})")
+    for column in ("id", "status", "action", "title", "requested by", "decided by"):
+        table.add_column(column)
+    for item in found:
+        requested = f"{item.requested_by} ({item.requested_role.value})"
+        table.add_row(str(item.id), item.status.value, item.action, item.title, requested, item.decided_by or "")
+    console.print(table)
+
+
+@proposals_app.command("show")
+def show(proposal_id: Annotated[int, typer.Argument(help="Proposal id.")]) -> None:
+    """Show one proposal with its evidence and payload. / 显示提议详情。"""
+    print_json(_system().proposals.get(proposal_id).model_dump(mode="json"))
+
+
+@proposals_app.command("approve")
+def approve(
+    proposal_id: Annotated[int, typer.Argument(help="Proposal id.")],
+    user: UserOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a pending proposal: its action is executed. / 批准提议并执行。"""
+    proposal = _system().approve(proposal_id, user=user, role=role)
+    _print(proposal, as_json)
+    if proposal.status.value == "failed":
+        raise typer.Exit(1)
+
+
+@proposals_app.command("reject")
+def reject(
+    proposal_id: Annotated[int, typer.Argument(help="Proposal id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected (recorded).")],
+    user: UserOption = None,
+    role: RoleOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reject a pending proposal; nothing is executed. / 驳回提议（不执行）。"""
+    _print(_system().reject(proposal_id, reason, user=user, role=role), as_json)

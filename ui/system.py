@@ -1,0 +1,189 @@
+"""Composition helpers: build the plant engine, tool registry, audit log, proposal store and tool
+contexts from the settings. The CLI, the console and the agents' runtime all start here.
+
+Users come from `settings.users`; without it, the demo user set below applies. A caller acts as
+one user and may choose a role at or below that user's own role, never above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from connectors import DatabaseConfig, open_engine, plant_clock
+from tools import (
+    AuditLog,
+    DocumentSearch,
+    PermissionDeniedError,
+    Proposal,
+    ProposalStore,
+    Registry,
+    Role,
+    ToolContext,
+    ToolOutcome,
+    create_tool_tables,
+    invoke,
+    load_registry,
+    parse_role,
+)
+from ui.config import AndonSettings, UserAccount
+
+__all__ = [
+    "AUDIT_FILE_NAME",
+    "DEMO_USERS",
+    "ToolSystem",
+    "acting_role",
+    "audit_log",
+    "database_config",
+    "document_search",
+    "find_user",
+    "load_tools",
+    "open_plant",
+    "tool_context",
+    "tool_system",
+    "users",
+]
+
+AUDIT_FILE_NAME = "audit.jsonl"
+
+#: The demo users (no passwords): one per role, plus an operator who may only see line L1.
+DEMO_USERS: tuple[UserAccount, ...] = (
+    UserAccount(name="operator", role="operator", display_name="Demo operator / 演示操作员"),
+    UserAccount(name="operator-l1", role="operator", scopes=["L1"], display_name="Line 1 operator / 1号线操作员"),
+    UserAccount(name="engineer", role="engineer", display_name="Demo engineer / 演示工程师"),
+    UserAccount(name="supervisor", role="supervisor", display_name="Demo supervisor / 演示主管"),
+    UserAccount(name="admin", role="admin", display_name="Administrator / 管理员"),
+)
+
+
+def users(settings: AndonSettings) -> list[UserAccount]:
+    """The configured users, or the demo users when none are configured."""
+    return list(settings.users) if settings.users is not None else list(DEMO_USERS)
+
+
+def find_user(settings: AndonSettings, name: str | None = None) -> UserAccount:
+    """The account named `name` (default: `settings.default_user`); unknown names are refused."""
+    wanted = name or settings.default_user
+    for account in users(settings):
+        if account.name == wanted:
+            return account
+    known = ", ".join(account.name for account in users(settings))
+    raise PermissionDeniedError(f"unknown user {wanted!r} / 未知用户; known users: {known}")
+
+
+def acting_role(account: UserAccount, role: str | None = None) -> Role:
+    """The role to act with: the account's own, or a lower one if asked; never a higher one."""
+    own = parse_role(account.role)
+    if role is None:
+        return own
+    wanted = parse_role(role)
+    if not own.at_least(wanted):
+        raise PermissionDeniedError(
+            f"not permitted / 无权限: {account.name} is {own.value} and cannot act as {wanted.value} "
+            "(不能以高于自身的角色操作)"
+        )
+    return wanted
+
+
+def database_config(settings: AndonSettings) -> DatabaseConfig:
+    """The plant database configuration the connectors layer receives."""
+    return DatabaseConfig(url=settings.effective_database_url)
+
+
+def open_plant(settings: AndonSettings) -> Engine:
+    """The plant database engine (probed), with the tool layer's tables present."""
+    engine = open_engine(database_config(settings))
+    create_tool_tables(engine)
+    return engine
+
+
+def load_tools(settings: AndonSettings) -> Registry:
+    """A fresh registry of the built-in tools and every allowed plugin's tools."""
+    return load_registry(settings.tools_allow)
+
+
+def audit_log(settings: AndonSettings) -> AuditLog:
+    """The audit log in the data home."""
+    return AuditLog(settings.data_home / AUDIT_FILE_NAME)
+
+
+def document_search(settings: AndonSettings) -> DocumentSearch | None:
+    """The process-document search service tools receive in their context.
+
+    The single place where the knowledge layer's search plugs in; None until it does.
+    """
+    return None
+
+
+def tool_context(
+    settings: AndonSettings,
+    session: Session,
+    user: str | None = None,
+    role: str | None = None,
+    *,
+    lang: Literal["en", "zh"] = "en",
+    documents: DocumentSearch | None = None,
+    extras: dict[str, Any] | None = None,
+) -> ToolContext:
+    """The context of a call by `user` (acting as `role`) at the plant clock of `session`'s database."""
+    account = find_user(settings, user)
+    return ToolContext(
+        user=account.name,
+        role=acting_role(account, role),
+        session=session,
+        clock=plant_clock(session),
+        scopes=frozenset(account.scopes),
+        lang=lang,
+        documents=documents if documents is not None else document_search(settings),
+        extras=extras or {},
+    )
+
+
+@dataclass
+class ToolSystem:
+    """Everything a caller needs to use tools: registry, engine, audit log, proposals."""
+
+    settings: AndonSettings
+    engine: Engine
+    registry: Registry
+    audit: AuditLog
+    proposals: ProposalStore
+
+    @contextmanager
+    def context(self, user: str | None = None, role: str | None = None, **kwargs: Any) -> Iterator[ToolContext]:
+        """A context over a fresh session, closed afterwards."""
+        with Session(self.engine) as session:
+            yield tool_context(self.settings, session, user, role, **kwargs)
+
+    def call(self, name: str, args: dict[str, Any], *, user: str | None = None, role: str | None = None) -> ToolOutcome:
+        """Invoke the tool `name` as `user`; unknown tool names raise ToolNotFoundError."""
+        found = self.registry.get(name)
+        with self.context(user, role) as ctx:
+            return invoke(found, ctx, args, audit=self.audit, proposals=self.proposals)
+
+    def approve(self, proposal_id: int, *, user: str | None = None, role: str | None = None) -> Proposal:
+        """Approve (and execute) a pending proposal as `user`."""
+        with self.context(user, role) as ctx:
+            return self.proposals.approve(proposal_id, ctx, lookup=self.registry.get, audit=self.audit)
+
+    def reject(self, proposal_id: int, reason: str, *, user: str | None = None, role: str | None = None) -> Proposal:
+        """Reject a pending proposal as `user`, with a reason."""
+        with self.context(user, role) as ctx:
+            return self.proposals.reject(proposal_id, ctx, reason, lookup=self.registry.get, audit=self.audit)
+
+
+def tool_system(settings: AndonSettings, *, registry: Registry | None = None) -> ToolSystem:
+    """Open the plant database and load the tools for `settings`."""
+    engine = open_plant(settings)
+    return ToolSystem(
+        settings=settings,
+        engine=engine,
+        registry=registry if registry is not None else load_tools(settings),
+        audit=audit_log(settings),
+        proposals=ProposalStore(engine),
+    )
