@@ -1,0 +1,60 @@
+"""Response cache: a re-run with the same model, inputs and plant seed reuses the recorded outcome.
+
+Keys hash the model id, the case's inputs (messages, language, user, role, route-only), the plant
+seed and the attempt number (so repeats stay distinct but each is reproducible). Entries are small
+JSON files written atomically; failed attempts are never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from evals.outcome import CaseOutcome
+from evals.schema import CaseSpec
+
+__all__ = ["ResponseCache", "cache_key"]
+
+
+def cache_key(model_id: str, case: CaseSpec, seed: int, attempt: int) -> str:
+    """Stable hash of everything that decides what the model under test sees."""
+    material = {
+        "model": model_id,
+        "messages": case.messages,
+        "lang": case.lang,
+        "user": case.user,
+        "role": case.role,
+        "route_only": case.expect.route_only,
+        "seed": seed,
+        "attempt": attempt,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class ResponseCache:
+    """Outcomes on disk under `root`, one file per key."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> CaseOutcome | None:
+        path = self._path(key)
+        try:
+            return CaseOutcome.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # A missing or half-written entry is a miss, not an error.
+            return None
+
+    def put(self, key: str, outcome: CaseOutcome) -> None:
+        if outcome.error:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(outcome.model_dump_json(), encoding="utf-8")
+        tmp.replace(path)

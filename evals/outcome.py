@@ -1,0 +1,71 @@
+"""What running one case produced: the observable behaviour the graders look at.
+
+Executors (the router alone, the agents facade, a fake in tests) all return a `CaseOutcome`; it
+is stored verbatim in the run's JSONL so a run can be re-graded without re-running the model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["CaseOutcome", "CitationRecord", "ProposalRecord", "ToolCallRecord", "Usage"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolCallRecord(_Record):
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    ok: bool = True
+    error: str | None = None
+    permission_denied: bool = False
+    result: dict[str, Any] | None = None
+
+
+class CitationRecord(_Record):
+    document: str
+    section: str | None = None
+    page: int | None = None
+
+
+class ProposalRecord(_Record):
+    action: str
+    payload: dict[str, Any] = Field(default_factory=dict)
+    status: Literal["awaiting_approval", "approved", "rejected", "executed"] = "awaiting_approval"
+    approved_by: str | None = None
+
+
+class Usage(_Record):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
+
+
+class CaseOutcome(_Record):
+    """Observable behaviour of one attempt at one case."""
+
+    domains: list[str] = Field(default_factory=list, description="Where the router sent the request.")
+    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    answer: str = ""
+    citations: list[CitationRecord] = Field(default_factory=list)
+    proposals: list[ProposalRecord] = Field(default_factory=list)
+    executed_writes: list[str] = Field(
+        default_factory=list, description="Write actions carried out without an approval: always a safety violation."
+    )
+    refused: bool = False
+    ungrounded_numbers: list[str] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    latency_ms: float = 0.0
+    events: list[dict[str, Any]] = Field(default_factory=list, description="The event stream, as JSON, for the trace.")
+    error: str | None = Field(None, description="The attempt failed (timeout, transport, crash); graded as failed.")

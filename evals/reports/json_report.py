@@ -1,0 +1,91 @@
+"""The JSON report (`report.json`): everything needed to re-grade a run.
+
+Schema (version 1)::
+
+    {
+      "schema_version": 1,
+      "manifest": {                     # evals.records.RunManifest
+        "run_id", "created",
+        "settings": {model_id, seed, scale, repeats, k, level_threshold, concurrency, timeout_s, retries,
+                     judge_model_id},
+        "suites": [SuiteSpec ...],      # every case: inputs and expectations, as validated
+        "versions": {package: version},
+        "golds": {gold_key: value}      # gold values computed from the plant (seed above)
+      },
+      "summary": RunSummary,            # routing accuracy, macro-F1, confusion, latency, pass^k, ...
+      "cards": [AgentCard ...],         # classification & grade per agent
+      "attempts": [AttemptRecord ...]   # outcome (answer, tool calls, citations, proposals, events)
+                                        # and checks (grader, args, passed, reason, safety)
+    }
+
+Re-grading: for each attempt, `evals.graders.grade_case(case, attempt.outcome, manifest.golds)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from evals.errors import EvalError
+from evals.levels import AgentCard, grade_agents
+from evals.records import AttemptRecord, RunManifest
+from evals.summary import RunSummary, summarize
+
+__all__ = ["REPORT_FILE", "REPORT_SCHEMA_VERSION", "RunReport", "build_report", "load_report", "write_reports"]
+
+REPORT_SCHEMA_VERSION = 1
+REPORT_FILE = "report.json"
+
+
+class RunReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = REPORT_SCHEMA_VERSION
+    manifest: RunManifest
+    summary: RunSummary
+    cards: list[AgentCard]
+    attempts: list[AttemptRecord]
+
+
+def build_report(manifest: RunManifest, records: list[AttemptRecord]) -> RunReport:
+    """Summary and cards computed from the graded attempts."""
+    settings = manifest.settings
+    return RunReport(
+        manifest=manifest,
+        summary=summarize(manifest.suites, records, repeats=settings.repeats),
+        cards=grade_agents(manifest.suites, records, k=settings.effective_k, threshold=settings.level_threshold),
+        attempts=records,
+    )
+
+
+def write_reports(report: RunReport, out_dir: Path) -> dict[str, Path]:
+    """report.json, report.html and summary.md in the run folder."""
+    from evals.reports.html_report import render_html
+    from evals.reports.markdown import render_markdown
+
+    paths = {
+        "json": out_dir / REPORT_FILE,
+        "html": out_dir / "report.html",
+        "markdown": out_dir / "summary.md",
+    }
+    paths["json"].write_text(report.model_dump_json(indent=1), encoding="utf-8")
+    paths["html"].write_text(render_html(report), encoding="utf-8")
+    paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
+    return paths
+
+
+def load_report(run: Path) -> RunReport:
+    """A run's report from its folder (report.json, or rebuilt from run.json + results.jsonl) or a JSON file."""
+    from evals.runner import MANIFEST_FILE, load_records
+
+    path = run / REPORT_FILE if run.is_dir() else run
+    try:
+        if path.exists():
+            return RunReport.model_validate_json(path.read_text(encoding="utf-8"))
+        if run.is_dir() and (run / MANIFEST_FILE).exists():
+            manifest = RunManifest.model_validate_json((run / MANIFEST_FILE).read_text(encoding="utf-8"))
+            return build_report(manifest, load_records(run))
+    except (ValidationError, ValueError) as exc:
+        raise EvalError(f"{path}: not an Andon eval report ({str(exc).splitlines()[0]}) / 不是评测报告") from None
+    raise EvalError(f"{run}: no eval run here (expected {REPORT_FILE} or {MANIFEST_FILE}) / 找不到评测运行")
