@@ -1,0 +1,97 @@
+"""Readable names of result fields in English and Chinese; unknown fields read as their name."""
+
+from __future__ import annotations
+
+from agents.extraction import Language
+
+__all__ = ["label"]
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "oee": ("OEE", "OEE"),
+    "nee": ("NEE", "NEE"),
+    "availability": ("availability", "可用率"),
+    "performance": ("performance", "性能率"),
+    "effectiveness": ("performance", "性能率"),
+    "quality": ("quality rate", "质量率"),
+    "quality_ratio": ("quality rate", "质量率"),
+    "good_count": ("good parts", "良品数"),
+    "good_qty": ("good parts", "良品数"),
+    "produced_count": ("produced", "产量"),
+    "produced_qty": ("produced", "产量"),
+    "total_count_produced": ("produced", "产量"),
+    "scrap_count": ("scrap", "报废数"),
+    "scrap_qty": ("scrap", "报废数"),
+    "rework_count": ("rework", "返工数"),
+    "rework_qty": ("rework", "返工数"),
+    "scrap_rate": ("scrap rate", "报废率"),
+    "scrap_ratio": ("scrap rate", "报废率"),
+    "rework_rate": ("rework rate", "返工率"),
+    "first_pass_yield": ("first pass yield", "一次合格率"),
+    "fpy": ("first pass yield", "一次合格率"),
+    "inspected": ("inspected", "检验数"),
+    "passed_first_time": ("passed first time", "一次通过数"),
+    "mtbf_h": ("MTBF", "平均故障间隔"),
+    "mtbf": ("MTBF", "平均故障间隔"),
+    "mttr_h": ("MTTR", "平均修复时间"),
+    "mttr": ("MTTR", "平均修复时间"),
+    "mttr_min": ("MTTR", "平均修复时间"),
+    "failures": ("failures", "故障次数"),
+    "failure_count": ("failures", "故障次数"),
+    "operating_time_h": ("operating time", "运行时间"),
+    "repair_time_h": ("repair time", "维修时间"),
+    "downtime_min": ("downtime", "停机时间"),
+    "minutes": ("minutes", "分钟"),
+    "duration_min": ("duration", "时长"),
+    "events": ("events", "次数"),
+    "count": ("count", "次数"),
+    "share": ("share", "占比"),
+    "cumulative_share": ("cumulative share", "累计占比"),
+    "cp": ("Cp", "Cp"),
+    "cpk": ("Cpk", "Cpk"),
+    "pp": ("Pp", "Pp"),
+    "ppk": ("Ppk", "Ppk"),
+    "mean": ("mean", "均值"),
+    "sigma": ("sigma", "标准差"),
+    "std": ("standard deviation", "标准差"),
+    "min": ("min", "最小值"),
+    "max": ("max", "最大值"),
+    "last": ("last", "最新值"),
+    "usl": ("USL", "上规格限"),
+    "lsl": ("LSL", "下规格限"),
+    "ucl": ("UCL", "上控制限"),
+    "lcl": ("LCL", "下控制限"),
+    "target": ("target", "目标值"),
+    "violations": ("rule violations", "判异点"),
+    "on_hand": ("on hand", "库存"),
+    "available": ("available", "可用库存"),
+    "reserved": ("reserved", "已预留"),
+    "on_order": ("on order", "在途"),
+    "reorder_point": ("reorder point", "再订货点"),
+    "safety_stock": ("safety stock", "安全库存"),
+    "shortage": ("shortage", "缺口"),
+    "required": ("required", "需求量"),
+    "on_time_rate": ("on-time delivery", "准时交付率"),
+    "on_time": ("on time", "准时"),
+    "late": ("late", "延迟"),
+    "receipts": ("receipts", "收货次数"),
+    "avg_delay_days": ("average delay", "平均延迟"),
+    "quantity": ("quantity", "数量"),
+    "ordered": ("ordered", "订购量"),
+    "received": ("received", "已收货"),
+    "open_quantity": ("open quantity", "未交数量"),
+    "status": ("status", "状态"),
+    "slope_per_day": ("slope per day", "日变化"),
+    "anomalies": ("anomalies", "异常点"),
+    "z_score": ("z-score", "z分数"),
+    "value": ("value", "数值"),
+    "total": ("total", "合计"),
+    "rows": ("rows", "行数"),
+}
+
+
+def label(name: str, lang: Language) -> str:
+    """The reader's name of a result field."""
+    known = _LABELS.get(name.lower())
+    if known:
+        return known[1] if lang == "zh" else known[0]
+    return name.replace("_", " ")

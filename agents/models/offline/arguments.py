@@ -1,0 +1,194 @@
+"""Filling a tool's arguments from the entities and time expressions of a request.
+
+A parameter's kind comes from its name ("line", "equipment_code", "period") or, failing that,
+its description ("Line code or name"). Values are the plant codes when the vocabulary knows the
+entity, else the words as written, so the tools' resolvers can answer "did you mean L2?".
+Parameters with an enum take the value the request names ("preventive" / "预防").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.extraction import Mentions
+from agents.models.offline.tool_specs import ToolSpec
+
+__all__ = ["FilledArguments", "fill_arguments", "parameter_kind"]
+
+# Parameter name (or a word of it) -> entity kind. "period" means a time expression, "text" the request.
+_NAME_KINDS: tuple[tuple[str, str], ...] = (
+    ("period", "period"),
+    ("time_range", "period"),
+    ("when", "period"),
+    ("window", "period"),
+    ("date", "period"),
+    ("since", "period"),
+    ("line", "line"),
+    ("work_center", "line"),
+    ("equipment", "equipment"),
+    ("machine", "equipment"),
+    ("asset", "equipment"),
+    ("station", "equipment"),
+    ("product", "product"),
+    ("sku", "product"),
+    ("material", "material"),
+    ("component", "material"),
+    ("item", "material"),
+    ("supplier", "supplier"),
+    ("vendor", "supplier"),
+    ("customer", "customer"),
+    ("characteristic", "characteristic"),
+    ("tag", "tag"),
+    ("sensor", "tag"),
+    ("signal", "tag"),
+    ("alarm", "alarm_code"),
+    ("defect", "defect_code"),
+    ("reason", "downtime_reason"),
+    ("failure_mode", "failure_mode"),
+    ("location", "location"),
+    ("warehouse", "location"),
+    ("purchase_order", "purchase_order"),
+    ("po", "purchase_order"),
+    ("sales_order", "sales_order"),
+    ("so", "sales_order"),
+    ("production_order", "production_order"),
+    ("mo", "production_order"),
+    ("maintenance_order", "maintenance_order"),
+    ("work_order", "maintenance_order"),
+    ("wo", "maintenance_order"),
+    ("delivery", "delivery"),
+    ("query", "text"),
+    ("question", "text"),
+    ("text", "text"),
+    ("q", "text"),
+    ("limit", "count"),
+    ("top", "count"),
+    ("top_n", "count"),
+    ("n", "count"),
+    ("k", "count"),
+    ("area", "area"),
+    ("site", "site"),
+)
+_ORDER_KINDS = ("production_order", "purchase_order", "maintenance_order", "sales_order", "delivery")
+# Description words that reveal the kind when the name does not ("code: Line code or name, e.g. L2").
+_DESCRIPTION_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\btime expression\b|\bperiod\b", re.I), "period"),
+    (re.compile(r"\bline\b", re.I), "line"),
+    (re.compile(r"\b(?:equipment|machine)\b", re.I), "equipment"),
+    (re.compile(r"\bmaterial\b", re.I), "material"),
+    (re.compile(r"\bsupplier\b", re.I), "supplier"),
+    (re.compile(r"\bproduct\b", re.I), "product"),
+)
+# Words for enum values operators say in Chinese (or in other English words).
+_ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "corrective": ("纠正", "故障维修", "抢修", "breakdown", "repair"),
+    "preventive": ("预防", "保养", "planned"),
+    "open": ("未完成", "未结", "打开", "进行中", "pending", "outstanding"),
+    "closed": ("已完成", "关闭", "已关闭", "completed", "done"),
+    "late": ("延迟", "逾期", "晚了", "overdue", "delayed"),
+    "critical": ("严重", "紧急"),
+    "high": ("高",),
+    "low": ("低",),
+    "fault": ("故障",),
+    "warning": ("警告",),
+}
+
+
+def parameter_kind(name: str, schema: Mapping[str, Any]) -> str | None:
+    """The kind of value a parameter takes, from its name, then its description."""
+    lowered = name.lower()
+    words = lowered.split("_")
+    for key, kind in _NAME_KINDS:
+        if lowered == key or (("_" in key and key in lowered) or key in words):
+            if kind in _ORDER_KINDS and "order" not in lowered and lowered not in {"po", "so", "mo", "wo"}:
+                continue
+            return kind
+    description = str(schema.get("description") or "")
+    for pattern, kind in _DESCRIPTION_KINDS:
+        if pattern.search(description):
+            return kind
+    return None
+
+
+def _enum_values(schema: Mapping[str, Any]) -> list[Any]:
+    if "enum" in schema:
+        return list(schema["enum"])
+    for option in schema.get("anyOf") or ():
+        if isinstance(option, Mapping) and "enum" in option:
+            return list(option["enum"])
+    return []
+
+
+def _types(schema: Mapping[str, Any]) -> set[str]:
+    found = {str(schema["type"])} if "type" in schema else set()
+    for option in schema.get("anyOf") or ():
+        if isinstance(option, Mapping) and "type" in option:
+            found.add(str(option["type"]))
+    return found
+
+
+def _match_enum(values: list[Any], text: str) -> Any:
+    lowered = text.lower()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        words = (value.lower(), value.lower().replace("_", " "), *_ENUM_SYNONYMS.get(value.lower(), ()))
+        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words if word.isascii()):
+            return value
+        if any(word in text for word in words if not word.isascii()):
+            return value
+    return None
+
+
+@dataclass
+class FilledArguments:
+    """Arguments for one tool call; `missing` names required parameters the request did not give."""
+
+    args: dict[str, Any] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+def fill_arguments(spec: ToolSpec, mentions: Mentions) -> FilledArguments:
+    """Arguments for `spec` from what the request mentions; required ones without a value are `missing`."""
+    filled = FilledArguments()
+    used: set[int] = set()
+    required = set(spec.required)
+    for name, schema in spec.properties.items():
+        if not isinstance(schema, Mapping):
+            continue
+        kind = parameter_kind(name, schema)
+        if kind:
+            filled.kinds[name] = kind
+        value = _value_for(kind, name, schema, mentions, used)
+        if value is not None:
+            filled.args[name] = value
+        elif name in required:
+            filled.missing.append(name)
+    return filled
+
+
+def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions: Mentions, used: set[int]) -> Any:
+    enum = _enum_values(schema)
+    if enum:
+        return _match_enum(enum, mentions.text)
+    types = _types(schema)
+    if kind == "period":
+        return mentions.period
+    if kind == "text":
+        return mentions.text.strip()
+    if kind == "count":
+        if mentions.numbers and types & {"integer", "number"}:
+            return mentions.numbers[0]
+        return None
+    if kind is None:
+        return None
+    for index, entity in enumerate(mentions.entities):
+        if index not in used and entity.kind == kind:
+            used.add(index)
+            value: Any = entity.value
+            return [value] if "array" in types else value
+    return None
