@@ -61,7 +61,9 @@ def gold_refs(expect: Expectations) -> list[GoldRef]:
 
 # --- values and numbers ---------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:\s*(%|％))?")
+# Not after an ASCII letter, digit, dot or hyphen, so the "2" of "L2" and the "03" of "CNC-03" are not figures;
+# Chinese characters may touch a number ("为85.3%").
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.\-])[-−]?\d[\d,]*(?:\.\d+)?(?:\s*(%|％))?")
 
 
 def extract_numbers(text: str) -> list[tuple[float, bool]]:

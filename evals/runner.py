@@ -86,6 +86,17 @@ def load_records(out_dir: Path) -> list[AttemptRecord]:
     return list(records.values())
 
 
+def _end_torn_line(path: Path) -> None:
+    """An interrupted write can leave a line without its newline; close it so the next record starts clean."""
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as handle:
+            handle.seek(-1, 2)
+            last = handle.read(1)
+        if last != b"\n":
+            with path.open("ab") as handle:
+                handle.write(b"\n")
+
+
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -223,6 +234,7 @@ async def run_suites(
     )
     manifest = _prepare_out_dir(out_dir, manifest)
     done = {r.key: r for r in load_records(out_dir)}
+    _end_torn_line(out_dir / RESULTS_FILE)
     todo = [
         (suite, case, attempt)
         for suite in suites

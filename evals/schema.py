@@ -40,6 +40,7 @@ Gold values are never pasted numbers: `gold.fn` names a reference function regis
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -100,19 +101,21 @@ class ContainsCheck(_Strict):
     any: bool = False
 
 
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
 class RegexCheck(_Strict):
     pattern: str
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, value: str) -> str:
-        import re
-
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
+    def _valid(cls, value: str) -> str:
+        return _compiles(value)
 
 
 _CHECK_KINDS = ("numeric", "contains", "regex", "not_contains", "gold_text")
@@ -126,6 +129,13 @@ class AnswerCheck(_Strict):
     regex: str | RegexCheck | None = None
     not_contains: list[str] | None = None
     gold_text: GoldRef | None = Field(None, description="The answer contains the gold value written as text.")
+
+    @field_validator("regex")
+    @classmethod
+    def _valid_regex(cls, value: str | RegexCheck | None) -> str | RegexCheck | None:
+        if isinstance(value, str):
+            _compiles(value)
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> AnswerCheck:
