@@ -1,8 +1,7 @@
 """Machine data: sensor tags and their (hourly mean) readings, alarm codes and raised alarms.
 All datetimes are naive plant-local times."""
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -34,7 +33,7 @@ class SensorReading(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     tag_id: int = Field(foreign_key="sensor_tag.id")
-    ts: datetime
+    ts: NaiveDatetime
     value: float
 
 
@@ -65,6 +64,6 @@ class Alarm(SQLModel, table=True):
     equipment_id: int = Field(foreign_key="equipment.id")
     line_id: int = Field(foreign_key="line.id")
     shift_id: int = Field(foreign_key="shift.id")
-    raised_at: datetime
-    cleared_at: datetime
+    raised_at: NaiveDatetime
+    cleared_at: NaiveDatetime
     acknowledged_by: str = ""

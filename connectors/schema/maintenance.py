@@ -2,8 +2,7 @@
 from production orders. `actual_start`/`actual_end` give repair time, so MTTR and MTBF are
 computable. All datetimes are naive plant-local times."""
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -39,10 +38,10 @@ class MaintenanceWorkOrder(SQLModel, table=True):
     priority: int = Field(description="1 = urgent ... 4 = low")
     title_en: str
     title_zh: str
-    reported_at: datetime
-    planned_start: datetime | None = None
-    actual_start: datetime | None = None
-    actual_end: datetime | None = None
+    reported_at: NaiveDatetime
+    planned_start: NaiveDatetime | None = None
+    actual_start: NaiveDatetime | None = None
+    actual_end: NaiveDatetime | None = None
     repair_minutes: float | None = Field(default=None, description="actual_end - actual_start in minutes.")
     technician: str = ""
     notes: str = ""

@@ -5,8 +5,7 @@ against it, never against the wall clock, so answers are reproducible. No wall-c
 stored anywhere: the same seed gives the same database.
 """
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlmodel import Field, SQLModel
 
 __all__ = ["PlantMeta"]
@@ -19,8 +18,8 @@ class PlantMeta(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     site_code: str
-    plant_clock: datetime = Field(description="Naive plant-local time at which the data ends.")
-    data_start: datetime
+    plant_clock: NaiveDatetime = Field(description="Naive plant-local time at which the data ends.")
+    data_start: NaiveDatetime
     seed: int
     scale: str
     generator_version: str

@@ -4,8 +4,9 @@ hourly production counts, downtime with ISO 22400 time-model categories.
 All datetimes are naive plant-local times (see `Site.timezone`). Periods are half-open [start, end).
 """
 
-from datetime import date, datetime, time
+from datetime import date, time
 
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -61,8 +62,8 @@ class ShiftCalendar(SQLModel, table=True):
     line_id: int = Field(foreign_key="line.id")
     shift_id: int = Field(foreign_key="shift.id", index=True)
     shift_date: date = Field(index=True)
-    start: datetime
-    end: datetime
+    start: NaiveDatetime
+    end: NaiveDatetime
     crew_size: int = 0
 
 
@@ -99,11 +100,11 @@ class ProductionOrder(SQLModel, table=True):
     quantity_rework: int = 0
     status: str = Field(max_length=16, description="planned, released, in_progress, completed")
     priority: int = 3
-    planned_start: datetime
-    planned_end: datetime
-    due_date: datetime = Field(index=True)
-    actual_start: datetime | None = None
-    actual_end: datetime | None = None
+    planned_start: NaiveDatetime
+    planned_end: NaiveDatetime
+    due_date: NaiveDatetime = Field(index=True)
+    actual_start: NaiveDatetime | None = None
+    actual_end: NaiveDatetime | None = None
 
 
 class ProductionOperation(SQLModel, table=True):
@@ -118,8 +119,8 @@ class ProductionOperation(SQLModel, table=True):
     name_en: str
     name_zh: str
     status: str = Field(max_length=16)
-    actual_start: datetime | None = None
-    actual_end: datetime | None = None
+    actual_start: NaiveDatetime | None = None
+    actual_end: NaiveDatetime | None = None
     quantity_good: int = 0
     quantity_scrap: int = 0
 
@@ -146,7 +147,7 @@ class ProductionCount(SQLModel, table=True):
     shift_id: int = Field(foreign_key="shift.id")
     product_id: int | None = Field(default=None, foreign_key="product.id")
     production_order_id: int | None = Field(default=None, foreign_key="production_order.id")
-    hour_start: datetime
+    hour_start: NaiveDatetime
     scheduled_minutes: float
     planned_down_minutes: float = 0.0
     setup_minutes: float = 0.0
@@ -187,8 +188,8 @@ class DowntimeEvent(SQLModel, table=True):
     reason_id: int = Field(foreign_key="downtime_reason.id", index=True)
     category: str = Field(max_length=24, description="Copied from the reason for direct filtering.")
     shift_id: int = Field(foreign_key="shift.id", description="Shift in which the stop began.")
-    start: datetime
-    end: datetime
+    start: NaiveDatetime
+    end: NaiveDatetime
     duration_minutes: float
     production_order_id: int | None = Field(default=None, foreign_key="production_order.id")
     maintenance_work_order_id: int | None = Field(default=None, foreign_key="maintenance_work_order.id")

@@ -1,8 +1,7 @@
 """MES quality: inspections with first-pass results, defects with codes, SPC characteristics and
 their measurements. All datetimes are naive plant-local times."""
 
-from datetime import datetime
-
+from pydantic import NaiveDatetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -39,7 +38,7 @@ class Inspection(SQLModel, table=True):
     line_id: int = Field(foreign_key="line.id")
     equipment_id: int | None = Field(default=None, foreign_key="equipment.id")
     shift_id: int = Field(foreign_key="shift.id")
-    inspected_at: datetime
+    inspected_at: NaiveDatetime
     quantity_inspected: int
     quantity_passed_first: int
     quantity_failed: int
@@ -58,7 +57,7 @@ class Defect(SQLModel, table=True):
     equipment_id: int | None = Field(default=None, foreign_key="equipment.id", description="Where it originated.")
     quantity: int
     disposition: str = Field(max_length=16, description="scrap or rework")
-    detected_at: datetime
+    detected_at: NaiveDatetime
 
 
 class SpcCharacteristic(SQLModel, table=True):
@@ -90,5 +89,5 @@ class SpcMeasurement(SQLModel, table=True):
     characteristic_id: int = Field(foreign_key="spc_characteristic.id")
     subgroup: int = Field(description="Subgroup number, increasing in time per characteristic.")
     sample: int = Field(description="1..subgroup_size within the subgroup.")
-    measured_at: datetime
+    measured_at: NaiveDatetime
     value: float
