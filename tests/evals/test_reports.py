@@ -7,15 +7,15 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import FakeExecutor, make_suite, route_case
 from evals.graders import grade_case
 from evals.outcome import CaseOutcome
 from evals.records import RunSettings
 from evals.reports import build_report, compare_runs, comparison_markdown, load_report, write_reports
 from evals.runner import run_suites
 from evals.schema import CaseSpec
+from evals.testing import ScriptedExecutor, route_case, suite_of
 
-SUITE = make_suite(
+SUITE = suite_of(
     [
         route_case("p1", "production"),
         route_case("q1", "quality", text="上周2号线的报废率是多少?"),
@@ -25,12 +25,12 @@ SUITE = make_suite(
 )
 
 
-def route_to(mapping: dict[str, str]) -> FakeExecutor:
+def route_to(mapping: dict[str, str]) -> ScriptedExecutor:
     def answer(case: CaseSpec, attempt: int) -> CaseOutcome:
         domain = mapping.get(case.id, case.expect.domains[0])
         return CaseOutcome(domains=[domain], latency_ms=100.0 + 10 * attempt, events=[{"type": "routed"}])
 
-    return FakeExecutor(answer)
+    return ScriptedExecutor(answer)
 
 
 def make_run(out: Path, mapping: dict[str, str], repeats: int = 1) -> Path:

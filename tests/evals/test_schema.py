@@ -86,7 +86,7 @@ def test_duplicate_ids_and_invalid_regex_are_errors(tmp_path: Path) -> None:
 def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match=r"broken.yaml: line \d+ not valid YAML"):
         load_suite(write(tmp_path, "suite: [unclosed\n", "broken.yaml"))
-    with pytest.raises(SuiteError, match="suite not found: nowhere.yaml"):
+    with pytest.raises(SuiteError, match=r"suite not found: nowhere\.yaml"):
         load_suites(["nowhere.yaml"])
 
 

@@ -1,0 +1,76 @@
+"""Test doubles for the evals layer: a scripted executor and tiny suite builders.
+
+    executor = ScriptedExecutor(lambda case, attempt: CaseOutcome(domains=["production"]), delay=0.2)
+
+The executor records how many calls it got and the peak of concurrent calls, so runner limits can be
+checked without a model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from evals.outcome import CaseOutcome
+from evals.schema import CaseSpec, SuiteSpec
+
+__all__ = ["ScriptedExecutor", "route_case", "suite_of"]
+
+
+def suite_of(cases: list[dict[str, Any]], name: str = "tiny") -> SuiteSpec:
+    """A validated suite from case mappings."""
+    return SuiteSpec.model_validate({"suite": name, "cases": cases})
+
+
+def route_case(case_id: str, domain: str, level: str = "L2", text: str = "2号线昨天的OEE是多少?") -> dict[str, Any]:
+    """A routing-only case mapping."""
+    return {
+        "id": case_id,
+        "input": text,
+        "lang": "zh",
+        "level": level,
+        "expect": {"domains": [domain], "route_only": True},
+    }
+
+
+class ScriptedExecutor:
+    """Answers from a function of (case, attempt); counts calls and the peak of concurrent calls.
+
+    With `fail_first={case_id: n}` and `raise_error`, the first n attempts at that case raise it.
+    """
+
+    def __init__(
+        self,
+        answer: Callable[[CaseSpec, int], CaseOutcome],
+        *,
+        delay: float = 0.0,
+        model_id: str = "fake-model",
+        fail_first: dict[str, int] | None = None,
+        raise_error: type[BaseException] | None = None,
+    ) -> None:
+        self._answer = answer
+        self.delay = delay
+        self._model_id = model_id
+        self.calls = 0
+        self.active = 0
+        self.peak = 0
+        self.fail_first = dict(fail_first or {})
+        self.raise_error = raise_error
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        self.calls += 1
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        try:
+            await asyncio.sleep(self.delay)
+            if self.fail_first.get(case.id, 0) > 0 and self.raise_error is not None:
+                self.fail_first[case.id] -= 1
+                raise self.raise_error("connection reset by peer")
+            return self._answer(case, attempt)
+        finally:
+            self.active -= 1
