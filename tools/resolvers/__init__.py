@@ -1,5 +1,29 @@
 """Shared resolvers: time expressions (en / zh) against the plant clock, and plant entities by code, name or alias."""
 
+from tools.resolvers.entities import (
+    Entity,
+    EntityKind,
+    entity_key,
+    resolve_entity,
+    resolve_equipment,
+    resolve_line,
+    resolve_line_or_equipment,
+)
+from tools.resolvers.periods import resolve_tool_period, shift_windows
 from tools.resolvers.time_expressions import ACCEPTED_FORMS, MAX_SPAN, ShiftWindow, resolve_period
 
-__all__ = ["ACCEPTED_FORMS", "MAX_SPAN", "ShiftWindow", "resolve_period"]
+__all__ = [
+    "ACCEPTED_FORMS",
+    "MAX_SPAN",
+    "Entity",
+    "EntityKind",
+    "ShiftWindow",
+    "entity_key",
+    "resolve_entity",
+    "resolve_equipment",
+    "resolve_line",
+    "resolve_line_or_equipment",
+    "resolve_period",
+    "resolve_tool_period",
+    "shift_windows",
+]
