@@ -52,6 +52,40 @@ def _entry_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical(body)).hexdigest()
 
 
+def _seq_positions(lines: list[tuple[int, str]]) -> dict[int, int]:
+    """Sequence number -> line number, for telling a moved entry from a deleted one."""
+    positions: dict[int, int] = {}
+    for line_no, line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        seq = record.get("seq") if isinstance(record, dict) else None
+        if isinstance(seq, int):
+            positions.setdefault(seq, line_no)
+    return positions
+
+
+def _check_line(line: str, expected_seq: int, prev_hash: str, positions: Mapping[int, int]) -> str | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return "not valid JSON (entry modified)"
+    if not isinstance(record, dict) or "seq" not in record or "hash" not in record:
+        return "not an audit entry (entry modified)"
+    seq = record["seq"]
+    if record["hash"] != _entry_hash(record):
+        return f"entry {seq} was modified (its hash does not match its content)"
+    if seq != expected_seq:
+        found = f"expected entry {expected_seq}, found entry {seq}"
+        if expected_seq in positions:
+            return f"{found}: entries reordered (entry {expected_seq} is on line {positions[expected_seq]})"
+        return f"{found}: entry {expected_seq} was deleted"
+    if record.get("prev_hash") != prev_hash:
+        return f"entry {seq} does not follow the entry before it (entries modified, deleted or reordered)"
+    return None
+
+
 @dataclass(frozen=True)
 class AuditEntry:
     """One line of the log."""
@@ -182,37 +216,20 @@ class AuditLog:
         return self.entries()[-n:] if n > 0 else []
 
     def verify(self) -> VerifyReport:
-        """Check the whole chain; report the first modified, deleted, inserted or reordered entry."""
+        """Check the whole chain; report the first modified, deleted or reordered entry, and which."""
+        if not self.path.exists():
+            return self._check_head(0, GENESIS_HASH)
+        with self.path.open(encoding="utf-8") as handle:
+            lines = [(number, line) for number, line in enumerate(handle, start=1) if line.strip()]
+        positions = _seq_positions(lines)
         prev_hash, expected_seq, count = GENESIS_HASH, 1, 0
-        if self.path.exists():
-            with self.path.open(encoding="utf-8") as handle:
-                for line_no, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    problem = self._check_line(line, expected_seq, prev_hash)
-                    if problem:
-                        return VerifyReport(False, count, problem, line_no)
-                    record = json.loads(line)
-                    prev_hash, expected_seq, count = record["hash"], record["seq"] + 1, count + 1
-        return self._check_head(count, prev_hash)
-
-    @staticmethod
-    def _check_line(line: str, expected_seq: int, prev_hash: str) -> str | None:
-        try:
+        for line_no, line in lines:
+            problem = _check_line(line, expected_seq, prev_hash, positions)
+            if problem:
+                return VerifyReport(False, count, problem, line_no)
             record = json.loads(line)
-        except json.JSONDecodeError:
-            return "not valid JSON (entry modified)"
-        if not isinstance(record, dict) or "seq" not in record or "hash" not in record:
-            return "not an audit entry (entry modified)"
-        seq = record["seq"]
-        if record["hash"] != _entry_hash(record):
-            return f"entry {seq} was modified (its hash does not match its content)"
-        if seq != expected_seq:
-            kind = "deleted" if isinstance(seq, int) and seq > expected_seq else "reordered or duplicated"
-            return f"expected entry {expected_seq}, found entry {seq}: entries {kind}"
-        if record.get("prev_hash") != prev_hash:
-            return f"entry {seq} does not follow the entry before it (entries deleted or reordered)"
-        return None
+            prev_hash, expected_seq, count = record["hash"], record["seq"] + 1, count + 1
+        return self._check_head(count, prev_hash)
 
     def _check_head(self, count: int, last_hash: str) -> VerifyReport:
         if not self._head_path.exists():
