@@ -60,21 +60,22 @@ class Mentions:
 
 
 _CN_NUMERALS = "一二两三四五六七八九十"
-# Code shapes from the schema conventions (MO-260113, PO-260042, WO-260007, SO-..., DN-..., E-217, D-301).
+# Code shapes from the schema conventions (MO-260113, PO-260042, WO-260007, SO-, DN-, E-217, D-301, DF-101).
 _PATTERNS: tuple[tuple[EntityKind, re.Pattern[str]], ...] = (
-    ("production_order", re.compile(r"(?<![A-Za-z0-9-])MO-\d{3,}(?![\w-])", re.IGNORECASE)),
-    ("purchase_order", re.compile(r"(?<![A-Za-z0-9-])PO-\d{3,}(?![\w-])", re.IGNORECASE)),
-    ("maintenance_order", re.compile(r"(?<![A-Za-z0-9-])WO-\d{3,}(?![\w-])", re.IGNORECASE)),
-    ("sales_order", re.compile(r"(?<![A-Za-z0-9-])SO-\d{3,}(?![\w-])", re.IGNORECASE)),
-    ("delivery", re.compile(r"(?<![A-Za-z0-9-])DN-\d{3,}(?![\w-])", re.IGNORECASE)),
-    ("alarm_code", re.compile(r"(?<![A-Za-z0-9-])E-\d{2,4}(?![\w-])", re.IGNORECASE)),
-    ("downtime_reason", re.compile(r"(?<![A-Za-z0-9-])D-\d{2,4}(?![\w-])", re.IGNORECASE)),
-    ("failure_mode", re.compile(r"(?<![A-Za-z0-9-])FM-[A-Z]{2,6}(?![\w-])")),
-    ("line", re.compile(r"\bline\s*\d{1,2}\b|(?<![A-Za-z0-9-])L\d{1,2}(?![\w-])", re.IGNORECASE)),
-    ("line", re.compile(rf"(?:\d{{1,2}}|[{_CN_NUMERALS}]{{1,3}})\s*号(?:产)?线|产线\s*\d{{1,2}}")),
-    ("equipment", re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,5}-\d{2,3}(?![\w-])")),
+    ("production_order", re.compile(r"(?<![A-Za-z0-9-])MO-\d{3,}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("purchase_order", re.compile(r"(?<![A-Za-z0-9-])PO-\d{3,}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("maintenance_order", re.compile(r"(?<![A-Za-z0-9-])WO-\d{3,}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("sales_order", re.compile(r"(?<![A-Za-z0-9-])SO-\d{3,}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("delivery", re.compile(r"(?<![A-Za-z0-9-])DN-\d{3,}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("alarm_code", re.compile(r"(?<![A-Za-z0-9-])E-\d{2,4}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("downtime_reason", re.compile(r"(?<![A-Za-z0-9-])D-\d{2,4}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("defect_code", re.compile(r"(?<![A-Za-z0-9-])DF-\d{2,4}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("failure_mode", re.compile(r"(?<![A-Za-z0-9-])FM-[A-Z]{2,6}(?![\w-])", re.ASCII)),
+    ("line", re.compile(r"\bline\s*\d{1,2}\b|(?<![A-Za-z0-9-])L\d{1,2}(?![\w-])", re.IGNORECASE | re.ASCII)),
+    ("line", re.compile(rf"(?:\d{{1,2}}|[{_CN_NUMERALS}]{{1,3}})\s*号(?:产)?线|产线\s*\d{{1,2}}", re.ASCII)),
+    ("equipment", re.compile(r"(?<![A-Za-z0-9-])[A-Z]{2,5}-\d{2,3}(?![\w-])", re.ASCII)),
 )
-_TOP_N = re.compile(r"\btop\s*(\d{1,3})\b|前\s*(\d{1,3})\s*(?:个|名|项|位|大)?", re.IGNORECASE)
+_TOP_N = re.compile(r"\btop\s*(\d{1,3})\b|前\s*(\d{1,3})\s*(?:个|名|项|位|大)?", re.IGNORECASE | re.ASCII)
 
 
 def _free(taken: list[bool], start: int, end: int) -> bool:

@@ -29,7 +29,7 @@ _SHIFT_WORD = r"(?:morning|day|early|late|afternoon|evening|night|[abc])"
 
 # Longest and most specific forms first; each pattern's group "x" (or the whole match) is the expression.
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
+    re.compile(p, re.IGNORECASE | re.ASCII)
     for p in (
         rf"(?:from\s+)?(?P<x>{_ISO}\s*(?:\.\.|to|~|至|到|—|-{{1,2}})\s*{_ISO})",
         rf"(?P<x>(?:the\s+day\s+before\s+yesterday|yesterday|today)(?:'s)?\s+{_SHIFT_WORD}\s+shift)",

@@ -73,6 +73,15 @@ _NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("site", "site"),
 )
 _ORDER_KINDS = ("production_order", "purchase_order", "maintenance_order", "sales_order", "delivery")
+_ORDER_DESCRIPTION = re.compile(r"\b(purchase|sales|production|manufacturing|maintenance|work)\s+order", re.I)
+_ORDER_WORDS = {
+    "purchase": "purchase_order",
+    "sales": "sales_order",
+    "production": "production_order",
+    "manufacturing": "production_order",
+    "maintenance": "maintenance_order",
+    "work": "maintenance_order",
+}
 # Description words that reveal the kind when the name does not ("code: Line code or name, e.g. L2").
 _DESCRIPTION_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btime expression\b|\bperiod\b", re.I), "period"),
@@ -107,6 +116,10 @@ def parameter_kind(name: str, schema: Mapping[str, Any]) -> str | None:
                 continue
             return kind
     description = str(schema.get("description") or "")
+    if "order" in words:
+        # "order": the description says which kind ("Purchase order code, e.g. PO-260042"), else any order.
+        found = _ORDER_DESCRIPTION.search(description)
+        return _ORDER_WORDS[found.group(1).lower()] if found else "order"
     for pattern, kind in _DESCRIPTION_KINDS:
         if pattern.search(description):
             return kind
@@ -187,7 +200,7 @@ def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions:
     if kind is None:
         return None
     for index, entity in enumerate(mentions.entities):
-        if index not in used and entity.kind == kind:
+        if index not in used and (entity.kind == kind or (kind == "order" and entity.kind in _ORDER_KINDS)):
             used.add(index)
             value: Any = entity.value
             return [value] if "array" in types else value

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
@@ -65,7 +65,7 @@ class OfflineChatModel(BaseChatModel):
     vocabulary: Vocabulary | None = None
     """Codes, names and aliases of the plant, so "2号线" becomes "L2"."""
     lang: Literal["en", "zh"] | None = None
-    """Answer language; by default the language of the request."""
+    """Answer language; by default the language of the system prompt, else of the request."""
     min_score: float = 0.12
     """Below this tool-choice score the model says it cannot answer rather than guess."""
 
@@ -118,15 +118,19 @@ class OfflineChatModel(BaseChatModel):
             index = self._indexes[key] = ToolIndex(specs, self.vocabulary)
         return index
 
-    def _language(self, request: str) -> Language:
-        return self.lang or detect_language(request)
+    def _language(self, messages: Sequence[BaseMessage], request: str) -> Language:
+        if self.lang:
+            return self.lang
+        # The runtime picks the system prompt in the turn's language (forced by --lang or the request's own).
+        system = next((m for m in messages if isinstance(m, SystemMessage)), None)
+        return detect_language(_text_of(system)) if system is not None else detect_language(request)
 
     def decide(self, messages: Sequence[BaseMessage], tools: Sequence[ToolSpec]) -> OfflineDecision:
         """What to do for the latest user message: call a tool with arguments, or answer in words."""
         specs = list(tools)
         human_index = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         request = _text_of(messages[human_index]) if human_index >= 0 else ""
-        lang = self._language(request)
+        lang = self._language(messages, request)
         names = [spec.name for spec in specs]
         if not specs:
             return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
@@ -182,7 +186,7 @@ class OfflineChatModel(BaseChatModel):
         """The answer after the tool calls of this turn: one template answer per tool message."""
         human_index = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         request = _text_of(messages[human_index]) if human_index >= 0 else ""
-        lang = self._language(request)
+        lang = self._language(messages, request)
         calls: dict[str, str] = {}
         for message in messages[human_index + 1 :]:
             if isinstance(message, AIMessage):
