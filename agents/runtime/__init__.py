@@ -1,0 +1,25 @@
+"""Agent runtime: assistant facade, domain agent graphs, approvals, conversation memory, event translation."""
+
+from agents.runtime.approvals import ApprovalGate
+from agents.runtime.assistant import Assistant, ModelKind
+from agents.runtime.context import Caller, ToolBackend, current_context
+from agents.runtime.domain_agents import DomainAgents, QuotedToolData
+from agents.runtime.llm_router import LLMRouter
+from agents.runtime.memory import ConversationMemory, SessionRecord
+from agents.runtime.replies import clarify_reply, out_of_scope_reply
+
+__all__ = [
+    "ApprovalGate",
+    "Assistant",
+    "Caller",
+    "ConversationMemory",
+    "DomainAgents",
+    "LLMRouter",
+    "ModelKind",
+    "QuotedToolData",
+    "SessionRecord",
+    "ToolBackend",
+    "clarify_reply",
+    "current_context",
+    "out_of_scope_reply",
+]

@@ -1,0 +1,99 @@
+"""The final answer of a turn: grounding check, flags on unverified figures, citations and provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from agents.events import Citation, FinalAnswer, ToolCallRecord, Usage
+from agents.grounding import find_ungrounded_numbers
+from agents.runtime.replies import ungrounded_note
+
+__all__ = ["final_answer", "find_citations"]
+
+_DOC_KEYS = ("document", "doc_title", "title", "source")
+
+
+def _walk(value: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(value, Mapping):
+        yield value
+        for item in value.values():
+            yield from _walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item)
+
+
+def _citation(item: Mapping[str, Any]) -> Citation | None:
+    source = item.get("citation") if isinstance(item.get("citation"), Mapping) else item
+    assert isinstance(source, Mapping)
+    document = next((str(source[key]) for key in _DOC_KEYS if source.get(key)), "")
+    if not document or not ({"section", "section_path", "page", "chunk_id"} & set(source)):
+        return None
+    section = source.get("section") or source.get("section_path") or ""
+    if isinstance(section, list):
+        section = " > ".join(map(str, section))
+    page = source.get("page")
+    return Citation(
+        document=document,
+        section=str(section),
+        page=int(page) if isinstance(page, int) else None,
+        version=str(source.get("version") or ""),
+        chunk_id=str(source.get("chunk_id") or ""),
+    )
+
+
+def find_citations(results: Sequence[Mapping[str, Any] | None]) -> list[Citation]:
+    """Document passages the tool results carry (document search hits), each once, in order."""
+    found: list[Citation] = []
+    for result in results:
+        for item in _walk(result):
+            citation = _citation(item)
+            if citation is not None and citation not in found:
+                found.append(citation)
+    return found
+
+
+def final_answer(
+    *,
+    text: str,
+    request: str,
+    lang: str,
+    domains: list[str],
+    tool_calls: list[ToolCallRecord],
+    tool_contents: list[str],
+    usage: Usage,
+    latency_ms: float,
+    refused: bool = False,
+) -> FinalAnswer:
+    """Check every figure of `text` against this turn's tool results; flag and report the unbacked ones."""
+    ungrounded = find_ungrounded_numbers(text, tool_contents, also_allowed=[request]) if text else []
+    shown = f"{text}\n\n{ungrounded_note(ungrounded, lang)}" if ungrounded else text
+    results = [call.result for call in tool_calls]
+    provenance = [
+        {"tool": call.name, **call.result["provenance"]}
+        for call in tool_calls
+        if call.result and isinstance(call.result.get("provenance"), Mapping)
+    ]
+    proposals = [
+        {
+            "proposal_id": call.result.get("proposal_id"),
+            "tool": call.name,
+            "status": call.result.get("status"),
+            "title": call.result.get("title", ""),
+        }
+        for call in tool_calls
+        if call.result and "proposal_id" in call.result
+    ]
+    return FinalAnswer(
+        text=shown,
+        domains=domains,
+        citations=find_citations(results),
+        provenance=provenance,
+        ungrounded_numbers=ungrounded,
+        tool_calls=tool_calls,
+        proposals=proposals,
+        usage=usage,
+        latency_ms=round(latency_ms, 1),
+        refused=refused,
+    )

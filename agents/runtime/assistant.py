@@ -1,0 +1,270 @@
+"""The assistant: safety rules, routing, domain agents or supervisor, approvals, grounded final answers.
+
+    assistant = Assistant(model=model, backend=backend, memory=ConversationMemory(path), router=router)
+    for event in assistant.ask("2号线昨天的OEE是多少?", session_id="s1", user="operator", role="operator"):
+        ...
+
+Every front end consumes the same events (see `agents.events`). A turn ends with a `FinalAnswer`,
+an `Error`, or `ProposalAwaitingApproval`; a paused turn continues with `resume`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Generator, Iterator
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+
+from agents.errors import AgentError
+from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
+from agents.extraction.language import detect_language
+from agents.routing.decision import RoutingDecision
+from agents.runtime.answer import final_answer
+from agents.runtime.approvals import resume_value
+from agents.runtime.context import Caller, ToolBackend, turn_context
+from agents.runtime.domain_agents import DomainAgents
+from agents.runtime.llm_router import LLMRouter
+from agents.runtime.memory import ConversationMemory
+from agents.runtime.replies import clarify_reply, out_of_scope_reply
+from agents.runtime.turn import TurnRecord, stream_graph
+from agents.safety import check_request, refusal_text
+from agents.specs import AGENT_SPECS
+from agents.supervisor import DomainRunner, Supervisor
+from tools import ProposalStatus, Role, ToolError
+
+__all__ = ["Assistant", "ModelKind"]
+
+ModelKind = Literal["offline", "openai"]
+Lang = Literal["en", "zh"]
+
+# A short request with one of these is a follow-up of the previous turn ("and the day before?", "那前天呢?").
+_FOLLOW_UP = re.compile(
+    r"^\s*(?:and|what about|how about|same for|also|then)\b|\b(?:the day before|the week before|previous|instead)\b|"
+    r"[呢吗]\s*[?？]?\s*$|^(?:那|还有|再|换成|同样)|前一天|前天|上一个|之前那",
+    re.IGNORECASE,
+)
+
+
+def _thread(session_id: str, domain: str) -> str:
+    return f"{session_id}::{domain}"
+
+
+class Assistant:
+    """Answers requests with the domain agents; one instance serves many sessions and users."""
+
+    def __init__(
+        self,
+        *,
+        model: BaseChatModel,
+        backend: ToolBackend,
+        memory: ConversationMemory,
+        router: Any,
+        model_kind: ModelKind = "offline",
+        llm_router: LLMRouter | None = None,
+        escalate_below: float = 0.55,
+    ) -> None:
+        self.model = model
+        self.model_kind = model_kind
+        self.backend = backend
+        self.memory = memory
+        self.router = router
+        self.llm_router = llm_router
+        self.escalate_below = escalate_below
+        self.agents = DomainAgents(model, backend, memory.checkpointer, quote_tool_data=model_kind != "offline")
+        self.supervisor = Supervisor(model if model_kind != "offline" else None)
+
+    # -- routing ---------------------------------------------------------------------------------
+
+    def route(self, text: str, session_id: str | None = None) -> tuple[RoutingDecision, Literal["small_model", "llm"]]:
+        """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
+        decision: RoutingDecision = self.router.route(text)
+        previous = self.memory.session(session_id) if session_id else None
+        unsure = decision.kind in ("clarify", "out_of_scope") or decision.confidence < self.escalate_below
+        if previous and previous.domains and unsure and (decision.kind == "clarify" or _FOLLOW_UP.search(text)):
+            kind = "multi" if len(previous.domains) > 1 else "single"
+            return RoutingDecision(domains=previous.domains, confidence=decision.confidence, kind=kind), "small_model"
+        if self.llm_router is not None and unsure:
+            second = self.llm_router.route(text)
+            if second is not None:
+                return second, "llm"
+        return decision, "small_model"
+
+    # -- turns -----------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        text: str,
+        *,
+        session_id: str,
+        user: str,
+        role: str | Role,
+        lang: Lang | None = None,
+        scopes: frozenset[str] = frozenset(),
+    ) -> Iterator[Event]:
+        """Answer one request as a stream of events."""
+        started = time.perf_counter()
+        language: Lang = lang or detect_language(text)
+        caller = Caller.of(user, role, scopes)
+        try:
+            yield from self._ask(text, session_id, caller, language, started)
+        except ToolError as exc:
+            yield Error(message=str(exc))
+
+    def _ask(self, text: str, session_id: str, caller: Caller, lang: Lang, started: float) -> Iterator[Event]:
+        verdict = check_request(text)
+        if verdict is not None:
+            yield Routed(domains=[], confidence=1.0, kind="refused", tier="safety")
+            yield self._reply(refusal_text(verdict, lang), text, lang, started, refused=True)
+            return
+        decision, tier = self.route(text, session_id)
+        yield Routed(domains=decision.domains, confidence=decision.confidence, kind=decision.kind, tier=tier)
+        if decision.kind == "out_of_scope" or (not decision.domains and decision.kind != "clarify"):
+            yield self._reply(out_of_scope_reply(lang), text, lang, started)
+            return
+        if decision.kind == "clarify" or not decision.domains:
+            yield self._reply(clarify_reply(lang, decision.scores), text, lang, started)
+            return
+        with turn_context(self.backend, caller, lang):
+            if len(decision.domains) == 1:
+                record = yield from self._run_domain(decision.domains[0], text, session_id, lang, {"messages": None})
+                yield from self._finish(text, session_id, lang, started, decision.domains, [record], record.answer)
+                return
+            runners = {d: self._runner(d, session_id, lang) for d in decision.domains}
+            result = yield from self.supervisor.run(text, decision.domains, runners, lang)
+            if result.paused is not None:
+                yield from self._finish(text, session_id, lang, started, decision.domains, result.records, "")
+                return
+            yield from self._finish(
+                text, session_id, lang, started, decision.domains, result.records, result.text, usage=result.usage
+            )
+
+    def _runner(self, domain: str, session_id: str, lang: Lang) -> DomainRunner:
+        def run(request: str) -> Generator[Event, None, TurnRecord]:
+            return (yield from self._run_domain(domain, request, session_id, lang, {"messages": None}))
+
+        return run
+
+    def _run_domain(
+        self, domain: str, request: str, session_id: str, lang: Lang, graph_input: Any
+    ) -> Generator[Event, None, TurnRecord]:
+        spec = AGENT_SPECS[domain]
+        graph = self.agents.graph(spec, lang)
+        record = TurnRecord(agent=domain)
+        if graph_input == {"messages": None}:
+            graph_input = {"messages": [{"role": "user", "content": request}]}
+        config = {"configurable": {"thread_id": _thread(session_id, domain)}, "recursion_limit": 24}
+        yield from stream_graph(graph, graph_input, config, record)
+        return record
+
+    def _finish(
+        self,
+        request: str,
+        session_id: str,
+        lang: Lang,
+        started: float,
+        domains: list[str],
+        records: list[TurnRecord],
+        text: str,
+        *,
+        usage: Usage | None = None,
+    ) -> Iterator[Event]:
+        paused = next((r for r in records if r.pending), None)
+        if paused is not None:
+            self.memory.remember(
+                session_id,
+                domains=domains,
+                lang=lang,
+                paused_thread=_thread(session_id, paused.agent),
+                paused_domain=paused.agent,
+                paused_proposals=tuple(p.proposal_id for p in paused.pending),
+            )
+            for pending in paused.pending:
+                yield self._proposal_event(pending.proposal_id, pending.tool, session_id)
+            return
+        self.memory.remember(session_id, domains=domains, lang=lang)
+        total = usage or sum((r.usage for r in records), Usage())
+        yield final_answer(
+            text=text,
+            request=request,
+            lang=lang,
+            domains=domains,
+            tool_calls=[call for r in records for call in r.tool_calls],
+            tool_contents=[content for r in records for content in r.tool_contents],
+            usage=total,
+            latency_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _proposal_event(self, proposal_id: int, tool_name: str, session_id: str) -> ProposalAwaitingApproval:
+        proposal = self.backend.proposals.get(proposal_id)
+        approver = ""
+        if proposal.action in self.backend.registry:
+            approver = self.backend.registry.get(proposal.action).approver_role.value
+        return ProposalAwaitingApproval(
+            proposal_id=str(proposal.id),
+            tool=tool_name or proposal.action,
+            title=proposal.title,
+            reason=proposal.reason,
+            evidence=list(proposal.evidence),
+            payload=dict(proposal.payload),
+            approver_role=approver,
+            session_id=session_id,
+        )
+
+    def _reply(self, text: str, request: str, lang: Lang, started: float, *, refused: bool = False) -> FinalAnswer:
+        return final_answer(
+            text=text,
+            request=request,
+            lang=lang,
+            domains=[],
+            tool_calls=[],
+            tool_contents=[text],  # canned replies cite no data; their own example figures are not claims
+            usage=Usage(),
+            latency_ms=(time.perf_counter() - started) * 1000,
+            refused=refused,
+        )
+
+    # -- approvals -------------------------------------------------------------------------------
+
+    def resume(
+        self,
+        session_id: str,
+        proposal_id: int | str,
+        decision: Literal["approve", "reject"],
+        *,
+        user: str,
+        role: str | Role,
+        reason: str | None = None,
+    ) -> Iterator[Event]:
+        """Decide a proposal a paused run waits for (role checked by the tool layer), then continue the run.
+
+        A caller who may not approve gets a PermissionDeniedError (a ToolError) and the run stays paused.
+        A proposal already decided elsewhere (e.g. `andon proposals approve`) continues with that outcome.
+        """
+        from langgraph.types import Command
+
+        started = time.perf_counter()
+        pid = int(proposal_id)
+        session = self.memory.session(session_id)
+        if session is None or session.paused_domain is None or pid not in session.paused_proposals:
+            raise AgentError(
+                f"session {session_id!r} has no run waiting for proposal {pid} / 该会话没有等待此提议的任务"
+            )
+        lang: Lang = "zh" if session.lang == "zh" else "en"
+        caller = Caller.of(user, role)
+        with turn_context(self.backend, caller, lang) as ctx:
+            proposal = self.backend.proposals.get(pid)
+            if proposal.status is ProposalStatus.PENDING:
+                lookup = self.backend.registry.get
+                if decision == "approve":
+                    proposal = self.backend.proposals.approve(pid, ctx, lookup=lookup, audit=self.backend.audit)
+                else:
+                    why = (reason or "").strip() or "rejected in conversation / 在对话中驳回"
+                    proposal = self.backend.proposals.reject(pid, ctx, why, lookup=lookup, audit=self.backend.audit)
+            summary = proposal.result_summary or proposal.decision_reason or ""
+            value = resume_value(pid, proposal.status.value, summary, proposal.decided_by or "")
+            domain = session.paused_domain
+            graph_input: Command[Any] = Command(resume=value)
+            record = yield from self._run_domain(domain, "", session_id, lang, graph_input)
+            yield from self._finish("", session_id, lang, started, session.domains, [record], record.answer)

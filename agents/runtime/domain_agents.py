@@ -1,0 +1,86 @@
+"""Domain agents: LangChain `create_agent` graphs, one per domain and language, over that domain's tools."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResponse
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import ToolMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from agents.runtime.approvals import ApprovalGate
+from agents.runtime.context import ToolBackend, current_context
+from agents.runtime.turn import message_text
+from agents.specs import AgentSpec
+from tools.adapters.langchain import to_langchain_tools
+
+__all__ = ["DomainAgents", "QuotedToolData"]
+
+
+class QuotedToolData(AgentMiddleware):  # type: ignore[type-arg]
+    """Show tool results to an LLM as quoted data, so instructions inside documents read as text, not orders.
+
+    Only what the model sees changes; the conversation state keeps the tool results as they were.
+    """
+
+    def wrap_model_call(
+        self, request: ModelRequest[Any], handler: Callable[[ModelRequest[Any]], ModelResponse[Any]]
+    ) -> ModelResponse[Any]:
+        messages = [
+            message.model_copy(update={"content": f"<data>\n{message_text(message)}\n</data>"})
+            if isinstance(message, ToolMessage)
+            else message
+            for message in request.messages
+        ]
+        return handler(request.override(messages=messages))
+
+
+class DomainAgents:
+    """Builds each domain's agent graph on first use and keeps it; graphs are shared across sessions."""
+
+    def __init__(
+        self,
+        model: BaseChatModel,
+        backend: ToolBackend,
+        checkpointer: BaseCheckpointSaver[Any],
+        *,
+        quote_tool_data: bool,
+    ) -> None:
+        self.model = model
+        self.backend = backend
+        self.checkpointer = checkpointer
+        self.quote_tool_data = quote_tool_data
+        self._graphs: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def tool_names(self, spec: AgentSpec) -> list[str]:
+        return [t.name for domain in spec.tool_domains for t in self.backend.registry.by_domain(domain)]
+
+    def graph(self, spec: AgentSpec, lang: str) -> Any:
+        """The compiled agent graph of `spec` with its system prompt in `lang`."""
+        key = (spec.name, lang)
+        with self._lock:
+            if key not in self._graphs:
+                self._graphs[key] = self._build(spec, lang)
+            return self._graphs[key]
+
+    def _build(self, spec: AgentSpec, lang: str) -> Any:
+        registry_tools = [t for domain in spec.tool_domains for t in self.backend.registry.by_domain(domain)]
+        tools = to_langchain_tools(
+            registry_tools, context=current_context, audit=self.backend.audit, proposals=self.backend.proposals
+        )
+        middleware: list[AgentMiddleware[Any, Any, Any]] = [ApprovalGate()]
+        if self.quote_tool_data:
+            middleware.append(QuotedToolData())
+        return create_agent(
+            self.model,
+            tools,
+            system_prompt=spec.system_prompt(lang),
+            middleware=middleware,
+            checkpointer=self.checkpointer,
+            name=spec.name,
+        )

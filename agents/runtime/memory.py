@@ -1,0 +1,109 @@
+"""Conversation memory: a LangGraph SQLite checkpointer plus a small table of session facts.
+
+The checkpointer keeps every session's messages (thread id = session id), so a follow-up such as
+"and the day before?" is answered with the earlier turn in view. The session table remembers
+which agent a session talked to last and which proposal a paused run waits for, so a follow-up
+with no domain words stays with that agent and `resume` finds the paused run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+__all__ = ["ConversationMemory", "SessionRecord"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS andon_session (
+    session_id TEXT PRIMARY KEY,
+    domains TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    paused_thread TEXT,
+    paused_domain TEXT,
+    paused_proposals TEXT
+)
+"""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    session_id: str
+    domains: list[str]
+    lang: str
+    paused_thread: str | None = None
+    paused_domain: str | None = None
+    paused_proposals: tuple[int, ...] = ()
+
+
+class ConversationMemory:
+    """Checkpointer and session facts in one SQLite file (`":memory:"` for a throwaway one)."""
+
+    def __init__(self, path: Path | str) -> None:
+        from langgraph.checkpoint.sqlite import SqliteSaver
+
+        if isinstance(path, Path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection shared by the checkpointer (which locks around it) and the session table.
+        self._conn = sqlite3.connect(str(path), check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._conn.execute(_SCHEMA)
+            self._conn.commit()
+        self.checkpointer: SqliteSaver = SqliteSaver(self._conn)
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        """What is known about a session, or None for a new one."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT session_id, domains, lang, paused_thread, paused_domain, paused_proposals "
+                "FROM andon_session WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return SessionRecord(
+            session_id=row[0],
+            domains=json.loads(row[1]),
+            lang=row[2],
+            paused_thread=row[3],
+            paused_domain=row[4],
+            paused_proposals=tuple(json.loads(row[5] or "[]")),
+        )
+
+    def remember(
+        self,
+        session_id: str,
+        *,
+        domains: list[str],
+        lang: str,
+        paused_thread: str | None = None,
+        paused_domain: str | None = None,
+        paused_proposals: tuple[int, ...] = (),
+    ) -> None:
+        """Record the domains of the session's last turn and, if it paused, where."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO andon_session VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+                "domains = excluded.domains, lang = excluded.lang, paused_thread = excluded.paused_thread, "
+                "paused_domain = excluded.paused_domain, paused_proposals = excluded.paused_proposals",
+                (
+                    session_id,
+                    json.dumps(domains),
+                    lang,
+                    paused_thread,
+                    paused_domain,
+                    json.dumps(list(paused_proposals)),
+                ),
+            )
+            self._conn.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

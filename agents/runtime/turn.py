@@ -1,0 +1,155 @@
+"""Run one agent graph and translate LangGraph's stream into Andon events, recording the turn.
+
+Tool calls are announced from the model node's update (name and arguments as the model wrote
+them), results from the tools node's update (the JSON `tools.invoke` produced), tokens from the
+"messages" stream, and a pause from the `__interrupt__` update of the approval gate.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+
+from agents.events import Event, Token, ToolCallRecord, ToolFinished, ToolStarted, Usage
+from agents.runtime.approvals import PROPOSAL_INTERRUPT
+
+__all__ = ["PendingProposal", "TurnRecord", "message_text", "parse_tool_content", "stream_graph"]
+
+_ERROR_PREFIXES = ("invalid:", "error:", "not_found_entity:")
+
+
+@dataclass(frozen=True)
+class PendingProposal:
+    proposal_id: int
+    tool: str
+    title: str
+
+
+@dataclass
+class TurnRecord:
+    """Everything one run of an agent graph produced."""
+
+    agent: str
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    tool_contents: list[str] = field(default_factory=list)
+    answer: str = ""
+    usage: Usage = field(default_factory=Usage)
+    pending: list[PendingProposal] = field(default_factory=list)
+    _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+
+def message_text(message: BaseMessage) -> str:
+    """Plain text of a message whose content may be a string or a list of content blocks."""
+    content = message.content
+    if isinstance(content, str):
+        return content
+    parts = [block if isinstance(block, str) else str(block.get("text", "")) for block in content]
+    return "".join(parts)
+
+
+def parse_tool_content(content: str) -> tuple[str, dict[str, Any] | None, str]:
+    """(status, result JSON or None, one-line summary) of a tool message written by `tools.invoke`."""
+    try:
+        data = json.loads(content)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        if data.get("status") == "proposed":
+            return "proposal", data, f"proposal {data.get('proposal_id')}: {data.get('title', '')}"
+        if data.get("status") in ("executed", "rejected", "failed") and "proposal_id" in data:
+            status = "ok" if data["status"] == "executed" else "error"
+            return status, data, f"proposal {data['proposal_id']} {data['status']}: {data.get('message', '')}"
+        status = "data_unavailable" if data.get("data_unavailable") else "ok"
+        return status, data, str(data.get("summary", ""))[:300]
+    text = content.strip()
+    if text.startswith("denied:"):
+        return "denied", None, text[:300]
+    if text.startswith(_ERROR_PREFIXES):
+        return "error", None, text[:300]
+    return "ok", None, text[:300]
+
+
+def _usage_of(message: AIMessage) -> Usage:
+    meta = message.usage_metadata
+    if not meta:
+        return Usage(model_calls=1)
+    return Usage(
+        input_tokens=meta.get("input_tokens", 0),
+        output_tokens=meta.get("output_tokens", 0),
+        total_tokens=meta.get("total_tokens", 0),
+        model_calls=1,
+    )
+
+
+def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
+    if node == "__interrupt__":
+        for item in update:
+            value = getattr(item, "value", None)
+            if isinstance(value, dict) and value.get("type") == PROPOSAL_INTERRUPT:
+                record.pending.append(
+                    PendingProposal(int(value["proposal_id"]), str(value.get("tool", "")), str(value.get("title", "")))
+                )
+        return
+    if not isinstance(update, dict):
+        return
+    for message in update.get("messages", []) or []:
+        if isinstance(message, AIMessage) and node == "model":
+            record.usage = record.usage + _usage_of(message)
+            for call in message.tool_calls:
+                call_id = call.get("id") or ""
+                record._args[call_id] = (call["name"], dict(call["args"]))
+                yield ToolStarted(name=call["name"], args=dict(call["args"]), call_id=call_id, agent=record.agent)
+            if not message.tool_calls:
+                record.answer = message_text(message)
+        elif isinstance(message, ToolMessage):
+            yield from _on_tool_message(message, record)
+
+
+def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event]:
+    content = message_text(message)
+    status, data, summary = parse_tool_content(content)
+    if message.status == "error" and status == "ok":  # e.g. a tool the agent does not have
+        status = "error"
+    name, args = record._args.get(message.tool_call_id, (message.name or "", {}))
+    provenance = data.get("provenance") if data else None
+    record.tool_contents.append(content)
+    # A decided proposal replaces its earlier record, so the turn lists each call once.
+    record.tool_calls = [
+        c for c in record.tool_calls if not (c.name == name and c.args == args and c.status == "proposal")
+    ]
+    record.tool_calls.append(
+        ToolCallRecord(
+            name=name,
+            args=args,
+            result=data if data is not None else {"message": content},
+            status=status,
+            agent=record.agent,
+        )
+    )
+    yield ToolFinished(
+        name=name,
+        summary=summary,
+        provenance=provenance if isinstance(provenance, dict) else None,
+        status=status,  # type: ignore[arg-type]
+        result=data,
+        call_id=message.tool_call_id,
+        agent=record.agent,
+    )
+
+
+def stream_graph(graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord) -> Iterator[Event]:
+    """Run `graph` on `graph_input`, yielding events and filling `record`."""
+    for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"]):
+        if mode == "messages":
+            chunk, metadata = data
+            if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):
+                text = message_text(chunk)
+                if text and not getattr(chunk, "tool_call_chunks", None):
+                    yield Token(text=text, agent=record.agent)
+        elif mode == "updates" and isinstance(data, dict):
+            for node, update in data.items():
+                yield from _on_update(node, update, record)

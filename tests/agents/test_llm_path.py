@@ -1,0 +1,90 @@
+"""The LLM path end to end: real openai client -> scripted server on 127.0.0.1 -> create_agent -> tools.invoke."""
+
+from __future__ import annotations
+
+from agents.events import Event, FinalAnswer, Routed, Token, ToolFinished, ToolStarted
+from agents.runtime import Assistant
+from agents.testing import ScriptedServer, call_tool, reply
+
+
+def _final(events: list[Event]) -> FinalAnswer:
+    finals = [e for e in events if isinstance(e, FinalAnswer)]
+    assert len(finals) == 1, events
+    return finals[0]
+
+
+def test_streamed_tool_call_runs_the_tool_and_the_answer_is_grounded(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    scripted.extend(
+        [call_tool("line_oee", line="L2", period="yesterday"), reply("OEE of line 2 yesterday was 71.3 %.")]
+    )
+    events = list(llm_assistant.ask("What was the OEE of L2 yesterday?", session_id="s1", user="ann", role="operator"))
+
+    assert events[0] == Routed(domains=["production"], confidence=0.9, kind="single", tier="small_model")
+    started = [e for e in events if isinstance(e, ToolStarted)]
+    assert [(e.name, e.args) for e in started] == [("line_oee", {"line": "L2", "period": "yesterday"})]
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert finished[0].status == "ok"
+    assert finished[0].provenance == {
+        "tables": ["production_count", "downtime_event"],
+        "filters": {"line": "L2"},
+        "row_count": 48,
+    }
+    assert "".join(e.text for e in events if isinstance(e, Token)) == "OEE of line 2 yesterday was 71.3 %."
+    final = _final(events)
+    assert final.text == "OEE of line 2 yesterday was 71.3 %."
+    assert final.ungrounded_numbers == []
+    assert final.tool_calls[0].result is not None
+    assert final.tool_calls[0].result["oee"] == 0.713
+    assert final.usage.model_calls == 2
+    assert final.usage.total_tokens > 0
+    # The model saw only the production agent's tools and a system prompt with the rules.
+    first = scripted.chat_requests[0]
+    assert first.tool_names == ["line_oee"]
+    assert first.messages[0]["role"] == "system"
+    assert "Use the tools for every number" in first.messages[0]["content"]
+
+
+def test_an_invented_figure_is_flagged_and_reported(llm_assistant: Assistant, scripted: ScriptedServer) -> None:
+    scripted.extend([call_tool("line_oee", line="L2", period="yesterday"), reply("OEE was 71.3 % with 12 stops.")])
+    final = _final(list(llm_assistant.ask("OEE of L2 yesterday?", session_id="s1", user="ann", role="operator")))
+    assert final.ungrounded_numbers == ["12"]
+    assert final.text.endswith("do not rely on them): 12")
+
+
+def test_follow_up_turn_remembers_the_conversation(llm_assistant: Assistant, scripted: ScriptedServer) -> None:
+    scripted.extend([call_tool("line_oee", line="L2", period="yesterday"), reply("71.3 %.")])
+    list(llm_assistant.ask("OEE of L2 yesterday?", session_id="s7", user="ann", role="operator"))
+    scripted.extend(
+        [call_tool("line_oee", line="L2", period="the day before yesterday"), reply("The day before: 68.4 %.")]
+    )
+    events = list(llm_assistant.ask("and the day before?", session_id="s7", user="ann", role="operator"))
+
+    # The router alone cannot place "and the day before?"; the session's previous domain can.
+    assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="small_model")
+    final = _final(events)
+    assert final.text == "The day before: 68.4 %."
+    assert final.ungrounded_numbers == []
+    # The model saw the whole conversation, read back from the SQLite checkpointer.
+    contents = [m.get("content") for m in scripted.chat_requests[2].messages if m["role"] == "user"]
+    assert contents == ["OEE of L2 yesterday?", "and the day before?"]
+
+
+def test_missing_data_reaches_the_model_as_data_unavailable(llm_assistant: Assistant, scripted: ScriptedServer) -> None:
+    scripted.extend([call_tool("line_oee", line="L2", period="last year"), reply("No data for line 2 last year.")])
+    events = list(llm_assistant.ask("OEE of L2 last year?", session_id="s2", user="ann", role="operator"))
+    finished = [e for e in events if isinstance(e, ToolFinished)]
+    assert finished[0].status == "data_unavailable"
+    assert '"data_unavailable":true' in scripted.chat_requests[1].messages[-1]["content"]
+
+
+def test_out_of_scope_and_clarify_answer_without_tools_or_model(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    out = list(llm_assistant.ask("What's the weather tomorrow?", session_id="s3", user="ann", role="operator"))
+    assert out[0] == Routed(domains=[], confidence=0.9, kind="out_of_scope", tier="small_model")
+    assert _final(out).text.startswith("That is outside what I can answer.")
+    unclear = list(llm_assistant.ask("这个怎么样?", session_id="s4", user="ann", role="operator"))
+    assert _final(unclear).text.startswith("请再具体一些")
+    assert scripted.chat_requests == []
