@@ -81,16 +81,6 @@ class ToolOutcome:
         return f"{self.status.value}: {self.message}"
 
 
-def _allowed_hint(tool: Tool, error: Mapping[str, Any]) -> str:
-    # pydantic already lists the choices in literal / enum errors; other errors on a field with
-    # fixed choices (a number where a shift letter belongs) get them added.
-    if error["type"] in {"literal_error", "enum"} or not error["loc"]:
-        return ""
-    prop = tool.parameters_schema().get("properties", {}).get(str(error["loc"][0]), {})
-    choices = prop.get("enum")
-    return f" (allowed: {', '.join(map(str, choices))})" if choices else ""
-
-
 def describe_validation_error(tool: Tool, exc: ValidationError) -> str:
     """One line naming each bad field and, where the schema knows them, the allowed values."""
     fields = tool.args_model.model_fields
@@ -102,7 +92,8 @@ def describe_validation_error(tool: Tool, exc: ValidationError) -> str:
         elif error["type"] == "missing":
             parts.append(f"{name}: required")
         else:
-            parts.append(f"{name}: {error['msg']}{_allowed_hint(tool, error)}")
+            # pydantic's messages already list the choices of literal / enum fields and the bounds of numbers.
+            parts.append(f"{name}: {error['msg']}")
     return f"invalid arguments for {tool.name} / 参数无效: " + "; ".join(parts)
 
 

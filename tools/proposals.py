@@ -138,26 +138,30 @@ class ProposalStore:
     def _decidable(
         self, proposal_id: int, ctx: ToolContext, lookup: ToolLookup, audit: AuditLog, event: str
     ) -> tuple[Proposal, Tool]:
+        """The proposal and its tool, if `ctx` may decide it now; refusals are audited, then raised."""
         proposal = self.get(proposal_id)
         tool = lookup(proposal.action)
+        refusal: ToolError | None = None
         denied = can_approve(ctx, tool, proposal.requested_role)
         if denied:
+            refusal = PermissionDeniedError(denied)
+        elif proposal.status is not ProposalStatus.PENDING:
+            refusal = ProposalError(
+                f"proposal {proposal_id} is already {proposal.status.value} (提议已{_ZH[proposal.status]}); "
+                "only pending proposals can be decided"
+            )
+        if refusal is not None:
             audit.append(
                 event=event,
                 user=ctx.user,
                 role=ctx.role.value,
                 tool=tool.name,
-                outcome="denied",
+                outcome="denied" if denied else "refused",
                 arguments={"proposal_id": proposal_id},
-                summary=denied,
+                summary=str(refusal),
                 proposal_id=proposal_id,
             )
-            raise PermissionDeniedError(denied)
-        if proposal.status is not ProposalStatus.PENDING:
-            raise ProposalError(
-                f"proposal {proposal_id} is already {proposal.status.value} (提议已{_ZH[proposal.status]}); "
-                "only pending proposals can be decided"
-            )
+            raise refusal
         return proposal, tool
 
     def approve(self, proposal_id: int, ctx: ToolContext, *, lookup: ToolLookup, audit: AuditLog) -> Proposal:
