@@ -7,6 +7,7 @@ All plant datetimes are naive plant-local times; see `connectors.schema`.
 """
 
 from connectors.config import DatabaseConfig
+from connectors.demo import PLANT_CLOCK, SCALES, ScaleName, SeedSummary, seed_plant
 from connectors.engine import create_schema, describe_url, open_engine
 from connectors.errors import (
     ConnectorError,
@@ -20,12 +21,16 @@ from connectors.schema import *  # noqa: F403  (the schema's __all__ is part of 
 from connectors.schema import __all__ as _schema_all
 
 __all__ = [
+    "PLANT_CLOCK",
+    "SCALES",
     "ConnectorError",
     "DatabaseConfig",
     "DatabaseUnavailableError",
     "NoPlantError",
     "PlantExistsError",
     "PlantInfo",
+    "ScaleName",
+    "SeedSummary",
     "UnknownScaleError",
     "create_schema",
     "describe_url",
@@ -33,5 +38,6 @@ __all__ = [
     "open_engine",
     "plant_clock",
     "plant_info",
+    "seed_plant",
     *_schema_all,
 ]

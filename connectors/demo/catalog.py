@@ -89,7 +89,7 @@ class EquipmentSpec(NamedSpec):
     position: int
     equipment_type: str
     aliases: tuple[str, ...]
-    cycle_factor: float  # this machine's ideal cycle time / the product's (line) ideal cycle time
+    cycle_factor: float  # machine ideal cycle time / the product's; 1.0 for the output station, which paces the line
     manufacturer: str
     installed_year: int
     is_line_output: bool = False
@@ -249,7 +249,7 @@ def _cnc_aliases(n: int) -> tuple[str, ...]:
 EQUIPMENT: tuple[EquipmentSpec, ...] = (
     # L1 pump housing machining
     EquipmentSpec("CNC-01", "CNC machining center 1", "1号数控加工中心", line="L1", position=1,
-                  equipment_type="cnc", aliases=_cnc_aliases(1), cycle_factor=1.0,
+                  equipment_type="cnc", aliases=_cnc_aliases(1), cycle_factor=0.96,
                   manufacturer="DMG MORI", installed_year=2018),
     EquipmentSpec("CNC-02", "CNC machining center 2", "2号数控加工中心", line="L1", position=2,
                   equipment_type="cnc", aliases=_cnc_aliases(2), cycle_factor=0.92,
@@ -258,11 +258,11 @@ EQUIPMENT: tuple[EquipmentSpec, ...] = (
                   aliases=("Washer 1", "washer L1", "1号清洗机", "清洗机1"), cycle_factor=0.6,
                   manufacturer="Dürr Ecoclean", installed_year=2019),
     EquipmentSpec("CMM-01", "Measuring station 1", "1号三坐标测量站", line="L1", position=4, equipment_type="tester",
-                  aliases=("CMM 1", "CMM", "三坐标", "1号测量站"), cycle_factor=0.8,
+                  aliases=("CMM 1", "CMM", "三坐标", "1号测量站"), cycle_factor=1.0,
                   manufacturer="Zeiss", installed_year=2020, is_line_output=True),
     # L2 valve body machining
     EquipmentSpec("CNC-03", "CNC machining center 3", "3号数控加工中心", line="L2", position=1,
-                  equipment_type="cnc", aliases=_cnc_aliases(3), cycle_factor=1.0,
+                  equipment_type="cnc", aliases=_cnc_aliases(3), cycle_factor=0.97,
                   manufacturer="Mazak", installed_year=2016),
     EquipmentSpec("CNC-04", "CNC machining center 4", "4号数控加工中心", line="L2", position=2,
                   equipment_type="cnc", aliases=_cnc_aliases(4), cycle_factor=0.95,
@@ -274,7 +274,7 @@ EQUIPMENT: tuple[EquipmentSpec, ...] = (
                   aliases=("Washer 2", "washer L2", "2号清洗机", "清洗机2"), cycle_factor=0.6,
                   manufacturer="Dürr Ecoclean", installed_year=2019),
     EquipmentSpec("LT-01", "Leak tester 1", "1号气密检测机", line="L2", position=5, equipment_type="tester",
-                  aliases=("Leak tester", "leak test", "气密检测", "试漏机"), cycle_factor=0.85,
+                  aliases=("Leak tester", "leak test", "气密检测", "试漏机"), cycle_factor=1.0,
                   manufacturer="ATEQ", installed_year=2019, is_line_output=True),
     # L3 pump assembly
     EquipmentSpec("ROB-01", "Loading robot 1", "1号上料机器人", line="L3", position=1, equipment_type="robot",
@@ -287,7 +287,7 @@ EQUIPMENT: tuple[EquipmentSpec, ...] = (
                   aliases=("Screwing station", "nutrunner", "拧紧工位", "拧紧机"), cycle_factor=0.9,
                   manufacturer="Atlas Copco", installed_year=2017),
     EquipmentSpec("EOL-01", "End-of-line tester 1", "1号下线测试台", line="L3", position=4, equipment_type="tester",
-                  aliases=("EOL tester", "end of line test", "下线测试", "性能测试台"), cycle_factor=0.95,
+                  aliases=("EOL tester", "end of line test", "下线测试", "性能测试台"), cycle_factor=1.0,
                   manufacturer="Andon Test Systems", installed_year=2017, is_line_output=True),
     # L4 valve kit packing
     EquipmentSpec("PRS-01", "Hydraulic press 1", "1号液压机", line="L4", position=1, equipment_type="press",
@@ -297,7 +297,7 @@ EQUIPMENT: tuple[EquipmentSpec, ...] = (
                   aliases=("Laser marker", "marker", "激光打标机", "打标机"), cycle_factor=0.5,
                   manufacturer="Trumpf", installed_year=2020),
     EquipmentSpec("PKG-01", "Packing machine 1", "1号包装机", line="L4", position=3, equipment_type="packer",
-                  aliases=("Packer", "packing machine", "包装机", "1号包装机"), cycle_factor=0.9,
+                  aliases=("Packer", "packing machine", "包装机", "1号包装机"), cycle_factor=1.0,
                   manufacturer="Bosch Packaging", installed_year=2019, is_line_output=True),
 )
 
