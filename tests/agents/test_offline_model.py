@@ -339,21 +339,29 @@ def test_list_results_are_numbered_with_their_figures(bound: Any) -> None:
         "period": {"start": "2026-11-13T00:00:00", "end": "2026-11-20T00:00:00", "label": "last week"},
         "scope": {"line": "L2"},
         "provenance": {"tables": ["downtime_event"], "filters": {}, "row_count": 37},
+        "target": "L2",
         "total_minutes": 512.5,
-        "items": [
+        "total_events": 37,
+        "reasons": [
             {
-                "code": "D-301",
+                "reason": "D-301",
                 "name_en": "Mechanical breakdown",
                 "name_zh": "机械故障",
+                "category": "breakdown",
                 "minutes": 240.0,
+                "events": 3,
                 "share": 0.4683,
+                "cumulative_share": 0.4683,
             },
             {
-                "code": "D-401",
+                "reason": "D-401",
                 "name_en": "Minor stop: part jam",
                 "name_zh": "小停机：卡料",
+                "category": "minor_stop",
                 "minutes": 130.5,
+                "events": 21,
                 "share": 0.2546,
+                "cumulative_share": 0.7229,
             },
         ],
     }
@@ -361,16 +369,36 @@ def test_list_results_are_numbered_with_their_figures(bound: Any) -> None:
         _turn("top downtime reasons on line 2 last week", "downtime_pareto", {}, json.dumps(result))
     ).content
     assert en.splitlines() == [
-        "Downtime by reason · L2 · last week (2026-11-13 – 2026-11-19): total minutes 512.5 min.",
-        "Items:",
-        "1. D-301 Mechanical breakdown: minutes 240 min, share 46.8%",
-        "2. D-401 Minor stop: part jam: minutes 130.5 min, share 25.5%",
+        "Downtime by reason · L2 · last week (2026-11-13 – 2026-11-19): total downtime 512.5 min, stops 37.",
+        "Reasons:",
+        "1. D-301 Mechanical breakdown: downtime 240 min, events 3, share 46.8%",
+        "2. D-401 Minor stop: part jam: downtime 130.5 min, events 21, share 25.5%",
         "Source: 37 rows of downtime_event.",
     ]
     zh = bound.invoke(_turn("2号线上周停机原因", "downtime_pareto", {}, json.dumps(result))).content
-    assert "1. D-301 机械故障：分钟 240 min，占比 46.8%" in zh
+    assert "1. D-301 机械故障：时长 240 min，次数 3，占比 46.8%" in zh
     assert find_ungrounded_numbers(en, [result]) == []
     assert find_ungrounded_numbers(zh, [result]) == []
+
+
+def test_a_tool_without_template_lists_its_figures_and_rows(bound: Any) -> None:
+    result = {
+        "summary": "energy",
+        "unit": "kWh",
+        "provenance": {"tables": ["energy_csv"], "filters": {}, "row_count": 24},
+        "scope": {"equipment": "CNC-03"},
+        "total_energy": 812.25,
+        "peak_hour": "2026-11-20T14:00:00",
+        "hours": [{"hour": "2026-11-20T14:00:00", "energy": 61.5}],
+    }
+    en = bound.invoke(_turn("energy of CNC-03", "energy_use", {}, json.dumps(result))).content
+    assert en.splitlines() == [
+        "energy use · CNC-03: total energy 812.25 kWh, peak hour: 2026-11-20 14:00.",
+        "Hours:",
+        "1. 2026-11-20 14:00: energy 61.5 kWh",
+        "Source: 24 rows of energy_csv.",
+    ]
+    assert find_ungrounded_numbers(en, [result]) == []
 
 
 def test_no_data_is_said_plainly(bound: Any) -> None:

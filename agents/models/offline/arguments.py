@@ -97,12 +97,18 @@ _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "preventive": ("预防", "保养", "planned"),
     "open": ("未完成", "未结", "打开", "进行中", "pending", "outstanding"),
     "closed": ("已完成", "关闭", "已关闭", "completed", "done"),
-    "late": ("延迟", "逾期", "晚了", "overdue", "delayed"),
+    "late": ("延迟", "逾期", "晚了", "超期", "overdue", "delayed"),
     "critical": ("严重", "紧急"),
     "high": ("高",),
     "low": ("低",),
     "fault": ("故障",),
     "warning": ("警告",),
+    "breakdown": ("故障停机", "机械故障", "电气故障"),
+    "minor_stop": ("小停机", "短停", "minor stops"),
+    "setup": ("换型", "换刀", "changeover"),
+    "waiting": ("待料", "等待"),
+    "planned_downtime": ("计划停机",),
+    "quality_hold": ("质量隔离",),
 }
 
 
@@ -120,10 +126,11 @@ def parameter_kind(name: str, schema: Mapping[str, Any]) -> str | None:
         # "order": the description says which kind ("Purchase order code, e.g. PO-260042"), else any order.
         found = _ORDER_DESCRIPTION.search(description)
         return _ORDER_WORDS[found.group(1).lower()] if found else "order"
-    for pattern, kind in _DESCRIPTION_KINDS:
-        if pattern.search(description):
-            return kind
-    return None
+    kinds = [kind for pattern, kind in _DESCRIPTION_KINDS if pattern.search(description)]
+    if "period" in kinds:
+        return "period"
+    # "target: Line or equipment code or name" takes either kind: the first one the request names.
+    return "|".join(kinds) if kinds else None
 
 
 def _enum_values(schema: Mapping[str, Any]) -> list[Any]:
@@ -200,7 +207,7 @@ def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions:
     if kind is None:
         return None
     for index, entity in enumerate(mentions.entities):
-        if index not in used and (entity.kind == kind or (kind == "order" and entity.kind in _ORDER_KINDS)):
+        if index not in used and (entity.kind in kind.split("|") or (kind == "order" and entity.kind in _ORDER_KINDS)):
             used.add(index)
             value: Any = entity.value
             return [value] if "array" in types else value

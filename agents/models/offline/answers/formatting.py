@@ -27,7 +27,7 @@ __all__ = [
 
 _RATIO_NAME = re.compile(
     r"(?:^|_)(?:oee|nee|availability|performance|effectiveness|quality|quality_ratio|rate|ratio|yield|fpy|share|"
-    r"otd|on_time|on_time_rate|utilization|utilisation|fraction|pct_of_total|cumulative_share)(?:$|_)"
+    r"otd|on_time|on_time_rate|adherence|progress|utilization|utilisation|fraction|pct_of_total|cumulative_share)(?:$|_)"
 )
 _PERCENT_NAME = re.compile(r"(?:^|_)(?:pct|percent|percentage)$")
 _UNIT_SUFFIXES: dict[str, str] = {
@@ -47,6 +47,7 @@ _UNIT_SUFFIXES: dict[str, str] = {
     "kn": "kN",
     "um": "µm",
 }
+_UNITLESS = frozenset({"cp", "cpk", "pp", "ppk", "z_score", "zscore", "subgroups", "subgroup_size", "values"})
 _COUNT_NAME = re.compile(
     r"(?:^|_)(?:count|counts|rows|failures|events|stops|orders|lines|alarms|items|n|number|qty|quantity|pieces)(?:$|_)"
 )
@@ -59,17 +60,22 @@ def is_ratio_field(name: str, value: float, unit: str | None) -> bool:
     return 0.0 <= value <= 1.0 and bool(_RATIO_NAME.search(name.lower()))
 
 
-def field_unit(name: str, result_unit: str | None) -> str | None:
-    """The unit of a field: from its name's suffix, else the result's unit unless the field is a count."""
+def field_unit(name: str, result_unit: str | None, value: float | int | None = None) -> str | None:
+    """The unit of a field: from its name's suffix, else the result's unit where it applies to this field."""
     lowered = name.lower()
     if _PERCENT_NAME.search(lowered):
         return "%"
-    suffix = lowered.rsplit("_", 1)[-1] if "_" in lowered else ""
-    if suffix in _UNIT_SUFFIXES:
+    suffix = lowered.rsplit("_", 1)[-1] if "_" in lowered else lowered
+    # "minutes", "downtime_min", "planned_busy_h"; a field named just "h" or "s" is not a unit.
+    if suffix in _UNIT_SUFFIXES and (lowered != suffix or len(suffix) > 2):
         return _UNIT_SUFFIXES[suffix]
-    if _COUNT_NAME.search(lowered) or _RATIO_NAME.search(lowered):
+    if _RATIO_NAME.search(lowered) or lowered in _UNITLESS or not result_unit or result_unit in {"ratio", "count"}:
         return None
-    return result_unit if result_unit and result_unit not in {"ratio", "count"} else None
+    if result_unit == "pcs":
+        # Piece counts carry the unit; ratios and times in a pieces result do not.
+        return "pcs" if isinstance(value, int) else None
+    # A measurement unit (mm, kN, min) applies to measured values, not to counts of things.
+    return None if isinstance(value, int) or _COUNT_NAME.search(lowered) else result_unit
 
 
 def format_number(value: float | int, lang: Language, decimals: int = 2) -> str:
@@ -90,7 +96,7 @@ def format_figure(name: str, value: float | int, result_unit: str | None, lang: 
     """A field's value with its unit: 0.853 OEE -> "85.3%", 42.5 downtime_min -> "42.5 min"."""
     if isinstance(value, float) and is_ratio_field(name, value, result_unit):
         return f"{format_number(value * 100, lang, 1)}%"
-    unit = field_unit(name, result_unit)
+    unit = field_unit(name, result_unit, value)
     number = format_number(value, lang)
     if unit is None:
         return number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.extraction import Language
 
-__all__ = ["label"]
+__all__ = ["label", "list_label"]
 
 _LABELS: dict[str, tuple[str, str]] = {
     "oee": ("OEE", "OEE"),
@@ -40,7 +40,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "operating_time_h": ("operating time", "运行时间"),
     "repair_time_h": ("repair time", "维修时间"),
     "downtime_min": ("downtime", "停机时间"),
-    "minutes": ("minutes", "分钟"),
+    "minutes": ("downtime", "时长"),
     "duration_min": ("duration", "时长"),
     "events": ("events", "次数"),
     "count": ("count", "次数"),
@@ -86,7 +86,66 @@ _LABELS: dict[str, tuple[str, str]] = {
     "value": ("value", "数值"),
     "total": ("total", "合计"),
     "rows": ("rows", "行数"),
+    "good": ("good", "良品"),
+    "scrap": ("scrap", "报废"),
+    "rework": ("rework", "返工"),
+    "produced": ("produced", "产量"),
+    "planned_operation_h": ("planned operation time", "计划工作时间"),
+    "planned_downtime_h": ("planned downtime", "计划停机"),
+    "planned_busy_h": ("planned busy time", "计划运行时间"),
+    "unplanned_downtime_h": ("unplanned downtime", "非计划停机"),
+    "setup_h": ("set-up time", "换型时间"),
+    "production_h": ("production time", "实际生产时间"),
+    "ideal_run_h": ("ideal run time", "理论运行时间"),
+    "total_minutes": ("total downtime", "停机总时长"),
+    "total_events": ("stops", "停机次数"),
+    "total_good": ("good", "良品"),
+    "total_scrap": ("scrap", "报废"),
+    "total_rework": ("rework", "返工"),
+    "adherence": ("schedule adherence", "计划达成率"),
+    "orders_due": ("orders due", "到期订单"),
+    "completed_on_time": ("completed on time", "按期完成"),
+    "total_defects": ("defects", "缺陷总数"),
+    "inspections": ("inspections", "检验批次"),
+    "progress": ("progress", "进度"),
+    "quantity_planned": ("planned", "计划数量"),
+    "quantity_good": ("good", "良品"),
+    "quantity_scrap": ("scrap", "报废"),
+    "due_date": ("due", "交期"),
+    "product": ("product", "产品"),
+    "line": ("line", "产线"),
+    "best_day": ("best day", "最好的一天"),
+    "worst_day": ("worst day", "最差的一天"),
+    "sigma_within": ("σ within", "组内σ"),
+    "sigma_overall": ("σ overall", "总体σ"),
+    "out_of_spec": ("out of spec", "超规格"),
+    "subgroups": ("subgroups", "子组数"),
+    "start": ("start", "开始"),
+    "category": ("category", "类别"),
+    "code": ("code", "编号"),
 }
+
+# List fields read as headings: "events" is a list of stops here, while in a Pareto row it counts them.
+_LIST_LABELS: dict[str, tuple[str, str]] = {
+    "events": ("stops", "停机事件"),
+    "reasons": ("reasons", "原因"),
+    "days": ("by day", "每日"),
+    "orders": ("orders", "订单"),
+    "groups": ("groups", "分组"),
+    "by_equipment": ("by machine", "按设备"),
+    "violations": ("rule violations", "判异"),
+    "defects": ("defects", "缺陷"),
+    "late_orders": ("late orders", "延期订单"),
+    "items": ("items", "明细"),
+}
+
+
+def list_label(name: str, lang: Language) -> str:
+    """The heading of a listed field."""
+    known = _LIST_LABELS.get(name.lower())
+    if known:
+        return known[1] if lang == "zh" else known[0]
+    return label(name, lang)
 
 
 def label(name: str, lang: Language) -> str:

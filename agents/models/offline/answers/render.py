@@ -15,8 +15,9 @@ from typing import Any
 
 from agents.extraction import Language
 from agents.models.offline.answers.formatting import format_figure, period_text, provenance_text, scope_text
-from agents.models.offline.answers.labels import label
+from agents.models.offline.answers.labels import label, list_label
 from agents.models.offline.answers.messages import no_data, proposal_submitted, tool_failed
+from agents.models.offline.answers.templates import TEMPLATES, AnswerTemplate
 from agents.models.offline.tool_specs import ToolSpec
 
 __all__ = ["parse_tool_content", "render_tool_answer", "tool_title"]
@@ -26,6 +27,7 @@ _META = frozenset(
 )
 _IDENTITY_KEYS = (
     "code",
+    "reason",
     "reason_code",
     "defect_code",
     "alarm_code",
@@ -37,7 +39,7 @@ _IDENTITY_KEYS = (
     "order",
     "tag",
     "document",
-    "category",
+    "key",
     "date",
     "day",
     "hour",
@@ -45,7 +47,10 @@ _IDENTITY_KEYS = (
     "raised_at",
     "ts",
 )
-_NAME_KEYS = {"en": ("name_en", "name", "reason", "title", "description"), "zh": ("name_zh", "name", "reason", "title")}
+_NAME_KEYS = {
+    "en": ("name_en", "reason_en", "product_name_en", "name", "title", "description"),
+    "zh": ("name_zh", "reason_zh", "product_name_zh", "name", "title"),
+}
 _MAX_ITEMS = 10
 _STATUS_PREFIX = re.compile(r"^(ok|denied|invalid|error|not_found_entity|proposed)\s*:\s*(.*)$", re.DOTALL)
 
@@ -87,51 +92,120 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _figures(data: Mapping[str, Any], unit: str | None, lang: Language, prefix: str = "") -> list[str]:
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?$")
+
+
+def _value_text(name: str, value: Any, unit: str | None, lang: Language) -> str | None:
+    """A field's value for reading, or None when it is not worth a word (None, booleans, long text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if _is_number(value):
+        return format_figure(name, value, unit, lang)
+    if isinstance(value, str):
+        moment = _ISO_MOMENT.match(value)
+        if moment:
+            clock = moment.group(1)
+            return value[:10] if clock in (None, "00:00") else f"{value[:10]} {clock}"
+        return value if 0 < len(value) <= 60 else None
+    return None
+
+
+def _figure(name: str, value: Any, unit: str | None, lang: Language) -> str | None:
+    text = _value_text(name, value, unit, lang)
+    if text is None:
+        return None
+    return f"{label(name, lang)}: {text}" if isinstance(value, str) else f"{label(name, lang)} {text}"
+
+
+def _figures(data: Mapping[str, Any], unit: str | None, lang: Language) -> list[str]:
+    """Every top-level figure, and those of nested parts (an OEE breakdown), in the result's order."""
     parts: list[str] = []
     for key, value in data.items():
-        if key in _META or value is None:
+        if key in _META or key.endswith(("_zh", "_en")):
             continue
-        name = f"{prefix}{label(key, lang)}"
-        if _is_number(value):
-            parts.append(f"{name} {format_figure(key, value, unit, lang)}")
-        elif isinstance(value, str) and 0 < len(value) <= 40 and not key.endswith(("_zh", "_en")):
-            parts.append(f"{name}: {value}")
-        elif isinstance(value, Mapping) and not prefix:
-            parts += _figures(value, unit, lang, prefix=f"{label(key, lang)} ")
+        if isinstance(value, Mapping):
+            parts += _figures(value, unit, lang)
+            continue
+        figure = _figure(key, value, unit, lang)
+        if figure is not None:
+            parts.append(figure)
+    return parts
+
+
+def _pick(data: Mapping[str, Any], path: str) -> Any:
+    value: Any = data
+    for key in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _template_figures(data: Mapping[str, Any], template: AnswerTemplate, unit: str | None, lang: Language) -> list[str]:
+    parts = []
+    for path in template.figures:
+        figure = _figure(path.rsplit(".", 1)[-1], _pick(data, path), unit, lang)
+        if figure is not None:
+            parts.append(figure)
     return parts
 
 
 def _identity(item: Mapping[str, Any], lang: Language) -> str:
     ident = next((str(item[k]) for k in _IDENTITY_KEYS if isinstance(item.get(k), str | int) and item.get(k)), "")
+    moment = _ISO_MOMENT.match(ident)
+    if moment:
+        ident = _value_text("start", ident, None, lang) or ident
     name = next((str(item[k]) for k in _NAME_KEYS[lang] if isinstance(item.get(k), str) and item.get(k)), "")
     if name and name != ident:
         return f"{ident} {name}".strip()
     return ident
 
 
-def _item_line(index: int, item: Any, unit: str | None, lang: Language) -> str:
+def _item_line(index: int, item: Any, fields: tuple[str, ...], unit: str | None, lang: Language) -> str:
     if not isinstance(item, Mapping):
-        return f"{index}. {format_figure('value', item, unit, lang) if _is_number(item) else item}"
+        text = _value_text("value", item, unit, lang) if not isinstance(item, str) else item
+        return f"{index}. {text}"
     ident = _identity(item, lang)
-    used = set(_IDENTITY_KEYS) | set(_NAME_KEYS[lang]) | {"name_en", "name_zh", "text", "citation"}
-    rest = {k: v for k, v in item.items() if k not in used}
-    figures = _figures(rest, unit, lang, prefix="")
+    if fields:
+        figures = [f for f in (_figure(name, item.get(name), unit, lang) for name in fields) if f is not None]
+    else:
+        used = {*_IDENTITY_KEYS, *_NAME_KEYS["en"], *_NAME_KEYS["zh"], "text", "citation"}
+        figures = _figures({k: v for k, v in item.items() if k not in used}, unit, lang)
     separator = "：" if lang == "zh" else ": "
     body = ("，" if lang == "zh" else ", ").join(figures)
     return f"{index}. {ident}{separator if ident and body else ''}{body}".rstrip()
 
 
-def _lists(data: Mapping[str, Any], unit: str | None, lang: Language) -> list[str]:
+def _list_lines(
+    key: str, value: list[Any], fields: tuple[str, ...], limit: int, unit: str | None, lang: Language
+) -> list[str]:
+    if all(isinstance(item, str) for item in value):
+        joined = ("、" if lang == "zh" else ", ").join(value[:limit])
+        tail = (f" 等共{len(value)}项" if lang == "zh" else f" ({len(value)} in all)") if len(value) > limit else ""
+        return [
+            f"{list_label(key, lang)}：{joined}{tail}"
+            if lang == "zh"
+            else f"{list_label(key, lang).capitalize()}: {joined}{tail}"
+        ]
+    lines = [f"{list_label(key, lang)}：" if lang == "zh" else f"{list_label(key, lang).capitalize()}:"]
+    lines += [_item_line(i, item, fields, unit, lang) for i, item in enumerate(value[:limit], start=1)]
+    if len(value) > limit:
+        # Say how many there are in all (a figure of the result), not a difference the result does not hold.
+        lines.append(f"……共{len(value)}项" if lang == "zh" else f"... {len(value)} in all")
+    return lines
+
+
+def _lists(data: Mapping[str, Any], unit: str | None, lang: Language, template: AnswerTemplate | None) -> list[str]:
+    if template is not None:
+        value = data.get(template.items) if template.items else None
+        if not isinstance(value, list) or not value:
+            return []
+        return _list_lines(str(template.items), value, template.item_fields, template.max_items, unit, lang)
     lines: list[str] = []
     for key, value in data.items():
-        if key in _META or not isinstance(value, list) or not value:
+        if key in _META or not isinstance(value, list) or not value or key == "passages":
             continue
-        lines.append(f"{label(key, lang)}：" if lang == "zh" else f"{label(key, lang).capitalize()}:")
-        lines += [_item_line(i, item, unit, lang) for i, item in enumerate(value[:_MAX_ITEMS], start=1)]
-        if len(value) > _MAX_ITEMS:
-            more = len(value) - _MAX_ITEMS
-            lines.append(f"……另有{more}项" if lang == "zh" else f"... and {more} more")
+        lines += _list_lines(key, value, (), _MAX_ITEMS, unit, lang)
     return lines
 
 
@@ -167,7 +241,8 @@ def render_result(spec: ToolSpec | None, name: str, data: Mapping[str, Any], lan
             part for part in (no_data(lang, what=what, scope=scope, period=period, detail=detail), source) if part
         )
     head = " · ".join(part for part in (what, scope, period) if part)
-    figures = _figures(data, unit, lang)
+    template = TEMPLATES.get(name)
+    figures = _template_figures(data, template, unit, lang) if template else _figures(data, unit, lang)
     if lang == "zh":
         lines = [f"{head}：{'，'.join(figures)}。" if figures else f"{head}："]
     else:
@@ -175,10 +250,7 @@ def render_result(spec: ToolSpec | None, name: str, data: Mapping[str, Any], lan
     passages = data.get("passages")
     if isinstance(passages, list) and passages:
         lines += _passages(passages, lang)
-        rest = {k: v for k, v in data.items() if k != "passages"}
-        lines += _lists(rest, unit, lang)
-    else:
-        lines += _lists(data, unit, lang)
+    lines += _lists(data, unit, lang, template)
     truncation = _truncation(data, lang)
     if truncation:
         lines.append(truncation)
