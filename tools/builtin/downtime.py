@@ -99,6 +99,7 @@ def downtime_pareto(
     minutes = func.sum(DE.duration_minutes)
     statement = (
         select(REASON.code, REASON.name_en, REASON.name_zh, DE.category, minutes, func.count())
+        .select_from(DowntimeEvent)
         .join(DowntimeReason, REASON.id == DE.reason_id)
         .where(*_where(entity, span, category, include_planned))
         .group_by(REASON.code, REASON.name_en, REASON.name_zh, DE.category)
@@ -212,6 +213,7 @@ def top_downtime_events(
             WO.code,
             DE.comment,
         )
+        .select_from(DowntimeEvent)
         .join(Equipment, EQ.id == DE.equipment_id)
         .join(DowntimeReason, REASON.id == DE.reason_id)
         .outerjoin(MaintenanceWorkOrder, WO.id == DE.maintenance_work_order_id)

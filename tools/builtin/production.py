@@ -77,6 +77,7 @@ def _order_select() -> Any:
             MO.actual_start,
             MO.actual_end,
         )
+        .select_from(ProductionOrder)
         .join(Product, PRODUCT.id == MO.product_id)
         .join(Line, LINE.id == MO.line_id)
     )
@@ -302,6 +303,7 @@ def production_output(
     group = _group_column(group_by)
     statement = (
         select(group, func.sum(PC.good_qty), func.sum(PC.scrap_qty), func.sum(PC.rework_qty), func.count())
+        .select_from(ProductionCount)
         .join(Equipment, EQ.id == PC.equipment_id)
         .where(within(PC.hour_start, span), EQ.is_line_output.is_(True))
         .group_by(group)

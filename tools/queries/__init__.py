@@ -1,6 +1,16 @@
 """SQL helpers shared by the built-in tools: period filters and ISO 22400 time-model sums."""
 
-from tools.queries.common import MAX_LIMIT, columns, day_span, fmt_period, within
+from tools.queries.common import MAX_LIMIT, columns, day_span, elapsed_days, fmt_period, within
 from tools.queries.time_model import GroupedInputs, oee_inputs, oee_inputs_by
 
-__all__ = ["MAX_LIMIT", "GroupedInputs", "columns", "day_span", "fmt_period", "oee_inputs", "oee_inputs_by", "within"]
+__all__ = [
+    "MAX_LIMIT",
+    "GroupedInputs",
+    "columns",
+    "day_span",
+    "elapsed_days",
+    "fmt_period",
+    "oee_inputs",
+    "oee_inputs_by",
+    "within",
+]

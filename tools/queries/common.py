@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, func
+from sqlmodel import Session
 
 from tools.contract import PeriodSpan
 
-__all__ = ["MAX_LIMIT", "columns", "day_span", "fmt_period", "within"]
+__all__ = ["MAX_LIMIT", "columns", "day_span", "elapsed_days", "fmt_period", "within"]
 
 MAX_LIMIT = 100
 
@@ -33,3 +34,10 @@ def day_span(period: PeriodSpan) -> tuple[date, date]:
 def fmt_period(period: PeriodSpan) -> str:
     """A compact [start, end) label for provenance filters."""
     return f"[{period.start:%Y-%m-%d %H:%M}, {period.end:%Y-%m-%d %H:%M})"
+
+
+def elapsed_days(session: Session, start: Any, end: Any) -> Any:
+    """SQL expression for `end - start` in days, on SQLite (julianday) and PostgreSQL (epoch seconds)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86_400.0
