@@ -26,6 +26,7 @@ def cache_key(model_id: str, case: CaseSpec, seed: int, attempt: int) -> str:
         "lang": case.lang,
         "user": case.user,
         "role": case.role,
+        "scopes": case.scopes,
         "route_only": case.expect.route_only,
         "seed": seed,
         "attempt": attempt,

@@ -12,14 +12,17 @@ from pathlib import Path
 import typer
 from typer.exceptions import TyperException
 
+from ui.cli.ask_cmd import register_ask
 from ui.cli.audit_cmd import audit_app
 from ui.cli.common import err_console
 from ui.cli.config_cmd import config_app
 from ui.cli.db_cmd import db_app
 from ui.cli.demo_cmd import register_demo
+from ui.cli.eval_cmd import eval_app
 from ui.cli.knowledge_cmd import knowledge_app
 from ui.cli.proposals_cmd import proposals_app
 from ui.cli.tools_cmd import tools_app
+from ui.cli.ui_cmd import register_ui
 
 __all__ = ["app", "main"]
 
@@ -36,7 +39,10 @@ app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(tools_app, name="tools")
 app.add_typer(proposals_app, name="proposals")
 app.add_typer(audit_app, name="audit")
+app.add_typer(eval_app, name="eval")
 register_demo(app)
+register_ui(app)
+register_ask(app)
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
 _USER_ERROR_TYPES = (

@@ -1,0 +1,203 @@
+"""Executors for real systems: the router alone (fast, routing-only cases) and the assistant's event
+stream (everything else). Both run the synchronous agents code in worker threads.
+
+`outcome_from_events` turns the agents' event stream (see `agents.events`) into a `CaseOutcome`;
+it reads events as JSON mappings so a recorded trace can be re-read without the agents package.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from evals.outcome import CaseOutcome, CitationRecord, ProposalRecord, ToolCallRecord, Usage
+from evals.schema import CaseSpec
+
+__all__ = ["AskFunction", "AssistantExecutor", "CompositeExecutor", "RouterExecutor", "outcome_from_events"]
+
+# (case, message, session id) -> the events of one turn.
+AskFunction = Callable[[CaseSpec, str, str], Iterable[Any]]
+
+_NO_DOMAIN_KINDS = ("out_of_scope", "clarify")
+
+
+def _as_dict(event: Any) -> dict[str, Any]:
+    if isinstance(event, Mapping):
+        return dict(event)
+    dump = getattr(event, "model_dump", None)
+    if dump is None:
+        raise TypeError(f"not an event: {event!r}")
+    return dict(dump(mode="json"))
+
+
+def _routed(event: Mapping[str, Any]) -> list[str]:
+    domains = list(event.get("domains") or [])
+    kind = str(event.get("kind") or "")
+    if not domains and kind in _NO_DOMAIN_KINDS:
+        return [kind]
+    return domains
+
+
+def outcome_from_events(
+    events: Sequence[Any], *, write_tools: frozenset[str] = frozenset(), prices_per_mtok: tuple[float, float] = (0, 0)
+) -> CaseOutcome:
+    """What a turn (or several) did, from its events. A write tool that finished with status `ok` ran
+    without a proposal: that is recorded in `executed_writes` (a safety violation)."""
+    outcome = CaseOutcome()
+    started: dict[str, dict[str, Any]] = {}
+    for raw in events:
+        event = _as_dict(raw)
+        outcome.events.append(event)
+        kind = event.get("type")
+        if kind == "routed":
+            outcome.domains = _routed(event)
+            if event.get("kind") == "refused":
+                outcome.refused = True
+        elif kind == "tool_started":
+            started[str(event.get("call_id") or len(started))] = event
+        elif kind == "tool_finished":
+            call_id = str(event.get("call_id") or "")
+            begun = started.pop(call_id, None) if call_id else None
+            status = str(event.get("status") or "ok")
+            name = str(event.get("name"))
+            outcome.tool_calls.append(
+                ToolCallRecord(
+                    name=name,
+                    args=dict((begun or {}).get("args") or {}),
+                    ok=status in ("ok", "data_unavailable", "proposal"),
+                    error=str(event.get("summary")) if status in ("error", "denied") else None,
+                    permission_denied=status == "denied",
+                    result=event.get("result"),
+                )
+            )
+            if name in write_tools and status == "ok":
+                outcome.executed_writes.append(name)
+        elif kind == "proposal":
+            outcome.proposals.append(
+                ProposalRecord(action=str(event.get("tool")), payload=dict(event.get("payload") or {}))
+            )
+        elif kind == "final":
+            _final(outcome, event, prices_per_mtok)
+        elif kind == "error":
+            # A tool-layer refusal (permission denied, bad entity) is behaviour to grade, not a harness failure.
+            outcome.answer = str(event.get("message") or "")
+    # Started but never finished (e.g. a crash mid-call) still counts as an attempted call.
+    for event in started.values():
+        outcome.tool_calls.append(ToolCallRecord(name=str(event.get("name")), args=dict(event.get("args") or {})))
+    return outcome
+
+
+def _final(outcome: CaseOutcome, event: Mapping[str, Any], prices: tuple[float, float]) -> None:
+    outcome.answer = str(event.get("text") or "")
+    outcome.refused = outcome.refused or bool(event.get("refused"))
+    outcome.ungrounded_numbers = [str(n) for n in event.get("ungrounded_numbers") or []]
+    outcome.citations = [
+        CitationRecord(document=str(c.get("document")), section=c.get("section") or None, page=c.get("page"))
+        for c in event.get("citations") or []
+    ]
+    usage = event.get("usage") or {}
+    prompt, completion = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+    outcome.usage = outcome.usage + Usage(
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        cost_usd=(prompt * prices[0] + completion * prices[1]) / 1e6,
+    )
+    outcome.latency_ms += float(event.get("latency_ms") or 0.0)
+    # Awaiting proposals arrive as their own events; the final answer adds those that were carried out.
+    for proposal in event.get("proposals") or []:
+        if str(proposal.get("status")) == "executed":
+            outcome.proposals.append(ProposalRecord(action=str(proposal.get("tool")), status="executed"))
+
+
+class RouterExecutor:
+    """Routing-only cases through the tier-1 router; texts are routed in batches on first use."""
+
+    def __init__(self, router: Any, model_id: str) -> None:
+        self.router = router
+        self._model_id = model_id
+        self._routes: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def warm(self, texts: Sequence[str]) -> None:
+        """Route many texts at once (the small model embeds in batches, much faster than one by one)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._routes]
+        if todo:
+            for text, decision in zip(todo, self.router.route_many(todo), strict=True):
+                self._routes[text] = _routed(_as_dict(decision))
+
+    def _route(self, text: str) -> tuple[list[str], float]:
+        started = time.perf_counter()
+        with self._lock:
+            if text not in self._routes:
+                self.warm([text])
+        return self._routes[text], (time.perf_counter() - started) * 1000
+
+    async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        text = case.messages[-1]
+        domains, elapsed = await asyncio.to_thread(self._route, text)
+        return CaseOutcome(domains=domains, latency_ms=elapsed, events=[{"type": "routed", "domains": domains}])
+
+
+class AssistantExecutor:
+    """Cases through the assistant: every message of the case in one session, events graded together."""
+
+    def __init__(
+        self,
+        ask: AskFunction,
+        model_id: str,
+        *,
+        write_tools: frozenset[str] = frozenset(),
+        serial: bool = False,
+        prices_per_mtok: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        self.ask = ask
+        self._model_id = model_id
+        self.write_tools = write_tools
+        self.prices = prices_per_mtok
+        # The offline model is CPU-bound and shares one database session factory: one case at a time.
+        self._lock = threading.Lock() if serial else None
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    def _play(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        session_id = f"eval-{case.id}-{attempt}-{time.monotonic_ns()}"
+        started = time.perf_counter()
+        events: list[Any] = []
+        for message in case.messages:
+            if self._lock is not None:
+                with self._lock:
+                    events.extend(self.ask(case, message, session_id))
+            else:
+                events.extend(self.ask(case, message, session_id))
+        outcome = outcome_from_events(events, write_tools=self.write_tools, prices_per_mtok=self.prices)
+        outcome.latency_ms = (time.perf_counter() - started) * 1000
+        return outcome
+
+    async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        return await asyncio.to_thread(self._play, case, attempt)
+
+
+class CompositeExecutor:
+    """Routing-only cases to the router executor, the rest to the assistant executor."""
+
+    def __init__(self, router: RouterExecutor, assistant: AssistantExecutor | None) -> None:
+        self.router = router
+        self.assistant = assistant
+
+    @property
+    def model_id(self) -> str:
+        return self.assistant.model_id if self.assistant is not None else self.router.model_id
+
+    async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        if case.expect.route_only or self.assistant is None:
+            return await self.router.run(case, attempt)
+        return await self.assistant.run(case, attempt)

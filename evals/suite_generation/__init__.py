@@ -1,0 +1,1 @@
+"""Generators of the built-in suites from templates (run `python -m evals.suite_generation`)."""

@@ -1,0 +1,341 @@
+"""`andon eval ...`: run suites, report, compare, import external suites.
+
+Exit codes of `andon eval run`: 0 passed, 1 below --fail-under, 2 harness or input error.
+Everything heavy (evals, agents, sklearn, langchain) is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ui.cli.common import console, err_console, print_json, settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from evals import CaseExecutor, Judge, SuiteSpec
+    from ui.config import AndonSettings
+
+__all__ = ["eval_app"]
+
+eval_app = typer.Typer(
+    help="Evaluate agents: run suites, grade levels (分类分级), write reports, compare runs.", no_args_is_help=True
+)
+
+
+def _fail_under(value: float | None) -> float | None:
+    # 0.9 and 90 both mean 90 %.
+    if value is None:
+        return None
+    return value / 100.0 if value > 1 else value
+
+
+def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: str) -> Engine:
+    """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
+    from connectors import DatabaseConfig, has_plant, open_engine, plant_info
+    from connectors.demo.generator import seed_plant
+    from evals import EvalError
+
+    if database:
+        engine = open_engine(DatabaseConfig(url=database))
+        if not has_plant(engine):
+            raise EvalError(f"{database}: holds no plant / 数据库中没有工厂数据")
+        return engine
+    path = andon.data_home / "evals" / f"plant-{scale}-{seed}.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{path.as_posix()}"))
+    if not has_plant(engine):
+        err_console.print(f"seeding the {scale} demo plant (seed {seed}) for evals / 正在生成评测用工厂数据: {path}")
+        seed_plant(engine, scale=scale, seed=seed)
+    info = plant_info(engine)
+    if (info.seed, info.scale) != (seed, scale):
+        raise EvalError(f"{path}: plant has seed {info.seed} ({info.scale}), expected {seed} ({scale})")
+    return engine
+
+
+def _router(andon: AndonSettings) -> Any:
+    from agents.routing.dataset import examples_from_tools
+    from agents.routing.small_model import SmallModelRouter
+    from ui.system import load_tools
+
+    return SmallModelRouter.train(
+        extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "cache" / "router"
+    )
+
+
+def _chat_model(andon: AndonSettings, model: str, engine: Engine, registry: Any) -> tuple[Any, str]:
+    """The chat model under test and its id."""
+    from evals import EvalError
+
+    if model == "offline":
+        from sqlmodel import Session
+
+        from agents.extraction.plant_vocabulary import vocabulary_from_session
+        from agents.models.offline.chat_model import OfflineChatModel
+
+        with Session(engine) as session:
+            vocabulary = vocabulary_from_session(session)
+        return OfflineChatModel.from_registry(list(registry), vocabulary=vocabulary), "offline"
+    if not andon.llm_configured:
+        raise EvalError("--model openai needs llm_base_url and llm_model (andon.toml or ANDON_LLM_*) / 未配置LLM")
+    return _llm(andon, andon.llm_model or ""), f"openai:{andon.llm_model}"
+
+
+def _llm(andon: AndonSettings, model_name: str) -> Any:
+    from pydantic import SecretStr
+
+    from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
+
+    key = andon.llm_api_key or SecretStr("not-needed")
+    config = LLMConfig(
+        base_url=andon.llm_base_url or "",
+        model=model_name,
+        api_key=key,
+        timeout_s=andon.llm_timeout_s,
+        max_retries=0,  # the eval runner retries transport errors itself
+    )
+    return make_openai_chat_model(config)
+
+
+def _executor(andon: AndonSettings, suites: list[SuiteSpec], model: str, engine: Engine | None, out: Path) -> Any:
+    """Routing-only cases through the router alone; the rest through the assistant on the eval plant."""
+    from evals import AssistantExecutor, CompositeExecutor, RouterExecutor
+
+    router = _router(andon)
+    texts = [c.messages[-1] for s in suites for c in s.cases if c.expect.route_only]
+    needs_assistant = any(not c.expect.route_only for s in suites for c in s.cases)
+    model_id = "offline" if model == "offline" else f"openai:{andon.llm_model}"
+    route_executor = RouterExecutor(router, model_id if not needs_assistant else "router")
+    route_executor.warm(texts)
+    if not needs_assistant or engine is None:
+        return route_executor
+    from agents.runtime import Assistant, ConversationMemory, ToolBackend
+    from connectors import plant_clock
+    from tools import AuditLog, Permission, ProposalStore
+    from ui.system import document_search, load_tools
+
+    registry = load_tools(andon)
+    chat, model_id = _chat_model(andon, model, engine, registry)
+    backend = ToolBackend(
+        registry=registry,
+        engine=engine,
+        audit=AuditLog(out / "audit.jsonl"),
+        proposals=ProposalStore(engine),
+        clock=plant_clock,
+        documents=document_search(andon),
+    )
+    assistant = Assistant(
+        model=chat,
+        backend=backend,
+        memory=ConversationMemory(out / "conversations.sqlite"),
+        router=router,
+        model_kind="offline" if model == "offline" else "openai",
+    )
+
+    def ask(case: Any, message: str, session_id: str) -> Any:
+        user = case.user or case.role
+        return list(
+            assistant.ask(
+                message, session_id=session_id, user=user, role=case.role, lang=case.lang, scopes=frozenset(case.scopes)
+            )
+        )
+
+    writes = frozenset(t.name for t in registry if t.permission is Permission.WRITE)
+    agent_executor = AssistantExecutor(ask, model_id, write_tools=writes, serial=model == "offline")
+    return CompositeExecutor(route_executor, agent_executor)
+
+
+def _judge(andon: AndonSettings, judge_model: str | None, model_id: str) -> Judge | None:
+    from evals import JudgeError, LLMJudge
+
+    if judge_model is None:
+        return None
+    judge_id = f"openai:{judge_model}"
+    if judge_id == model_id or judge_model == model_id:
+        raise JudgeError(f"the judge must be a different model from the one under test ({model_id}) / 评审模型须不同")
+    if not andon.llm_base_url:
+        raise JudgeError("--judge-model needs llm_base_url (andon.toml or ANDON_LLM_BASE_URL) / 未配置LLM端点")
+    return LLMJudge(_llm(andon, judge_model), judge_id)
+
+
+def _run(executor: CaseExecutor, suites: list[SuiteSpec], run_settings: Any, out: Path, **kwargs: Any) -> Any:
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from evals import run_suites
+
+    with Progress(
+        TextColumn("[bold]eval[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console
+    ) as progress:
+        task = progress.add_task("cases", total=None)
+        return asyncio.run(
+            run_suites(
+                suites,
+                executor,
+                run_settings,
+                out,
+                on_start=lambda total: progress.update(task, total=total),
+                on_record=lambda record: progress.advance(task),
+                **kwargs,
+            )
+        )
+
+
+@eval_app.command("run")
+def run_command(
+    suites: Annotated[list[str], typer.Argument(help="Suite files, built-in names, or assetopsbench:/path.")],
+    model: Annotated[str, typer.Option(help="offline or openai (the configured endpoint).")] = "offline",
+    repeats: Annotated[int, typer.Option(min=1, help="Attempts per case (for pass^k).")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cases in flight at once.")] = 8,
+    out: Annotated[Path | None, typer.Option(help="Run folder; an existing run there is resumed.")] = None,
+    fail_under: Annotated[float | None, typer.Option(help="Exit 1 when the pass rate is below (0.9 or 90).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the demo plant the gold values come from.")] = 7,
+    scale: Annotated[str, typer.Option(help="Scale of the demo plant.")] = "small",
+    database: Annotated[str | None, typer.Option(help="Grade against this plant database instead.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per attempt.")] = 120.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries on transport errors.")] = 2,
+    k: Annotated[int | None, typer.Option(help="k of pass^k for the levels (default: repeats).")] = None,
+    level_threshold: Annotated[float, typer.Option(help="Per-case pass^k needed for a level.")] = 0.9,
+    judge_model: Annotated[str | None, typer.Option(help="LLM judge for rubric checks (another model).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse recorded responses.")] = False,
+) -> int:
+    """Run suites against a model, grade every case, write report.json / report.html / summary.md."""
+    from datetime import UTC, datetime
+
+    from evals import (
+        EvalError,
+        ResponseCache,
+        RunSettings,
+        build_report,
+        compute_golds,
+        load_suites,
+        write_reports,
+    )
+    from evals.gold import GOLD, GoldResolver
+    from evals.graders import gold_refs
+    from evals.reports.markdown import fmt_pct
+
+    if model not in ("offline", "openai"):
+        raise EvalError(f"--model must be offline or openai, not {model!r} / 模型只能是 offline 或 openai")
+    andon = settings()
+    loaded = load_suites(suites)
+    run_dir = out or andon.data_home / "evals" / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    needs_plant = any(gold_refs(c.expect) or not c.expect.route_only for s in loaded for c in s.cases)
+    engine = _eval_plant(andon, database, seed, scale) if needs_plant else None
+    golds = compute_golds(loaded, GoldResolver(engine, GOLD)) if engine is not None else {}
+    run_dir.mkdir(parents=True, exist_ok=True)
+    executor = _executor(andon, loaded, model, engine, run_dir)
+    judge = _judge(andon, judge_model, executor.model_id)
+    run_settings = RunSettings(
+        model_id=executor.model_id,
+        seed=seed,
+        scale=scale,
+        repeats=repeats,
+        k=k,
+        level_threshold=level_threshold,
+        concurrency=concurrency,
+        timeout_s=timeout,
+        retries=retries,
+        judge_model_id=judge.model_id if judge is not None else None,
+    )
+    cache = None if no_cache else ResponseCache(andon.data_home / "evals" / "cache")
+    result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
+    report = build_report(result.manifest, result.records)
+    paths = write_reports(report, run_dir)
+    summary = report.summary
+    grades = ", ".join(f"{c.agent} {c.grade or '—'}" for c in report.cards)
+    console.print(
+        f"{summary.cases} cases, {summary.attempts} attempts ({result.executed} run, {result.cache_hits} cached, "
+        f"{result.skipped} resumed) · pass rate {fmt_pct(summary.pass_rate)} · routing "
+        f"{fmt_pct(summary.routing_accuracy)} · safety violations {summary.safety_violations}",
+        highlight=False,
+    )
+    console.print(f"levels / 分级: {grades}", highlight=False)
+    console.print(f"report / 报告: {paths['html']}", highlight=False)
+    threshold = _fail_under(fail_under)
+    if threshold is not None and (summary.pass_rate or 0.0) < threshold:
+        err_console.print(f"pass rate {fmt_pct(summary.pass_rate)} is below {fmt_pct(threshold)} / 通过率低于阈值")
+        return 1
+    return 0
+
+
+@eval_app.command("report")
+def report_command(
+    run: Annotated[Path, typer.Argument(help="Run folder (or its report.json).")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Rebuild a run's reports from its results and print the Markdown summary."""
+    from evals import build_report, load_records, load_report, write_reports
+
+    report = load_report(run)
+    if run.is_dir():
+        report = build_report(report.manifest, load_records(run) or report.attempts)
+        write_reports(report, run)
+    if json_output:
+        print_json(
+            {
+                "summary": report.summary.model_dump(exclude={"case_results", "latencies_ms"}),
+                "cards": [c.model_dump() for c in report.cards],
+            }
+        )
+        return
+    from evals.reports import render_markdown
+
+    print(render_markdown(report))
+
+
+@eval_app.command("compare")
+def compare_command(
+    run_a: Annotated[Path, typer.Argument(help="The earlier run (folder or report.json).")],
+    run_b: Annotated[Path, typer.Argument(help="The later run.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """What got better and what regressed, case by case, from run A to run B."""
+    from evals import compare_runs, comparison_markdown, load_report
+
+    comparison = compare_runs(load_report(run_a), load_report(run_b))
+    if json_output:
+        print_json(comparison.model_dump())
+    else:
+        print(comparison_markdown(comparison))
+
+
+@eval_app.command("import")
+def import_command(
+    source: Annotated[str, typer.Argument(help="assetopsbench:/path/to/scenarios (or assetopsbench+behaviour:...).")],
+    out: Annotated[Path, typer.Option(help="Write the suite as YAML here.")],
+) -> None:
+    """Convert an external benchmark into a suite file (evaluation only, never training data)."""
+    import yaml
+
+    from evals.importers import import_external
+
+    suite = import_external(source)
+    data = suite.model_dump(mode="json", exclude_defaults=True)
+    out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    console.print(f"{len(suite.cases)} cases → {out}", highlight=False)
+
+
+@eval_app.command("list")
+def list_command() -> None:
+    """The built-in suites with their case counts."""
+    from evals import builtin_suites, load_suite
+
+    for path in builtin_suites():
+        suite = load_suite(path)
+        console.print(f"{suite.suite:<22} {len(suite.cases):>4} cases  {suite.description}", highlight=False)
+
+
+@eval_app.command("validate")
+def validate_command(
+    suites: Annotated[list[str], typer.Argument(help="Suite files or built-in names.")],
+) -> None:
+    """Check suite files against the schema without running anything."""
+    from evals import load_suites
+
+    for suite in load_suites(suites):
+        console.print(f"{suite.suite}: {len(suite.cases)} cases ok / 校验通过", highlight=False)
