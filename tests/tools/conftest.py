@@ -10,14 +10,15 @@ good parts an hour. CNC-03 failed twice (45 min and 120 min of repair). The plan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from connectors import create_schema
+from connectors import create_schema, plant_clock
 from connectors.schema import (
     Alarm,
     AlarmCode,
@@ -56,7 +57,7 @@ from connectors.schema import (
     StorageLocation,
     Supplier,
 )
-from tools.contract import Role, ToolContext
+from tools.contract import Role, Tool, ToolContext
 from tools.testing.context import memory_engine
 
 CLOCK = datetime(2026, 11, 20, 6, 0)
@@ -550,3 +551,19 @@ def tiny_ctx(tiny_session: Session) -> ToolContext:
 def scoped_ctx(tiny_session: Session) -> ToolContext:
     """An operator who may only see line L1 of the tiny plant."""
     return ToolContext(user="op1", role=Role.OPERATOR, session=tiny_session, clock=CLOCK, scopes=frozenset({"L1"}))
+
+
+@pytest.fixture
+def demo_ctx(plant_session: Session) -> ToolContext:
+    """An admin on the small demo plant (seed 7) at its plant clock."""
+    return ToolContext(user="tester", role=Role.ADMIN, session=plant_session, clock=plant_clock(plant_session))
+
+
+@pytest.fixture
+def run() -> Callable[..., Any]:
+    """Call a tool the way the invoker does: validate the arguments, then run it."""
+
+    def call(tool: Tool, ctx: ToolContext, **arguments: Any) -> Any:
+        return tool.call(ctx, tool.validate_args(arguments))
+
+    return call

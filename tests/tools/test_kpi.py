@@ -13,6 +13,7 @@ from tools.kpi import (
     BomLine,
     OEEInputs,
     aggregate,
+    band_intervals,
     capability,
     component_availability,
     corrective_ratio,
@@ -170,6 +171,19 @@ def test_rolling_zscore_flags_a_spike_and_a_step() -> None:
     assert intervals[0].peak_value == 15.0
     assert intervals[1].start == times[50]
     assert len(intervals) == 2
+
+
+def test_band_intervals_merge_short_dips_and_report_the_worst_point() -> None:
+    start = datetime(2026, 11, 1)
+    times = [start + timedelta(hours=i) for i in range(10)]
+    values = [1.0, 3.0, 3.5, 2.0, 3.2, 1.0, 1.0, 1.0, 0.1, 1.0]  # band [0.5, 2.8]
+    intervals = band_intervals(times, values, low=0.5, high=2.8, max_gap=1)
+    assert [(i.start, i.end, i.points, i.peak_value) for i in intervals] == [
+        (times[1], times[4], 3, 3.5),  # the dip at hour 3 does not end the run
+        (times[8], times[8], 1, 0.1),
+    ]
+    assert {i.kind for i in intervals} == {"outside operating band"}
+    assert intervals[0].peak_z is None
 
 
 _times = st.floats(min_value=0, max_value=1e6, allow_nan=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from connectors.schema import Equipment, SensorReading, SensorTag
 from tools.builtin.common import Part, period_of, provenance, r, scope_of
 from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
-from tools.kpi import rolling_zscore_intervals
+from tools.kpi import AnomalyInterval, band_intervals, rolling_zscore_intervals
 from tools.queries import columns, within
 from tools.resolvers import Entity, resolve_entity
 
@@ -158,23 +158,26 @@ def sensor_trend(ctx: ToolContext, tag: str, period: str = "past 7 days") -> Sen
 
 
 class AnomalyRow(Part):
-    """An anomalous interval: consecutive readings whose rolling z-score reached the threshold."""
+    """An anomalous interval: a run of readings with |rolling z| >= threshold, or outside the tag's normal band."""
 
+    kind: str = Field(description='"z-score" (sudden change) or "outside operating band" (level out of normal).')
     start: datetime
     end: datetime
     readings: int
-    peak_z: float
+    peak_z: float | None
     peak_value: float
 
 
 class AnomalyResult(ToolResult):
-    """Anomalous intervals of a tag found with a rolling z-score."""
+    """Anomalous intervals of a tag: rolling z-score and operating-band intervals, in time order."""
 
     tag: str
     equipment: str
     method: str
     window: int
     threshold: float
+    normal_low: float
+    normal_high: float
     readings: int
     intervals: list[AnomalyRow]
 
@@ -200,22 +203,36 @@ def detect_anomalies(
     period: str = "past 30 days",
     window: Annotated[int, Field(ge=4, le=336)] = 24,
     threshold: Annotated[float, Field(ge=2.0, le=10.0)] = 3.0,
+    direction: Literal["both", "high", "low"] = "both",
 ) -> AnomalyResult:
-    """Anomaly detection on one sensor tag: each reading is compared with the mean and standard deviation of the
-    `window` readings before it (rolling z-score); runs of readings with |z| >= threshold are returned as intervals.
+    """Anomaly detection on one sensor tag, two ways: a rolling z-score (each reading against the mean and standard
+    deviation of the `window` readings before it) finds sudden changes; the tag's normal operating band finds slow
+    drifts. Runs of anomalous readings are returned as intervals in time order.
 
     Args:
         tag: Tag code or machine plus signal, e.g. "CNC-03.VIB", "CNC 3 vibration", "3号数控机床主轴振动".
         period: Time expression, e.g. "past 30 days", "last week", "本月".
         window: Readings in the rolling window (4-336; readings are hourly, so 24 = one day).
         threshold: |z| at or above which a reading is anomalous (2-10).
+        direction: high (only rises), low (only drops) or both.
     """
     entity, spec, machine = _tag_context(ctx, tag)
     span = period_of(ctx, period)
     points = _readings(ctx, entity, span)
-    found = rolling_zscore_intervals([p[0] for p in points], [p[1] for p in points], window, threshold)
+    times, values = [p[0] for p in points], [p[1] for p in points]
+    found = rolling_zscore_intervals(times, values, window, threshold) if len(points) > window else []
+    # Short dips back into the band (a few hours) do not end a drift.
+    found += band_intervals(times, values, spec.normal_low, spec.normal_high, max_gap=3)
+    found = sorted((i for i in found if _wanted(i, direction, spec.normal_high)), key=lambda i: (i.start, i.kind))
     rows = [
-        AnomalyRow(start=i.start, end=i.end, readings=i.points, peak_z=round(i.peak_z, 3), peak_value=i.peak_value)
+        AnomalyRow(
+            kind=i.kind,
+            start=i.start,
+            end=i.end,
+            readings=i.points,
+            peak_value=i.peak_value,
+            peak_z=None if i.peak_z is None else round(i.peak_z, 3),
+        )
         for i in found[-MAX_INTERVALS:]
     ]
     first = f", first from {rows[0].start:%Y-%m-%d %H:%M}" if rows else ""
@@ -227,12 +244,22 @@ def detect_anomalies(
         provenance=provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code),
         complete=len(found) <= MAX_INTERVALS,
         total_count=len(found) if len(found) > MAX_INTERVALS else None,
-        data_unavailable=len(points) <= window,
+        data_unavailable=not points,
         tag=spec.code,
         equipment=machine,
-        method=f"rolling z-score against the previous {window} readings, |z| >= {threshold}",
+        method=f"rolling z-score against the previous {window} readings (|z| >= {threshold}) and the normal band "
+        f"[{spec.normal_low}, {spec.normal_high}] {spec.unit}",
         window=window,
         threshold=threshold,
+        normal_low=spec.normal_low,
+        normal_high=spec.normal_high,
         readings=len(points),
         intervals=rows,
     )
+
+
+def _wanted(interval: AnomalyInterval, direction: str, high: float) -> bool:
+    if direction == "both":
+        return True
+    rising = interval.peak_z > 0 if interval.peak_z is not None else interval.peak_value > high
+    return rising == (direction == "high")

@@ -3,7 +3,7 @@
 Where is OEE computed? `tools.kpi.effectiveness`. SPC? `tools.kpi.spc`. MTBF/MTTR? `tools.kpi.reliability`.
 """
 
-from tools.kpi.anomaly import AnomalyInterval, rolling_zscore_intervals
+from tools.kpi.anomaly import AnomalyInterval, band_intervals, rolling_zscore_intervals
 from tools.kpi.effectiveness import OEEFigures, OEEInputs, aggregate, oee
 from tools.kpi.quality_ratios import QualityRatios, first_pass_yield, quality_ratios
 from tools.kpi.reliability import NO_FAILURES_NOTE, ReliabilityFigures, corrective_ratio, reliability
@@ -32,6 +32,7 @@ __all__ = [
     "ReorderStatus",
     "RuleViolation",
     "aggregate",
+    "band_intervals",
     "capability",
     "component_availability",
     "corrective_ratio",
