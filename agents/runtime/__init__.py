@@ -7,6 +7,7 @@ from agents.runtime.domain_agents import DomainAgents, QuotedToolData
 from agents.runtime.llm_router import LLMRouter
 from agents.runtime.memory import ConversationMemory, SessionRecord
 from agents.runtime.replies import clarify_reply, out_of_scope_reply
+from agents.runtime.summary import awaiting_text, turn_json
 
 __all__ = [
     "ApprovalGate",
@@ -19,7 +20,9 @@ __all__ = [
     "QuotedToolData",
     "SessionRecord",
     "ToolBackend",
+    "awaiting_text",
     "clarify_reply",
     "current_context",
     "out_of_scope_reply",
+    "turn_json",
 ]

@@ -14,6 +14,7 @@ from typer.exceptions import TyperException
 
 from ui.cli.ask_cmd import register_ask
 from ui.cli.audit_cmd import audit_app
+from ui.cli.chat_cmd import register_chat
 from ui.cli.common import err_console
 from ui.cli.config_cmd import config_app
 from ui.cli.db_cmd import db_app
@@ -43,6 +44,7 @@ app.add_typer(eval_app, name="eval")
 register_demo(app)
 register_ui(app)
 register_ask(app)
+register_chat(app)
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
 _USER_ERROR_TYPES = (

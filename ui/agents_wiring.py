@@ -1,0 +1,123 @@
+"""Composition of the agents from the settings: model, tier-1 router, tool backend, memory, assistant.
+
+The CLI (`andon ask`, `andon chat`), the console and the eval harness build their assistant here,
+so they all answer the same way for the same settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ui.config import AndonSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agents.models import LLMConfig
+    from agents.runtime import Assistant
+    from tools import Registry
+    from ui.system import ToolSystem
+
+__all__ = [
+    "CONVERSATIONS_FILE_NAME",
+    "AgentSystem",
+    "agent_system",
+    "chat_model",
+    "default_model_kind",
+    "llm_config",
+    "tier1_router",
+]
+
+CONVERSATIONS_FILE_NAME = "conversations.sqlite"
+ModelChoice = Literal["offline", "openai"]
+
+
+def default_model_kind(settings: AndonSettings) -> ModelChoice:
+    """The LLM when one is configured, else the offline model."""
+    return "openai" if settings.llm_configured else "offline"
+
+
+def llm_config(settings: AndonSettings) -> LLMConfig | None:
+    """The typed LLM configuration the agents layer receives, or None when no LLM is configured."""
+    from pydantic import SecretStr
+
+    from agents.models import LLMConfig
+
+    if not (settings.llm_configured and settings.llm_base_url and settings.llm_model):
+        return None
+    return LLMConfig(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key or SecretStr("not-needed"),
+        timeout_s=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+    )
+
+
+def tier1_router(settings: AndonSettings, registry: Registry) -> Any:
+    """The local small-model router, trained on the shipped routing set plus the loaded tools' examples."""
+    from agents.routing.dataset import examples_from_tools
+    from agents.routing.small_model import SmallModelRouter
+
+    return SmallModelRouter.train(extra=examples_from_tools(registry.tools), cache_dir=settings.data_home / "router")
+
+
+def chat_model(settings: AndonSettings, kind: ModelChoice, tools: ToolSystem) -> BaseChatModel:
+    """The chat model of `kind` for this plant (the offline model learns the plant's names)."""
+    from sqlmodel import Session
+
+    from agents.extraction import vocabulary_from_session
+    from agents.models import make_chat_model
+
+    vocabulary = None
+    if kind == "offline":
+        with Session(tools.engine) as session:
+            vocabulary = vocabulary_from_session(session)
+    return make_chat_model(kind, llm=llm_config(settings), tools=tools.registry.tools, vocabulary=vocabulary)
+
+
+@dataclass
+class AgentSystem:
+    """The tool system plus the assistant built on it."""
+
+    tools: ToolSystem
+    assistant: Assistant
+    model_kind: ModelChoice
+
+    def close(self) -> None:
+        self.assistant.memory.close()
+
+
+def agent_system(
+    settings: AndonSettings,
+    *,
+    model: ModelChoice | None = None,
+    router: Any | None = None,
+    tools: ToolSystem | None = None,
+) -> AgentSystem:
+    """Open the plant, load the tools, pick the model and build the assistant for `settings`."""
+    from agents.runtime import Assistant, ConversationMemory, LLMRouter, ToolBackend
+    from connectors import plant_clock
+    from ui.system import document_search, tool_system
+
+    system = tools or tool_system(settings)
+    kind = model or default_model_kind(settings)
+    llm = chat_model(settings, kind, system)
+    backend = ToolBackend(
+        registry=system.registry,
+        engine=system.engine,
+        audit=system.audit,
+        proposals=system.proposals,
+        clock=plant_clock,
+        documents=document_search(settings),
+    )
+    assistant = Assistant(
+        model=llm,
+        backend=backend,
+        memory=ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME),
+        router=router if router is not None else tier1_router(settings, system.registry),
+        model_kind=kind,
+        llm_router=LLMRouter(llm) if kind == "openai" else None,
+    )
+    return AgentSystem(tools=system, assistant=assistant, model_kind=kind)
