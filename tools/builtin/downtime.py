@@ -11,7 +11,7 @@ from connectors.schema import DowntimeEvent, DowntimeReason, Equipment, Maintena
 from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total
 from tools.contract import ToolContext, ToolResult, tool
 from tools.queries import columns, within
-from tools.resolvers import Entity, resolve_line_or_equipment
+from tools.resolvers import Entity, resolve_line_or_equipment, resolve_shift
 
 __all__ = [
     "DowntimeEventRow",
@@ -69,10 +69,12 @@ class DowntimeParetoResult(ToolResult):
         "What were the main causes of downtime on CNC-03 yesterday?",
         "Top downtime reasons on L1 this month",
         "Why did line 3 stop so much last week?",
+        "Minor stops on the night shift of line 1 last week",
         "2号线上周停机原因帕累托",
         "3号数控机床昨天停机的主要原因是什么？",
         "1号线本月停机时间最多的原因",
         "装配线上周为什么停机这么多？",
+        "1号线上周夜班的小停机",
     ],
     sample_args={"target": "L2", "period": "last week"},
 )
@@ -82,6 +84,7 @@ def downtime_pareto(
     period: str = "last week",
     category: Category | None = None,
     include_planned: bool = False,
+    shift: str | None = None,
     limit: Limit = 10,
 ) -> DowntimeParetoResult:
     """Downtime of a line or machine by reason (Pareto: minutes, events, share, cumulative share), largest first.
@@ -92,16 +95,18 @@ def downtime_pareto(
         period: Time expression, e.g. "last week", "yesterday", "本月".
         category: Only this ISO 22400 downtime category.
         include_planned: Also count planned downtime (breaks, planned maintenance, no orders).
+        shift: Only stops that began in this shift, e.g. "C", "night shift", "夜班".
         limit: How many reasons to list (1-100).
     """
     entity = resolve_line_or_equipment(ctx, target)
+    crew = resolve_shift(ctx, shift) if shift else None
     span = period_of(ctx, period)
     minutes = func.sum(DE.duration_minutes)
     statement = (
         select(REASON.code, REASON.name_en, REASON.name_zh, DE.category, minutes, func.count())
         .select_from(DowntimeEvent)
         .join(DowntimeReason, REASON.id == DE.reason_id)
-        .where(*_where(entity, span, category, include_planned))
+        .where(*_where(entity, span, category, include_planned), *([DE.shift_id == crew.id] if crew else []))
         .group_by(REASON.code, REASON.name_en, REASON.name_zh, DE.category)
         .order_by(minutes.desc(), REASON.code)
     )
@@ -128,13 +133,14 @@ def downtime_pareto(
         summary=f"Downtime of {entity.code} for {span.label}: {all_minutes:.0f} min in {all_events} events{top}",
         unit="min",
         period=span,
-        scope=scope_of(entity),
+        scope=scope_of(entity, crew),
         provenance=provenance(
             ["downtime_event", "downtime_reason"],
             all_events,
             span,
             **{entity.kind: entity.code},
             category=category or ("all" if include_planned else "unplanned and set-up"),
+            shift=crew.code if crew else None,
         ),
         complete=len(grouped) <= limit,
         total_count=len(grouped) if len(grouped) > limit else None,

@@ -9,7 +9,7 @@ from tools.resolvers.entities import (
     resolve_line,
     resolve_line_or_equipment,
 )
-from tools.resolvers.periods import resolve_tool_period, shift_windows
+from tools.resolvers.periods import resolve_shift, resolve_tool_period, shift_windows
 from tools.resolvers.time_expressions import ACCEPTED_FORMS, MAX_SPAN, ShiftWindow, resolve_period
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "resolve_line",
     "resolve_line_or_equipment",
     "resolve_period",
+    "resolve_shift",
     "resolve_tool_period",
     "shift_windows",
 ]

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from connectors.schema import Shift
 from tools.contract import PeriodSpan, ToolContext
+from tools.errors import UnknownEntityError
+from tools.resolvers.entities import Entity, entity_key
 from tools.resolvers.time_expressions import ShiftWindow, resolve_period
 
-__all__ = ["resolve_tool_period", "shift_windows"]
+__all__ = ["resolve_shift", "resolve_tool_period", "shift_windows"]
 
 _PARENTHESES = re.compile(r"[（(].*?[）)]")
 
@@ -44,3 +46,14 @@ def shift_windows(ctx: ToolContext) -> list[ShiftWindow]:
 def resolve_tool_period(ctx: ToolContext, expression: str) -> PeriodSpan:
     """Resolve a tool's `period` argument against the plant clock (shift names come from the plant)."""
     return resolve_period(expression, ctx.clock, shifts=shift_windows(ctx))
+
+
+def resolve_shift(ctx: ToolContext, text: str) -> Entity:
+    """A shift pattern by code or name ("C", "night shift", "夜班", "C班")."""
+    shifts = ctx.session.execute(select(Shift)).scalars().all()
+    key = entity_key(text)
+    for shift in shifts:
+        if key in {entity_key(name) for name in (shift.code, *_names(shift))}:
+            return Entity("shift", shift.id or 0, shift.code, shift.name_en, shift.name_zh)
+    codes = [s.code for s in shifts]
+    raise UnknownEntityError(f"unknown shift {text!r} / 未找到班次 {text!r}; shifts / 班次: {', '.join(codes)}", codes)
