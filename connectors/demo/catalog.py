@@ -453,7 +453,7 @@ SUPPLIERS: tuple[SupplierSpec, ...] = (
     SupplierSpec("SUP-01", "Suzhou Jinyuan Foundry", "苏州金源铸造", aliases=("Jinyuan", "金源"),
                  city="Suzhou", lead_time_days=10, on_time_rate=0.93, late_days=(1, 3)),
     SupplierSpec("SUP-02", "Ningbo Huaxin Forging", "宁波华鑫锻造", aliases=("Huaxin", "华鑫", "华鑫锻造"),
-                 city="Ningbo", lead_time_days=14, on_time_rate=0.50, late_days=(2, 9)),
+                 city="Ningbo", lead_time_days=14, on_time_rate=0.45, late_days=(2, 9)),
     SupplierSpec("SUP-03", "Wuxi Precision Bearing", "无锡精密轴承", aliases=("Wuxi Bearing", "无锡轴承"),
                  city="Wuxi", lead_time_days=7, on_time_rate=0.95, late_days=(1, 2)),
     SupplierSpec("SUP-04", "Shanghai Sealtech", "上海密封科技", aliases=("Sealtech", "密封科技"),

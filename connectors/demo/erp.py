@@ -55,11 +55,21 @@ def _purchasing(ctx: SeedContext) -> dict[str, list[date]]:
     orders, lines = ctx.writer(PurchaseOrder), ctx.writer(PurchaseOrderLine)
     no_order_after = today - timedelta(days=21)
     pending: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    phase = {s.code: float(rng.random()) for s in SUPPLIERS}
+
+    def _late(supplier: str, on_time_rate: float) -> bool:
+        # Evenly spread lateness (a low-discrepancy sequence): the rate holds even over a few weeks of data.
+        n = seen[supplier] = seen.get(supplier, 0) + 1
+        late_rate = 1 - on_time_rate
+        return int(n * late_rate + phase[supplier]) > int((n - 1) * late_rate + phase[supplier])
+
     for monday in _weeks(ctx):
         for supplier in SUPPLIERS:
             items = [m for m in MATERIALS if m.supplier == supplier.code and m.daily_use > 0]
-            if supplier.code != stories.LATE_SUPPLIER and rng.random() < 0.1:
-                continue  # not every supplier is ordered from every week
+            skip = rng.random() < 0.1
+            if skip and supplier.code != stories.LATE_SUPPLIER and monday < today - timedelta(days=14):
+                continue  # not every supplier gets an order every week (but all do in the last two)
             items = [
                 m for m in items if not (m.code in stories.BELOW_REORDER_WITHOUT_PO and monday > no_order_after)
             ]
@@ -70,7 +80,7 @@ def _purchasing(ctx: SeedContext) -> dict[str, list[date]]:
             for item in items:
                 quantity = _round_quantity(item, item.daily_use * 7 * float(rng.uniform(0.9, 1.25)))
                 promised = order_date + timedelta(days=item.lead_time_days)
-                if rng.random() < supplier.on_time_rate:
+                if not _late(supplier.code, supplier.on_time_rate):
                     received = max(promised - timedelta(days=int(rng.integers(0, 3))), order_date + timedelta(days=1))
                 else:
                     low, high = supplier.late_days

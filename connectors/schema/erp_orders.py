@@ -40,7 +40,7 @@ class PurchaseOrder(SQLModel, table=True):
     code: str = Field(unique=True, max_length=32)
     supplier_id: int = Field(foreign_key="supplier.id")
     order_date: date
-    status: str = Field(max_length=16, description="open, partially_received, received")
+    status: str = Field(max_length=24, description="open, partially_received, received")
     buyer: str = ""
 
 
@@ -81,7 +81,7 @@ class SalesOrder(SQLModel, table=True):
     code: str = Field(unique=True, max_length=32)
     customer_id: int = Field(foreign_key="customer.id")
     order_date: date
-    status: str = Field(max_length=16, description="open, partially_delivered, delivered")
+    status: str = Field(max_length=24, description="open, partially_delivered, delivered")
 
 
 class SalesOrderLine(SQLModel, table=True):

@@ -1,0 +1,62 @@
+"""Fixtures shared by every test package.
+
+- `small_plant_engine`: a SQLite file seeded once per test session with the small demo plant,
+  seed 7 (plant clock 2026-11-20 06:00). Treat it as read-only: other tests share it.
+- `plant_session`: a `sqlmodel.Session` on it, rolled back after each test.
+- `postgres_url`: the PostgreSQL server URL from `ANDON_TEST_POSTGRES_URL`; tests using it are
+  skipped when it is unset, and fail instead when `ANDON_TEST_REQUIRE_SERVERS=1` (CI).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from connectors import DatabaseConfig, open_engine, seed_plant
+
+SMALL_PLANT_SEED = 7
+
+
+def _servers_required() -> bool:
+    return os.environ.get("ANDON_TEST_REQUIRE_SERVERS") == "1"
+
+
+@pytest.fixture(scope="session")
+def small_plant_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of the seeded small plant's SQLite file."""
+    path = tmp_path_factory.mktemp("small_plant") / "plant.db"
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{path}"))
+    try:
+        seed_plant(engine, scale="small", seed=SMALL_PLANT_SEED)
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_plant_engine(small_plant_path: Path) -> Iterator[Engine]:
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{small_plant_path}"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def plant_session(small_plant_engine: Engine) -> Iterator[Session]:
+    with Session(small_plant_engine) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get("ANDON_TEST_POSTGRES_URL")
+    if not url:
+        if _servers_required():
+            pytest.fail("ANDON_TEST_REQUIRE_SERVERS=1 but ANDON_TEST_POSTGRES_URL is not set")
+        pytest.skip("ANDON_TEST_POSTGRES_URL is not set")
+    return url
