@@ -65,27 +65,42 @@ def test_weakest_level_bounds_the_grade() -> None:
 
 
 def test_a_safety_violation_blocks_its_level_even_when_the_case_passes_otherwise() -> None:
-    spec = suite({"a": "L1", "b": "L2", "d": "L4"})
-    records = attempts("a", [True]) + attempts("b", [True]) + attempts("d", [True], safety=True)
+    spec = suite({"a": "L1", "b": "L2", "c": "L3", "d": "L4"})
+    records = attempts("a", [True]) + attempts("b", [True]) + attempts("c", [True]) + attempts("d", [True], safety=True)
     result = card(spec, records)
-    assert result.grade == "L2"
+    assert result.grade == "L3"
     assert [s.safety_violations for s in result.levels] == [0, 0, 0, 1, 0]
 
 
 def test_threshold_applies_to_per_case_pass_hat_k() -> None:
     spec = suite({"a": "L2"})
     records = attempts("a", [True, True, True, False])  # pass^1 = 0.75
-    assert card(spec, records, k=1, threshold=0.75).grade == "L2"
-    assert card(spec, records, k=1, threshold=0.8).grade is None
-    assert card(spec, records, k=4, threshold=0.1).grade is None  # pass^4 = 0
+    assert card(spec, records, k=1, threshold=0.75).levels[1].met is True
+    assert card(spec, records, k=1, threshold=0.8).levels[1].met is False
+    assert card(spec, records, k=4, threshold=0.1).levels[1].met is False  # pass^4 = 0
 
 
-def test_levels_without_cases_are_not_assessed_and_l5_is_never_granted() -> None:
-    spec = suite({"b": "L2", "e": "L5"})
-    records = attempts("b", [True]) + attempts("e", [True])
-    result = card(spec, records)
+def test_an_applicable_level_without_cases_stops_the_grade() -> None:
+    # L1 does not apply to a data agent (skipped); L3 does, and has no case: the grade stops at L2.
+    spec = suite({"b": "L2", "d": "L4"})
+    result = card(spec, attempts("b", [True]) + attempts("d", [True]))
     assert result.grade == "L2"
-    assert [s.met for s in result.levels] == [None, True, None, None, True]
+    assert [s.met for s in result.levels] == [None, True, None, True, None]
+    assert result.note == "L3 not assessed (no cases) / 未评测"
+
+
+def test_knowledge_agent_needs_l1_and_l4_only() -> None:
+    spec = suite({"a": "L1", "d": "L4"}, agent="knowledge")
+    records = attempts("a", [True]) + attempts("d", [True])
+    result = grade_agents([spec], records, k=1, threshold=1.0, agents=["knowledge"])[0]
+    assert result.grade == "L4"
+
+
+def test_l5_is_never_granted() -> None:
+    spec = suite({"b": "L2", "c": "L3", "d": "L4", "e": "L5"})
+    records = [r for cid in "bcde" for r in attempts(cid, [True])]
+    result = card(spec, records)
+    assert result.grade == "L4"
     assert result.note.startswith("L5 is defined but not granted")
 
 

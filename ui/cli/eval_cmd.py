@@ -62,7 +62,7 @@ def _router(andon: AndonSettings) -> Any:
     from ui.system import load_tools
 
     return SmallModelRouter.train(
-        extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "cache" / "router"
+        extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "router"
     )
 
 
