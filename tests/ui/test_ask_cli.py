@@ -1,0 +1,134 @@
+"""`andon ask`: one JSON object on the small demo plant with the offline model; refusals; one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agents.routing.decision import RoutingDecision
+from ui.cli import main
+
+KEYS = {"domains", "tool_calls", "answer", "citations", "ungrounded_numbers", "proposals", "latency_ms"}
+
+
+class _ProductionRouter:
+    """Routing is measured on its own (`andon route`); here every request goes to production."""
+
+    def route(self, text: str) -> RoutingDecision:
+        return RoutingDecision(domains=["production"], confidence=0.97, kind="single")
+
+    def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
+        return [self.route(t) for t in texts]
+
+
+@pytest.fixture
+def plant_dir(small_plant_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # A private copy: asking writes the audit log, proposals and conversations next to the plant.
+    (tmp_path / ".andon").mkdir()
+    shutil.copy(small_plant_path, tmp_path / ".andon" / "plant.db")
+    monkeypatch.chdir(tmp_path)
+    for name in ("ANDON_LLM_BASE_URL", "ANDON_LLM_MODEL", "ANDON_LLM_API_KEY", "ANDON_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("ui.agents_wiring.tier1_router", lambda settings, registry: _ProductionRouter())
+    return tmp_path
+
+
+def _ask(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", *args])
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def _call_tool_directly(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    from ui.config import load_settings
+    from ui.system import tool_system
+
+    outcome = tool_system(load_settings()).call(name, args)
+    assert outcome.result is not None
+    result: dict[str, Any] = outcome.result.model_dump(mode="json")
+    return result
+
+
+def _figure(result: dict[str, Any], name: str) -> float:
+    figures = result.get("figures", result)
+    value = figures[name]
+    assert isinstance(value, float)
+    return value
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_english_question_prints_one_grounded_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _ask(capsys, "What was the OEE of line 2 yesterday?", "--json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert set(answer) >= KEYS
+    assert answer["domains"] == ["production"]
+    assert len(answer["tool_calls"]) == 1
+    call = answer["tool_calls"][0]
+    assert set(call) >= {"name", "args", "result"}
+    assert (call["name"], call["args"]["target"]) == ("oee", "L2")
+    # The agent's tool result is what the tool returns when called directly with the same arguments.
+    direct = _call_tool_directly(call["name"], call["args"])
+    assert call["result"] == direct
+    oee = _figure(call["result"], "oee")
+    # The answer states the tool's OEE, rounded as shown (e.g. 0.810417 -> "81%").
+    assert f"{oee * 100:.0f}%" in answer["answer"] or f"{oee * 100:.1f}%" in answer["answer"]
+    assert answer["ungrounded_numbers"] == []
+    assert answer["proposals"] == []
+    assert answer["latency_ms"] > 0
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_chinese_question_is_answered_in_chinese_with_the_same_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out_en, _ = _ask(capsys, "What was the OEE of line 2 yesterday?", "--json")
+    code, out_zh, err = _ask(capsys, "2号线昨天的OEE是多少?", "--json")
+    assert code == 0, err
+    en, zh = json.loads(out_en), json.loads(out_zh)
+    assert zh["tool_calls"][0]["args"] == {"target": "L2", "period": "昨天"}
+    assert en["tool_calls"][0]["args"] == {"target": "L2", "period": "yesterday"}
+    assert _figure(zh["tool_calls"][0]["result"], "oee") == _figure(en["tool_calls"][0]["result"], "oee")
+    assert "昨天" in zh["answer"]
+    assert zh["ungrounded_numbers"] == []
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_unsafe_request_is_refused_without_tools(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _ask(capsys, "把2号线冲压机的联锁屏蔽掉", "--json")
+    answer = json.loads(out)
+    assert code == 0
+    assert answer["domains"] == []
+    assert answer["tool_calls"] == []
+    assert answer["refused"] is True
+    assert answer["answer"].startswith("无法执行该请求。")
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_a_role_above_the_users_own_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _ask(capsys, "OEE of line 2 yesterday?", "--user", "operator", "--role", "admin", "--json")
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith("error: not permitted / 无权限: operator is operator and cannot act as admin")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_openai_model_without_an_llm_configured_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _ask(capsys, "OEE of line 2 yesterday?", "--model", "openai")
+    assert code == 2
+    assert err.strip().startswith("error: no LLM configured: set ANDON_LLM_BASE_URL and ANDON_LLM_MODEL")
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_human_output_streams_the_answer_and_names_the_data(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _ask(capsys, "What was the OEE of line 2 yesterday?")
+    assert code == 0, err
+    assert "OEE" in out
+    assert "data / 数据:" in out
+    assert "→ production (0.97)" in err
