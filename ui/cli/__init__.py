@@ -22,6 +22,7 @@ from ui.cli.demo_cmd import register_demo
 from ui.cli.eval_cmd import eval_app
 from ui.cli.knowledge_cmd import knowledge_app
 from ui.cli.proposals_cmd import proposals_app
+from ui.cli.route_cmd import register_route
 from ui.cli.tools_cmd import tools_app
 from ui.cli.ui_cmd import register_ui
 
@@ -45,6 +46,7 @@ register_demo(app)
 register_ui(app)
 register_ask(app)
 register_chat(app)
+register_route(app)
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
 _USER_ERROR_TYPES = (

@@ -1,16 +1,103 @@
-"""`andon demo`: the main job on the embedded default."""
+"""`andon demo`: the main job on the embedded default — demo plant, demo documents, operator console."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ui.cli.common import console, settings
 
 __all__ = ["register_demo"]
+
+DEMO_QUESTIONS = (
+    "What was the OEE of line 2 yesterday?",
+    "2号线昨天的OEE是多少？",
+    "Which materials are below their reorder point?",
+    "报警E-217是什么意思，怎么处理？",
+)
+
+
+def _ensure_plant() -> None:
+    from connectors import DatabaseConfig, has_plant, open_engine, plant_info
+
+    current = settings()
+    engine = open_engine(DatabaseConfig(url=current.effective_database_url))
+    try:
+        present = has_plant(engine)
+    finally:
+        engine.dispose()
+    if not present:
+        console.print("Seeding the medium demo plant / 正在生成中等规模演示工厂 …")
+        from ui.cli.db_cmd import ScaleOption, seed
+
+        seed(scale=ScaleOption.medium, seed_value=7, force=False)
+        return
+    engine = open_engine(DatabaseConfig(url=current.effective_database_url))
+    try:
+        plant = plant_info(engine)
+    finally:
+        engine.dispose()
+    console.print(
+        f"Demo plant present / 演示工厂已存在: {plant.total_rows:,} rows, scale {plant.scale}, seed {plant.seed}, "
+        f"plant clock / 工厂时钟 {plant.plant_clock:%Y-%m-%d %H:%M}",
+        highlight=False,
+    )
+
+
+def _ensure_documents() -> None:
+    from knowledge import demo_corpus_path, open_document_index
+    from ui.cli.knowledge_cmd import knowledge_config
+
+    index = open_document_index(knowledge_config(settings()))
+    existing = index.list_documents()
+    if existing:
+        console.print(f"Demo documents present / 演示文档已入库: {len(existing)} documents", highlight=False)
+        return
+    with Progress(
+        TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task("documents / 文档", total=None)
+
+        def report(update: object) -> None:
+            bar.update(
+                task,
+                completed=getattr(update, "documents_done", 0),
+                total=getattr(update, "documents_total", None) or None,
+            )
+
+        result = index.ingest([demo_corpus_path()], progress=report)
+    for line in result.lines():
+        console.print(line, highlight=False)
 
 
 def register_demo(app: typer.Typer) -> None:
     """Add the `demo` command to the root app."""
 
     @app.command("demo")
-    def demo() -> None:
-        """Seed the medium demo plant if absent and show what it contains."""
-        raise typer.Exit(0)
+    def demo(
+        no_ui: Annotated[
+            bool, typer.Option("--no-ui", help="Prepare plant and documents, do not start the console.")
+        ] = False,
+        host: Annotated[str | None, typer.Option(help="Console address (default 127.0.0.1).")] = None,
+        port: Annotated[int | None, typer.Option(help="Console port (default 7860).")] = None,
+    ) -> None:
+        """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console."""
+        _ensure_plant()
+        _ensure_documents()
+        console.print("Try / 试试:", highlight=False)
+        for question in DEMO_QUESTIONS:
+            console.print(f"  andon ask \"{question}\"", highlight=False, markup=False)
+        if no_ui:
+            return
+        from ui.console import launch_console
+
+        current = settings()
+        bind, at = host or current.ui_host, port or current.ui_port
+        console.print(
+            f"Operator console on http://{bind}:{at} — demo users operator / engineer / supervisor / admin, "
+            "password = user name / 演示账户密码与用户名相同 (Ctrl+C to stop)",
+            highlight=False,
+        )
+        launch_console(current, host=bind, port=at)

@@ -1,0 +1,5 @@
+"""`python -m ui.cli` runs the `andon` command."""
+
+from ui.cli import main
+
+main()

@@ -1,0 +1,211 @@
+"""What the console needs from the rest of Andon, in one place: sign-in, the assistant, proposals,
+documents, evaluations, audit and feedback. Built once per console process from the settings."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from agents.events import Error, Event
+from tools import Role, ToolError, parse_role
+from ui.config import AndonSettings, UserAccount
+from ui.console.auth import authenticate
+from ui.system import acting_role, audit_log, find_user
+
+__all__ = ["ConsoleBackend", "SignedIn"]
+
+EXAMPLE_QUESTIONS: tuple[str, ...] = (
+    "What was the OEE of line 2 yesterday?",
+    "2号线昨天的OEE是多少？",
+    "Top downtime reasons on line 3 last week",
+    "CNC-03最近7天的振动趋势",
+    "Which materials are below their reorder point?",
+    "哪个供应商交货最不准时？",
+    "SPC of bore diameter on line 2 this month",
+    "报警E-217是什么意思，怎么处理？",
+    "How do I lock out the press before maintenance?",
+    "Open maintenance work orders for CNC-03",
+)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The account a browser session acts as."""
+
+    name: str
+    role: Role
+    scopes: frozenset[str]
+    display: str
+
+    @classmethod
+    def of(cls, account: UserAccount) -> SignedIn:
+        return cls(
+            name=account.name,
+            role=acting_role(account),
+            scopes=frozenset(account.scopes),
+            display=account.display_name or account.name,
+        )
+
+
+class ConsoleBackend:
+    """The console's services. `assistant` is anything with the `agents.Assistant` ask/resume API."""
+
+    document_columns = ("id", "title", "doc_type", "language", "version", "access_level", "chunks", "pages")
+
+    def __init__(self, settings: AndonSettings, assistant: Any, documents: Any | None = None) -> None:
+        self.settings = settings
+        self.assistant = assistant
+        self.documents = documents
+        self.feedback_path = settings.data_home / "feedback.jsonl"
+        self.eval_dir = settings.data_home / "eval-runs"
+
+    # -- accounts ----------------------------------------------------------------------------------
+
+    @property
+    def auth_required(self) -> bool:
+        return self.settings.ui_auth
+
+    def authenticate(self, name: str, password: str) -> SignedIn | None:
+        account = authenticate(self.settings, name, password)
+        return SignedIn.of(account) if account is not None else None
+
+    def default_account(self) -> SignedIn | None:
+        try:
+            return SignedIn.of(find_user(self.settings))
+        except ToolError:
+            return None
+
+    # -- chat --------------------------------------------------------------------------------------
+
+    def ask(self, text: str, *, session_id: str, account: SignedIn, lang: Literal["en", "zh"]) -> Iterator[Event]:
+        try:
+            yield from self.assistant.ask(
+                text, session_id=session_id, user=account.name, role=account.role, lang=lang, scopes=account.scopes
+            )
+        except ToolError as exc:
+            yield Error(message=str(exc))
+
+    def resume(
+        self, session_id: str, proposal_id: str, decision: Literal["approve", "reject"], account: SignedIn, reason: str
+    ) -> Iterator[Event]:
+        try:
+            yield from self.assistant.resume(
+                session_id, proposal_id, decision, user=account.name, role=account.role, reason=reason or None
+            )
+        except Exception as exc:  # a refused approval is shown in the chat, never as a crash
+            yield Error(message=str(exc))
+
+    def example_questions(self) -> list[str]:
+        return list(EXAMPLE_QUESTIONS)
+
+    def record_feedback(
+        self, *, session_id: str, account: SignedIn, message_index: int, answer: str, liked: bool, comment: str
+    ) -> None:
+        """Append one feedback line (thumbs up / down and an optional comment) per answer."""
+        entry = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "session_id": session_id,
+            "user": account.name,
+            "role": account.role.value,
+            "message_index": message_index,
+            "liked": liked,
+            "comment": comment,
+            "answer": answer,
+        }
+        self.feedback_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.feedback_path.open("a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    # -- documents ---------------------------------------------------------------------------------
+
+    def list_documents(self, account: SignedIn) -> list[list[Any]]:
+        if self.documents is None:
+            return []
+        rows = []
+        for doc in self.documents.list_documents():
+            record = doc.model_dump()
+            if not account.role.at_least(parse_role(str(record.get("access_level") or "operator"))):
+                continue  # a user never sees a document above their level, not even its title
+            rows.append([record.get(column) for column in self.document_columns])
+        return rows
+
+    def ingest(self, paths: list[str], progress: Callable[..., Any] | None = None) -> str:
+        if self.documents is None:
+            return "no document index configured / 未配置文档库"
+        if not paths:
+            return "no files / 未选择文件"
+
+        def report(update: Any) -> None:
+            if progress is not None and update.documents_total:
+                progress((update.documents_done, update.documents_total), desc=update.document)
+
+        result = self.documents.ingest([Path(p) for p in paths], progress=report)
+        return "\n\n".join(result.lines())
+
+    def remove_document(self, doc_id: str) -> str:
+        if self.documents is None or not doc_id:
+            return ""
+        try:
+            self.documents.remove(doc_id)
+        except Exception as exc:  # an unknown id is reported, not raised
+            return f"✗ {exc}"
+        return f"removed {doc_id} / 已删除"
+
+    # -- evaluations ---------------------------------------------------------------------------------
+
+    def eval_suites(self) -> list[str]:
+        from evals import builtin_suites
+
+        return [path.stem for path in builtin_suites()]
+
+    def eval_runs(self) -> list[str]:
+        if not self.eval_dir.exists():
+            return []
+        return sorted((p.name for p in self.eval_dir.iterdir() if p.is_dir()), reverse=True)
+
+    def run_eval(self, suite: str) -> tuple[str, str]:
+        """Run a built-in suite on the offline model in a child process; the card and the report path."""
+        out = self.eval_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{suite}"
+        command = [sys.executable, "-m", "ui.cli", "eval", "run", suite, "--model", "offline", "--out", str(out)]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+        if done.returncode > 1:
+            return f"✗ {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", ""
+        summary = next(iter(sorted(out.glob("*.md"))), None)
+        html = next(iter(sorted(out.glob("*.html"))), None)
+        return (summary.read_text(encoding="utf-8") if summary else ""), (str(html) if html else "")
+
+    def compare_runs(self, run_a: str, run_b: str) -> str:
+        from evals import compare_runs, comparison_markdown, load_report
+
+        if not run_a or not run_b:
+            return ""
+        a, b = load_report(self.eval_dir / run_a), load_report(self.eval_dir / run_b)
+        return str(comparison_markdown(compare_runs(a, b)))
+
+    # -- audit ---------------------------------------------------------------------------------------
+
+    def audit_tail(self, n: int) -> list[dict[str, Any]]:
+        rows = []
+        for entry in audit_log(self.settings).tail(n):
+            rows.append(
+                {
+                    "seq": entry.seq,
+                    "ts": entry.ts,
+                    "event": entry.event,
+                    "user": entry.user,
+                    "role": entry.role,
+                    "tool": entry.tool,
+                    "outcome": entry.outcome,
+                    "summary": entry.summary,
+                    "ms": round(entry.duration_ms, 1),
+                }
+            )
+        return list(reversed(rows))

@@ -1,0 +1,113 @@
+"""Tables and charts for data answers: a person would rather look at a trend or a Pareto than read it.
+
+Works on the JSON of any tool result: the first list of row objects becomes the table; rows with a
+date or time column become a line chart, rows with a label and a number a Pareto bar chart. An SPC
+result with points gets its control and specification limits drawn as lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["ChartSpec", "chart_for", "table_rows"]
+
+_TIME_KEYS = ("day", "date", "hour", "at", "start", "time", "ts", "period_start")
+_LABEL_KEYS = ("reason", "code", "key", "defect", "alarm", "material", "supplier", "equipment", "name_en", "name")
+_VALUE_KEYS = (
+    "oee",
+    "minutes",
+    "count",
+    "events",
+    "value",
+    "mean",
+    "quantity",
+    "good",
+    "on_time_rate",
+    "available",
+    "share",
+    "z",
+)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What to draw: long-format rows with x, y and series columns."""
+
+    kind: Literal["line", "bar"]
+    title: str
+    x: str
+    y: str
+    rows: list[dict[str, Any]]
+    series: str | None = None
+
+
+def _row_lists(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    found = []
+    for key, value in result.items():
+        if key in {"provenance", "period", "scope"}:
+            continue
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            found.append((key, value))
+    return found
+
+
+def table_rows(result: dict[str, Any], limit: int = 200) -> tuple[list[str], list[list[Any]]]:
+    """Headers and rows of the first list of row objects in a result (scalar columns only)."""
+    lists = _row_lists(result)
+    if not lists:
+        scalars = {k: v for k, v in result.items() if isinstance(v, int | float | str) and k != "summary"}
+        return (["field", "value"], [[k, v] for k, v in scalars.items()]) if scalars else ([], [])
+    rows = lists[0][1][:limit]
+    headers = [key for key, value in rows[0].items() if not isinstance(value, dict | list)]
+    return headers, [[row.get(key) for key in headers] for row in rows]
+
+
+def _first(keys: tuple[str, ...], row: dict[str, Any], numeric: bool = False) -> str | None:
+    for key in keys:
+        value = row.get(key)
+        if value is None:
+            continue
+        if numeric and not (isinstance(value, int | float) and not isinstance(value, bool)):
+            continue
+        return key
+    return None
+
+
+def _spc_chart(result: dict[str, Any]) -> ChartSpec | None:
+    points = result.get("points")
+    if not (isinstance(points, list) and points and all(isinstance(p, dict) for p in points)):
+        return None
+    x_key = _first(("at", "subgroup"), points[0]) or "subgroup"
+    y_key = _first(("mean", "value"), points[0], numeric=True) or "mean"
+    rows: list[dict[str, Any]] = [{"x": p.get(x_key), "y": p.get(y_key), "series": "value"} for p in points]
+    limits = {name: result.get(name) for name in ("lsl", "usl", "ucl", "lcl", "center_line", "target")}
+    for name, level in limits.items():
+        if isinstance(level, int | float):
+            rows.extend({"x": p.get(x_key), "y": level, "series": name.upper()} for p in points)
+    title = f"SPC {result.get('characteristic', '')}".strip()
+    return ChartSpec(kind="line", title=title, x="x", y="y", rows=rows, series="series")
+
+
+def chart_for(tool_name: str, result: dict[str, Any]) -> ChartSpec | None:
+    """A chart for a tool result, or None when a chart would not help."""
+    if "lsl" in result and "usl" in result:
+        spc = _spc_chart(result)
+        if spc is not None:
+            return spc
+    for key, rows in _row_lists(result):
+        if len(rows) < 2:
+            continue
+        first = rows[0]
+        y_key = _first(_VALUE_KEYS, first, numeric=True)
+        if y_key is None:
+            continue
+        time_key = _first(_TIME_KEYS, first)
+        if time_key is not None:
+            data = [{"x": str(row.get(time_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
+            return ChartSpec(kind="line", title=f"{tool_name}: {y_key}", x="x", y="y", rows=data)
+        label_key = _first(_LABEL_KEYS, first)
+        if label_key is not None:
+            data = [{"x": str(row.get(label_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
+            return ChartSpec(kind="bar", title=f"{tool_name}: {y_key} by {label_key} ({key})", x="x", y="y", rows=data)
+    return None

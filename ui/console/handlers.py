@@ -1,0 +1,224 @@
+"""Event handlers of the operator console: every handler checks the signed-in account first."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from tools import Role, parse_role
+from ui.console.backend import ConsoleBackend, SignedIn
+from ui.console.charts import ChartSpec, table_rows
+from ui.console.i18n import Lang, t
+from ui.console.turn_view import TurnView
+
+__all__ = ["EMPTY_CHART", "Handlers", "session_state"]
+
+EMPTY_CHART = pd.DataFrame({"x": [], "y": []})
+
+
+def session_state(lang: Lang = "en") -> dict[str, Any]:
+    """A browser session's server-side state; the client never sees or sets it."""
+    return {"account": None, "lang": lang, "session_id": uuid.uuid4().hex, "proposal": None, "last_answer": ""}
+
+
+def _signed_in(state: dict[str, Any]) -> SignedIn:
+    account = state.get("account")
+    if not isinstance(account, SignedIn):
+        raise gr.Error("Please sign in first / 请先登录")
+    return account
+
+
+def _chart_updates(spec: ChartSpec | None) -> tuple[Any, Any]:
+    if spec is None:
+        return gr.update(visible=False, value=EMPTY_CHART), gr.update(visible=False, value=EMPTY_CHART)
+    frame = pd.DataFrame(spec.rows)
+    if spec.kind == "line":
+        line = gr.update(visible=True, value=frame, x=spec.x, y=spec.y, color=spec.series, title=spec.title)
+        return line, gr.update(visible=False, value=EMPTY_CHART)
+    bar = gr.update(visible=True, value=frame, x=spec.x, y=spec.y, title=spec.title, sort="-y")
+    return gr.update(visible=False, value=EMPTY_CHART), bar
+
+
+def _table_update(view: TurnView) -> Any:
+    if view.table_result is None:
+        return gr.update(visible=False, value=None)
+    headers, rows = table_rows(view.table_result)
+    if not headers:
+        return gr.update(visible=False, value=None)
+    return gr.update(visible=True, value=pd.DataFrame(rows, columns=headers))
+
+
+def _proposal_updates(state: dict[str, Any], view: TurnView) -> tuple[Any, Any, Any, Any]:
+    """Card text, approve button, reject button, reason box for the turn's pending proposal."""
+    lang: Lang = state["lang"]
+    proposal = view.proposal
+    if proposal is None:
+        state["proposal"] = None
+        hidden = gr.update(visible=False)
+        return gr.update(value=t(lang, "proposal_none")), hidden, hidden, hidden
+    state["proposal"] = {"id": proposal.proposal_id, "approver_role": proposal.approver_role or "engineer"}
+    evidence = "\n".join(f"- {item}" for item in proposal.evidence)
+    card = (
+        f"### {t(lang, 'proposal_title')} #{proposal.proposal_id}\n\n**{proposal.title}**\n\n{proposal.reason}\n\n"
+        f"{evidence}\n\n`{proposal.tool}`"
+    )
+    account = _signed_in(state)
+    needed = parse_role(proposal.approver_role or "engineer")
+    if not account.role.at_least(needed):
+        card += "\n\n> " + t(lang, "not_permitted_approve", role=needed.value)
+        hidden = gr.update(visible=False)
+        return gr.update(value=card), hidden, hidden, hidden
+    shown = gr.update(visible=True)
+    return gr.update(value=card), shown, shown, shown
+
+
+class Handlers:
+    """Holds the backend; its methods are the Gradio event handlers."""
+
+    def __init__(self, backend: ConsoleBackend) -> None:
+        self.backend = backend
+
+    # -- sign-in -----------------------------------------------------------------------------------
+
+    def sign_in(self, name: str, password: str, state: dict[str, Any]) -> tuple[Any, ...]:
+        account = self.backend.authenticate(name.strip(), password)
+        lang: Lang = state["lang"]
+        if account is None:
+            return state, gr.update(value=t(lang, "login_failed"), visible=True), gr.update(), gr.update(), ""
+        state = {**session_state(lang), "account": account}
+        who = t(lang, "signed_in_as", user=account.display, role=account.role.value)
+        return state, gr.update(value="", visible=False), gr.update(visible=False), gr.update(visible=True), who
+
+    def auto_sign_in(self, state: dict[str, Any]) -> tuple[Any, ...]:
+        """Without authentication (loopback only), everyone is the configured default user."""
+        account = self.backend.default_account()
+        if account is None:
+            return state, gr.update(visible=True), gr.update(visible=False), ""
+        state = {**state, "account": account}
+        who = t(state["lang"], "signed_in_as", user=account.display, role=account.role.value)
+        return state, gr.update(visible=False), gr.update(visible=True), who
+
+    def sign_out(self, state: dict[str, Any]) -> tuple[Any, ...]:
+        fresh = session_state(state["lang"])
+        return fresh, gr.update(visible=True), gr.update(visible=False), [], ""
+
+    # -- chat --------------------------------------------------------------------------------------
+
+    def ask(self, text: str, history: list[dict[str, Any]], state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        account = _signed_in(state)
+        text = (text or "").strip()
+        if not text:
+            return
+        lang: Lang = state["lang"]
+        view = TurnView(lang="zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else lang)
+        base = [*history, {"role": "user", "content": text}]
+        events = self.backend.ask(text, session_id=state["session_id"], account=account, lang=view.lang)
+        yield from self._stream(view, base, events, state)
+
+    def _stream(
+        self, view: TurnView, base: list[dict[str, Any]], events: Iterator[Any], state: dict[str, Any]
+    ) -> Iterator[tuple[Any, ...]]:
+        yield self._outputs(view, base, state, final=False)
+        for event in events:
+            view.apply(event)
+            yield self._outputs(view, base, state, final=False)
+        view.done = True
+        state["last_answer"] = view.answer
+        yield self._outputs(view, base, state, final=True)
+
+    def _outputs(
+        self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool
+    ) -> tuple[Any, ...]:
+        history = [*base, *view.messages()]
+        line, bar = _chart_updates(view.chart)
+        card, approve, reject, reason = _proposal_updates(state, view) if final else (gr.update(),) * 4
+        table = _table_update(view)
+        return (history, "", state, view.evidence_markdown, line, bar, table, card, approve, reject, reason)
+
+    def decide(
+        self, decision: str, reason: str, history: list[dict[str, Any]], state: dict[str, Any]
+    ) -> Iterator[tuple[Any, ...]]:
+        account = _signed_in(state)
+        pending = state.get("proposal")
+        lang: Lang = state["lang"]
+        view = TurnView(lang=lang)
+        if not pending:
+            yield self._outputs(view, history, state, final=True)
+            return
+        events = self.backend.resume(
+            state["session_id"], pending["id"], "approve" if decision == "approve" else "reject", account, reason
+        )
+        note = f"{t(lang, 'approve' if decision == 'approve' else 'reject')} #{pending['id']}"
+        base = [*history, {"role": "user", "content": note}]
+        yield from self._stream(view, base, events, state)
+
+    def approve(self, reason: str, history: list[dict[str, Any]], state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        yield from self.decide("approve", reason, history, state)
+
+    def reject(self, reason: str, history: list[dict[str, Any]], state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+        yield from self.decide("reject", reason, history, state)
+
+    def new_chat(self, state: dict[str, Any]) -> tuple[Any, ...]:
+        state = {**state, "session_id": uuid.uuid4().hex, "proposal": None, "last_answer": ""}
+        hidden = gr.update(visible=False)
+        lang: Lang = state["lang"]
+        return [], state, t(lang, "no_evidence"), hidden, hidden, hidden, t(lang, "proposal_none"), hidden, hidden
+
+    def feedback(self, data: gr.LikeData, comment: str, history: list[dict[str, Any]], state: dict[str, Any]) -> str:
+        account = _signed_in(state)
+        index = data.index if isinstance(data.index, int) else int(data.index[0])
+        answer = history[index]["content"] if 0 <= index < len(history) else ""
+        self.backend.record_feedback(
+            session_id=state["session_id"],
+            account=account,
+            message_index=index,
+            answer=str(answer),
+            liked=bool(data.liked),
+            comment=comment or "",
+        )
+        return t(state["lang"], "feedback_saved")
+
+    # -- knowledge, evaluations, audit -----------------------------------------------------------
+
+    def documents(self, state: dict[str, Any]) -> Any:
+        account = _signed_in(state)
+        return pd.DataFrame(self.backend.list_documents(account), columns=self.backend.document_columns)
+
+    def ingest(self, files: list[str] | None, state: dict[str, Any], progress: Any = None) -> tuple[str, Any]:
+        account = _signed_in(state)
+        lang: Lang = state["lang"]
+        if not account.role.at_least(Role.ENGINEER):
+            return t(lang, "knowledge_denied"), gr.update()
+        tracker = progress if progress is not None else gr.Progress()
+        report = self.backend.ingest([str(f) for f in files or []], progress=tracker)
+        return report, self.documents(state)
+
+    def remove_document(self, doc_id: str, state: dict[str, Any]) -> tuple[str, Any]:
+        account = _signed_in(state)
+        if not account.role.at_least(Role.ENGINEER):
+            return t(state["lang"], "knowledge_denied"), gr.update()
+        return self.backend.remove_document(doc_id.strip()), self.documents(state)
+
+    def run_eval(self, suite: str, state: dict[str, Any]) -> tuple[str, str, Any]:
+        account = _signed_in(state)
+        if not account.role.at_least(Role.ENGINEER):
+            return t(state["lang"], "evals_denied"), "", gr.update()
+        card, report_path = self.backend.run_eval(suite)
+        return card, report_path, gr.update(choices=self.backend.eval_runs())
+
+    def compare(self, run_a: str, run_b: str, state: dict[str, Any]) -> str:
+        _signed_in(state)
+        return self.backend.compare_runs(run_a, run_b)
+
+    def audit(self, state: dict[str, Any]) -> tuple[str, Any]:
+        account = _signed_in(state)
+        if not account.role.at_least(Role.SUPERVISOR):
+            return t(state["lang"], "audit_denied"), gr.update(value=None)
+        rows = self.backend.audit_tail(100)
+        return t(state["lang"], "audit_recent"), pd.DataFrame(rows)
+
+
