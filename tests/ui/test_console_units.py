@@ -159,7 +159,9 @@ def test_turn_view_streams_answer_trace_evidence_and_chart() -> None:
 def test_turn_view_keeps_the_proposal_and_shows_errors() -> None:
     view = TurnView(lang="en")
     view.apply(
-        ProposalAwaitingApproval(proposal_id="7", tool="propose_maintenance_request", title="Inspect CNC-03", reason="r")
+        ProposalAwaitingApproval(
+            proposal_id="7", tool="propose_maintenance_request", title="Inspect CNC-03", reason="r"
+        )
     )
     assert view.proposal is not None
     assert view.proposal.proposal_id == "7"
