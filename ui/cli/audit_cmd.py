@@ -21,9 +21,9 @@ def verify() -> None:
 
     report = audit_log(settings()).verify()
     if report.ok:
-        console.print(str(report), markup=False)
+        console.print(str(report), markup=False, soft_wrap=True)
         return
-    err_console.print(str(report), markup=False, highlight=False)
+    err_console.print(str(report), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 

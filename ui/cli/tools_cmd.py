@@ -66,7 +66,9 @@ def list_tools(
         table.add_row(item.name, item.domain, item.permission.value, item.min_role.value, item.source, item.description)
     console.print(table)
     for plugin in broken:
-        err_console.print(f"broken plugin / 插件加载失败: {plugin['name']}: {plugin['error']}", markup=False)
+        err_console.print(
+            f"broken plugin / 插件加载失败: {plugin['name']}: {plugin['error']}", markup=False, soft_wrap=True
+        )
 
 
 @tools_app.command("describe")
@@ -114,7 +116,9 @@ def _print_outcome(outcome: ToolOutcome, as_json: bool) -> None:
     elif outcome.result is not None:
         console.print_json(outcome.result.model_dump_json())
     if not outcome.ok:
-        err_console.print(f"error: {outcome.status.value}: {outcome.message}", markup=False, highlight=False)
+        err_console.print(
+            f"error: {outcome.status.value}: {outcome.message}", markup=False, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1 if outcome.internal else 2)
 
 
