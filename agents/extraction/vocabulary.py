@@ -76,9 +76,18 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         self._by_name: dict[str, Term] = {}
+        # A name several things share ("Spindle vibration (RMS)" of every CNC) identifies none of them.
+        owners: dict[str, set[tuple[str, str]]] = {}
+        for term in self.terms:
+            for name in term.names:
+                owners.setdefault(name.casefold(), set()).add((term.kind, term.code))
+        codes = {term.code.casefold() for term in self.terms}
+        ambiguous = {name for name, found in owners.items() if len(found) > 1 and name not in codes}
         for term in self.terms:
             for name in (term.code, *term.names):
                 key = name.casefold()
+                if key in ambiguous:
+                    continue
                 # One-letter names (shift "A") would fire on ordinary words ("a", "A班" is a time expression).
                 if len(name) < self.min_name_length:
                     continue

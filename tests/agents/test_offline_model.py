@@ -303,8 +303,8 @@ def test_english_answer_has_the_figures_unit_period_scope_and_provenance(bound: 
     messages = _turn("What was the OEE of line 2 yesterday?", "line_oee", {"line": "L2"}, json.dumps(OEE_RESULT))
     answer = bound.invoke(messages).content
     assert answer == (
-        "OEE · L2 · yesterday (2026-11-20): OEE 85.3%, availability 91.2%, "
-        "performance 95%, quality rate 98.5%, good parts 11,820.\n"
+        "OEE of a line over a period · L2 · yesterday (2026-11-20): OEE 85.3%, availability 91.2%, "
+        "performance 95.0%, quality rate 98.5%, good parts 11,820.\n"
         "Source: 96 rows of production_count, downtime_event (line=L2)."
     )
     assert find_ungrounded_numbers(answer, [OEE_RESULT]) == []
@@ -314,7 +314,7 @@ def test_chinese_answer_follows_the_request_language(bound: Any) -> None:
     result = {**OEE_RESULT, "period": {**OEE_RESULT["period"], "label": "昨天"}}
     answer = bound.invoke(_turn("2号线昨天的OEE是多少?", "line_oee", {"line": "L2"}, json.dumps(result))).content
     assert answer == (
-        "产线OEE · L2 · 昨天（2026-11-20）：OEE 85.3%，可用率 91.2%，性能率 95%，质量率 98.5%，良品数 11820。\n"
+        "产线OEE · L2 · 昨天（2026-11-20）：OEE 85.3%，可用率 91.2%，性能率 95.0%，质量率 98.5%，良品数 11820。\n"
         "数据来源：production_count、downtime_event，共96行（line=L2）。"
     )
     assert find_ungrounded_numbers(answer, [result]) == []
@@ -405,7 +405,7 @@ def test_no_data_is_said_plainly(bound: Any) -> None:
     result = {**OEE_RESULT, "data_unavailable": True, "oee": None, "summary": "no production recorded"}
     en = bound.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(result))).content
     zh = bound.invoke(_turn("2号线昨天的OEE", "line_oee", {}, json.dumps(result))).content
-    assert en.startswith("OEE: no data for L2 yesterday (2026-11-20).")
+    assert en.startswith("OEE of a line over a period: no data for L2 yesterday (2026-11-20).")
     assert zh.startswith("产线OEE：L2 yesterday（2026-11-20）没有数据。")
 
 

@@ -61,6 +61,8 @@ _NAME_KINDS: tuple[tuple[str, str], ...] = (
     ("wo", "maintenance_order"),
     ("delivery", "delivery"),
     ("query", "text"),
+    ("problem", "text"),
+    ("description", "text"),
     ("question", "text"),
     ("text", "text"),
     ("q", "text"),
@@ -85,6 +87,7 @@ _ORDER_WORDS = {
 # Description words that reveal the kind when the name does not ("code: Line code or name, e.g. L2").
 _DESCRIPTION_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\btime expression\b|\bperiod\b", re.I), "period"),
+    (re.compile(r"\balarm code\b", re.I), "alarm_code"),
     (re.compile(r"\bline\b", re.I), "line"),
     (re.compile(r"\b(?:equipment|machine)\b", re.I), "equipment"),
     (re.compile(r"\bmaterial\b", re.I), "material"),
@@ -99,8 +102,8 @@ _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "closed": ("已完成", "关闭", "已关闭", "completed", "done"),
     "late": ("延迟", "逾期", "晚了", "超期", "overdue", "delayed"),
     "critical": ("严重", "紧急"),
-    "high": ("高",),
-    "low": ("低",),
+    "high": ("高优先级", "优先级高"),
+    "low": ("低优先级", "优先级低"),
     "fault": ("故障",),
     "warning": ("警告",),
     "breakdown": ("故障停机", "机械故障", "电气故障"),
@@ -109,7 +112,30 @@ _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "waiting": ("待料", "等待"),
     "planned_downtime": ("计划停机",),
     "quality_hold": ("质量隔离",),
+    "history": ("历史", "履历", "completed", "past"),
+    "all": ("全部", "所有"),
+    "urgent": ("紧急", "urgently", "asap"),
+    "normal": (),
+    "info": ("提示",),
+    "first_article": ("首件",),
+    "in_process": ("过程检验", "巡检"),
+    "final": ("终检", "最终检验"),
+    "raw": ("原材料", "raw material"),
+    "component": ("零部件", "部件", "外购件"),
+    "packaging": ("包装材料", "包材"),
+    "finished": ("成品", "finished goods"),
 }
+# The signal words of sensor tags, so "CNC-03主轴振动" becomes the tool's "CNC-03 vibration".
+_SIGNALS: dict[str, tuple[str, ...]] = {
+    "vibration": ("vibration", "振动"),
+    "temperature": ("temperature", "temp", "温度"),
+    "current": ("current", "电流"),
+    "pressure": ("pressure", "压力"),
+    "torque": ("torque", "扭矩"),
+    "power": ("power", "功率"),
+}
+# "open (not completed), history (completed) or all.": the options a plain string parameter lists.
+_OPTION_LIST = re.compile(r"^\s*([a-z_]+)(?:\s*\([^)]*\))?((?:\s*,\s*[a-z_]+(?:\s*\([^)]*\))?)*)\s+or\s+([a-z_]+)\b")
 
 
 def parameter_kind(name: str, schema: Mapping[str, Any]) -> str | None:
@@ -191,11 +217,32 @@ def fill_arguments(spec: ToolSpec, mentions: Mentions) -> FilledArguments:
     return filled
 
 
+def _described_options(schema: Mapping[str, Any]) -> list[str]:
+    match = _OPTION_LIST.match(str(schema.get("description") or ""))
+    if not match:
+        return []
+    middle = [re.sub(r"\(.*", "", part).strip() for part in match.group(2).split(",") if part.strip()]
+    return [match.group(1), *middle, match.group(3)]
+
+
+def _tag_from_parts(mentions: Mentions, used: set[int]) -> str | None:
+    """A tag named as machine plus signal: "CNC-03 vibration" from "CNC-03主轴振动" or "spindle vibration of CNC 3"."""
+    machine = next((e for i, e in enumerate(mentions.entities) if e.kind == "equipment" and i not in used), None)
+    if machine is None:
+        return None
+    lowered = mentions.text.lower()
+    signal = next((kind for kind, words in _SIGNALS.items() if any(word in lowered for word in words)), None)
+    return f"{machine.value} {signal}" if signal else None
+
+
 def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions: Mentions, used: set[int]) -> Any:
-    enum = _enum_values(schema)
+    enum = _enum_values(schema) or _described_options(schema)
     if enum:
         return _match_enum(enum, mentions.text)
     types = _types(schema)
+    if kind not in (None, "count") and types and not types & {"string", "array"}:
+        # "window: integer" is not a time expression; only text parameters take names and periods.
+        return None
     if kind == "period":
         return mentions.period
     if kind == "text":
@@ -211,4 +258,6 @@ def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions:
             used.add(index)
             value: Any = entity.value
             return [value] if "array" in types else value
+    if kind == "tag":
+        return _tag_from_parts(mentions, used)
     return None

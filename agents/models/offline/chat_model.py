@@ -36,6 +36,12 @@ _MULTI_STEP = re.compile(
     r"|\bexplain\b|为什么|为何|原因分析|根因|根本原因|对比|比较|相比|关联|怎么回事",
     re.IGNORECASE,
 )
+# A WRITE tool is only proposed when the request asks for an action, never for a question about data.
+_ACTION = re.compile(
+    r"\b(?:request|create|raise|schedule|submit|report|book|propose|file)\b|\bopen an?\b"
+    r"|请求|创建|新建|报修|申请|安排|提交|开单",
+    re.IGNORECASE,
+)
 _MAX_INDEXES = 32
 
 
@@ -136,6 +142,10 @@ class OfflineChatModel(BaseChatModel):
             return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
         mentions = extract_mentions(request, self.vocabulary)
         ranked = self._index(specs).rank(request, mentions)
+        if not _ACTION.search(request):
+            ranked = [scored for scored in ranked if not scored.spec.is_write] or ranked[:0]
+        if not ranked:
+            return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
         best = ranked[0]
 
         follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=best.score >= self.min_score)

@@ -19,6 +19,7 @@ __all__ = [
     "field_unit",
     "format_figure",
     "format_number",
+    "format_percent",
     "is_ratio_field",
     "period_text",
     "provenance_text",
@@ -47,9 +48,25 @@ _UNIT_SUFFIXES: dict[str, str] = {
     "kn": "kN",
     "um": "µm",
 }
-_UNITLESS = frozenset({"cp", "cpk", "pp", "ppk", "z_score", "zscore", "subgroups", "subgroup_size", "values"})
-_COUNT_NAME = re.compile(
-    r"(?:^|_)(?:count|counts|rows|failures|events|stops|orders|lines|alarms|items|n|number|qty|quantity|pieces)(?:$|_)"
+_UNITLESS = frozenset(
+    {
+        "cp",
+        "cpk",
+        "pp",
+        "ppk",
+        "z_score",
+        "zscore",
+        "peak_z",
+        "threshold",
+        "window",
+        "subgroups",
+        "subgroup_size",
+        "values",
+    }
+)
+_THINGS = re.compile(
+    r"(?:^|_)(?:count|counts|rows|failures|events|stops|orders|lines|alarms|items|n|number|inspections|inspected|"
+    r"readings|receipts|subgroups|values|days|late|priority|line_no)(?:$|_)"
 )
 
 
@@ -67,35 +84,55 @@ def field_unit(name: str, result_unit: str | None, value: float | int | None = N
         return "%"
     suffix = lowered.rsplit("_", 1)[-1] if "_" in lowered else lowered
     # "minutes", "downtime_min", "planned_busy_h"; a field named just "h" or "s" is not a unit.
-    if suffix in _UNIT_SUFFIXES and (lowered != suffix or len(suffix) > 2):
+    if suffix in _UNIT_SUFFIXES and (lowered != suffix or lowered in {"minutes", "hours", "seconds", "days"}):
         return _UNIT_SUFFIXES[suffix]
     if _RATIO_NAME.search(lowered) or lowered in _UNITLESS or not result_unit or result_unit in {"ratio", "count"}:
         return None
-    if result_unit == "pcs":
-        # Piece counts carry the unit; ratios and times in a pieces result do not.
-        return "pcs" if isinstance(value, int) else None
-    # A measurement unit (mm, kN, min) applies to measured values, not to counts of things.
-    return None if isinstance(value, int) or _COUNT_NAME.search(lowered) else result_unit
+    if _THINGS.search(lowered):
+        # Counts of events, orders, readings... have no unit of their own.
+        return None
+    if result_unit in {"pcs", "pc", "kg", "t", "m"} or isinstance(value, float):
+        # Quantities carry the unit; a measurement unit (mm, kN) applies to measured (float) values.
+        return result_unit
+    return None
 
 
-def format_number(value: float | int, lang: Language, decimals: int = 2) -> str:
-    """A figure for reading: integers as they are, other values rounded to `decimals`, zeros trimmed."""
+def format_number(value: float | int, lang: Language, decimals: int | None = None) -> str:
+    """A figure for reading: integers as they are; other values keep what a person would quote.
+
+    Values of 100 and more keep two decimals, values from 1 to 100 four (a bore of 25.0003 mm must
+    not read as 25), smaller ones three significant digits; trailing zeros are trimmed.
+    """
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 1):
         number = int(value)
         return f"{number:,}" if lang == "en" and abs(number) >= 10_000 else str(number)
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    if text in {"0", "-0"} and value != 0:
-        # A small non-zero value must not read as zero: keep its first significant digits.
-        text = f"{value:.3g}"
-    return text
+    if decimals is None:
+        if abs(value) >= 100:
+            decimals = 2
+        elif abs(value) >= 1:
+            decimals = 4
+        else:
+            return f"{value:.3g}" if "e" not in f"{value:.3g}" else f"{value:.6f}".rstrip("0")
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def format_percent(ratio: float) -> str:
+    """A ratio as a percentage with one decimal (85.3%), or two significant digits below 1% (0.74%).
+
+    The decimal is kept even when it is zero ("1.0%"), so the figure shows its precision.
+    """
+    percent = ratio * 100
+    if 0 < abs(percent) < 1:
+        return f"{percent:.2g}%"
+    return f"{percent:.1f}%"
 
 
 def format_figure(name: str, value: float | int, result_unit: str | None, lang: Language) -> str:
     """A field's value with its unit: 0.853 OEE -> "85.3%", 42.5 downtime_min -> "42.5 min"."""
     if isinstance(value, float) and is_ratio_field(name, value, result_unit):
-        return f"{format_number(value * 100, lang, 1)}%"
+        return format_percent(value)
     unit = field_unit(name, result_unit, value)
     number = format_number(value, lang)
     if unit is None:

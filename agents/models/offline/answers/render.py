@@ -27,6 +27,7 @@ _META = frozenset(
 )
 _IDENTITY_KEYS = (
     "code",
+    "purchase_order",
     "reason",
     "reason_code",
     "defect_code",
@@ -40,6 +41,8 @@ _IDENTITY_KEYS = (
     "tag",
     "document",
     "key",
+    "rule",
+    "subgroup",
     "date",
     "day",
     "hour",
@@ -48,8 +51,8 @@ _IDENTITY_KEYS = (
     "ts",
 )
 _NAME_KEYS = {
-    "en": ("name_en", "reason_en", "product_name_en", "name", "title", "description"),
-    "zh": ("name_zh", "reason_zh", "product_name_zh", "name", "title"),
+    "en": ("name_en", "reason_en", "product_name_en", "title_en", "text_en", "name", "title", "description"),
+    "zh": ("name_zh", "reason_zh", "product_name_zh", "title_zh", "text_zh", "name", "title", "description"),
 }
 _MAX_ITEMS = 10
 _STATUS_PREFIX = re.compile(r"^(ok|denied|invalid|error|not_found_entity|proposed)\s*:\s*(.*)$", re.DOTALL)
@@ -75,15 +78,19 @@ def parse_tool_content(content: Any) -> tuple[str, Any]:
     return "result", dict(data)
 
 
+_PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]")
+
+
 def tool_title(spec: ToolSpec | None, name: str, lang: Language) -> str:
-    """A short name of what the tool reports: the first clause of its description."""
+    """A short name of what the tool reports: the first clause of its description, asides removed."""
     if spec is not None:
         source = spec.description_zh if lang == "zh" and spec.description_zh else spec.description
         # The adapter writes "English (中文)"; keep the part in the reader's language.
         if lang == "zh" and not spec.description_zh and "(" in source and source.rstrip().endswith(")"):
             source = source[source.rfind("(") + 1 : -1]
-        clause = re.split(r"[,，(（;；。:：]|\.\s", source.strip(), maxsplit=1)[0].strip().rstrip(".")
-        if clause and len(clause) <= 60:
+        source = _PARENTHESES.sub("", source.strip())
+        clause = re.split(r"[,，;；。:：]|\.\s", source, maxsplit=1)[0].strip().rstrip(".")
+        if clause and len(clause) <= 80:
             return clause
     return name.replace("_", " ")
 
@@ -95,9 +102,13 @@ def _is_number(value: Any) -> bool:
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?$")
 
 
-def _value_text(name: str, value: Any, unit: str | None, lang: Language) -> str | None:
-    """A field's value for reading, or None when it is not worth a word (None, booleans, long text)."""
-    if value is None or isinstance(value, bool):
+def _value_text(name: str, value: Any, unit: str | None, lang: Language, *, yes_no: bool = False) -> str | None:
+    """A field's value for reading, or None when it is not worth a word (None, long text, unasked booleans)."""
+    if isinstance(value, bool):
+        if not yes_no:
+            return None
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if value is None:
         return None
     if _is_number(value):
         return format_figure(name, value, unit, lang)
@@ -110,11 +121,11 @@ def _value_text(name: str, value: Any, unit: str | None, lang: Language) -> str 
     return None
 
 
-def _figure(name: str, value: Any, unit: str | None, lang: Language) -> str | None:
-    text = _value_text(name, value, unit, lang)
+def _figure(name: str, value: Any, unit: str | None, lang: Language, *, yes_no: bool = False) -> str | None:
+    text = _value_text(name, value, unit, lang, yes_no=yes_no)
     if text is None:
         return None
-    return f"{label(name, lang)}: {text}" if isinstance(value, str) else f"{label(name, lang)} {text}"
+    return f"{label(name, lang)}: {text}" if isinstance(value, str | bool) else f"{label(name, lang)} {text}"
 
 
 def _figures(data: Mapping[str, Any], unit: str | None, lang: Language) -> list[str]:
@@ -144,7 +155,7 @@ def _pick(data: Mapping[str, Any], path: str) -> Any:
 def _template_figures(data: Mapping[str, Any], template: AnswerTemplate, unit: str | None, lang: Language) -> list[str]:
     parts = []
     for path in template.figures:
-        figure = _figure(path.rsplit(".", 1)[-1], _pick(data, path), unit, lang)
+        figure = _figure(path.rsplit(".", 1)[-1], _pick(data, path), unit, lang, yes_no=True)
         if figure is not None:
             parts.append(figure)
     return parts
@@ -166,8 +177,10 @@ def _item_line(index: int, item: Any, fields: tuple[str, ...], unit: str | None,
         text = _value_text("value", item, unit, lang) if not isinstance(item, str) else item
         return f"{index}. {text}"
     ident = _identity(item, lang)
+    # Rows may carry their own unit (stock in kg, in pcs).
+    unit = item["unit"] if isinstance(item.get("unit"), str) else unit
     if fields:
-        figures = [f for f in (_figure(name, item.get(name), unit, lang) for name in fields) if f is not None]
+        figures = [f for f in (_figure(name, item.get(name), unit, lang, yes_no=True) for name in fields) if f]
     else:
         used = {*_IDENTITY_KEYS, *_NAME_KEYS["en"], *_NAME_KEYS["zh"], "text", "citation"}
         figures = _figures({k: v for k, v in item.items() if k not in used}, unit, lang)

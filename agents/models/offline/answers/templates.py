@@ -72,4 +72,75 @@ TEMPLATES: dict[str, AnswerTemplate] = {
         items="violations",
         max_items=5,
     ),
+    # maintenance
+    "maintenance_work_orders": AnswerTemplate(
+        (),
+        items="work_orders",
+        item_fields=("equipment", "kind", "status", "priority", "reported_at", "repair_minutes"),
+        max_items=10,
+    ),
+    "mtbf_mttr": AnswerTemplate(
+        ("mtbf_h", "mttr_h", "failures", "operating_h", "repair_h", "note"),
+        items="by_equipment",
+        item_fields=("failures", "mtbf_h", "mttr_h"),
+    ),
+    "failure_mode_history": AnswerTemplate(
+        (), items="failure_modes", item_fields=("failures", "repair_h", "last_reported")
+    ),
+    # equipment
+    "sensor_trend": AnswerTemplate(
+        (
+            "mean",
+            "min",
+            "max",
+            "max_at",
+            "last",
+            "slope_per_day",
+            "normal_high",
+            "alarm_high",
+            "above_normal",
+            "above_alarm",
+            "readings",
+        ),
+        items="daily",
+        item_fields=("mean", "max"),
+        max_items=7,
+    ),
+    "detect_anomalies": AnswerTemplate(
+        ("readings", "threshold"), items="intervals", item_fields=("end", "readings", "peak_z", "peak_value")
+    ),
+    "list_alarms": AnswerTemplate(
+        (), items="alarms", item_fields=("severity", "equipment", "raised_at", "minutes"), max_items=10
+    ),
+    "top_alarm_codes": AnswerTemplate(("total_alarms",), items="codes", item_fields=("count", "minutes", "severity")),
+    # supply chain
+    "stock_levels": AnswerTemplate(
+        (), items="stock", item_fields=("location", "on_hand", "reserved", "available", "reorder_point"), max_items=10
+    ),
+    "materials_below_reorder_point": AnswerTemplate(
+        (),
+        items="materials",
+        item_fields=("available", "reorder_point", "shortfall", "on_order", "supplier"),
+        max_items=10,
+    ),
+    "material_availability": AnswerTemplate(
+        ("order", "product", "order_quantity", "all_available"),
+        items="components",
+        item_fields=("required", "available", "shortage", "on_order"),
+        max_items=10,
+    ),
+    "purchase_orders": AnswerTemplate(
+        (),
+        items="lines",
+        item_fields=("supplier", "material", "open_quantity", "promised_date", "days_late"),
+        max_items=10,
+    ),
+    "supplier_on_time_delivery": AnswerTemplate(
+        ("overall_rate",), items="suppliers", item_fields=("on_time_rate", "on_time_lines", "received_lines")
+    ),
+    "sales_order_status": AnswerTemplate(
+        ("order", "customer", "status", "order_date", "fully_delivered", "on_time"),
+        items="lines",
+        item_fields=("quantity", "delivered", "open_quantity", "promised_date"),
+    ),
 }
