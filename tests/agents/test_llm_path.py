@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agents.events import Event, FinalAnswer, Routed, Token, ToolFinished, ToolStarted
-from agents.runtime import Assistant
+from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
+from agents.runtime import Assistant, ConversationMemory, LLMRouter, ToolBackend
 from agents.testing import ScriptedServer, call_tool, reply
 
 
@@ -88,3 +91,48 @@ def test_out_of_scope_and_clarify_answer_without_tools_or_model(
     unclear = list(llm_assistant.ask("这个怎么样?", session_id="s4", user="ann", role="operator"))
     assert _final(unclear).text.startswith("请再具体一些")
     assert scripted.chat_requests == []
+
+
+def test_an_unsure_tier1_decision_is_escalated_to_the_llm_router(
+    backend: ToolBackend, memory: ConversationMemory, rule_router: Any, scripted: ScriptedServer
+) -> None:
+    model = make_openai_chat_model(LLMConfig(base_url=scripted.base_url, model="scripted", max_retries=0))
+    assistant = Assistant(
+        model=model,
+        backend=backend,
+        memory=memory,
+        router=rule_router,
+        model_kind="openai",
+        llm_router=LLMRouter(model),
+    )
+    scripted.extend(
+        [
+            reply('{"domains": ["production"], "kind": "single"}'),
+            call_tool("line_oee", line="L2", period="yesterday"),
+            reply("71.3 %."),
+        ]
+    )
+    events = list(assistant.ask("how did L2 do yesterday?", session_id="r1", user="ann", role="operator"))
+    assert events[0] == Routed(domains=["production"], confidence=1.0, kind="single", tier="llm")
+    assert _final(events).text == "71.3 %."
+    routing_request = scripted.chat_requests[0]
+    assert routing_request.tool_names == []
+    assert routing_request.messages[-1]["content"] == "<request>how did L2 do yesterday?</request>"
+
+
+def test_an_unreadable_llm_routing_reply_keeps_the_tier1_decision(
+    backend: ToolBackend, memory: ConversationMemory, rule_router: Any, scripted: ScriptedServer
+) -> None:
+    model = make_openai_chat_model(LLMConfig(base_url=scripted.base_url, model="scripted", max_retries=0))
+    assistant = Assistant(
+        model=model,
+        backend=backend,
+        memory=memory,
+        router=rule_router,
+        model_kind="openai",
+        llm_router=LLMRouter(model),
+    )
+    scripted.extend([reply("I think production, maybe?")])
+    events = list(assistant.ask("how are things?", session_id="r2", user="ann", role="operator"))
+    assert events[0] == Routed(domains=[], confidence=0.4, kind="clarify", tier="small_model")
+    assert _final(events).text.startswith("Could you be more specific")
