@@ -59,25 +59,33 @@ def seed(
     from connectors import describe_url, seed_plant
 
     engine = _engine()
+    bar = Progress(
+        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=not console.is_terminal,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        # Started on the first report, so a refusal prints nothing but its error line.
+        if not tasks:
+            bar.start()
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
     try:
-        with Progress(
-            TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=not console.is_terminal,
-        ) as bar:
-            tasks: dict[str, Any] = {}
-
-            def report(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bar.add_task(stage, total=total)
-                bar.update(tasks[stage], completed=done, total=total)
-
+        try:
             summary = seed_plant(engine, scale=scale.value, seed=seed_value, force=force, progress=report)
+        finally:
+            if tasks:
+                bar.stop()
         console.print(_counts_table(summary.row_counts))
         console.print(
             f"Seeded the {summary.scale} demo plant (seed {summary.seed}) into {describe_url(engine.url)} / "
             f"已生成{summary.scale}规模演示工厂: {summary.total_rows:,} rows in {summary.elapsed_s:.1f} s; "
             f"plant clock / 工厂时钟 {summary.plant_clock:%Y-%m-%d %H:%M}",
             highlight=False,
+            soft_wrap=True,
         )
     finally:
         engine.dispose()
@@ -107,4 +115,5 @@ def info(
         f"data from / 数据起点 {plant.data_start:%Y-%m-%d %H:%M}, "
         f"plant clock / 工厂时钟 {plant.plant_clock:%Y-%m-%d %H:%M}",
         highlight=False,
+        soft_wrap=True,
     )
