@@ -110,6 +110,7 @@ class Entity:
 _CN_DIGITS = str.maketrans("零〇一二两三四五六七八九", "001223456789")
 _SEPARATORS = re.compile(r"[\s\-_./·,，、()（）\[\]'\"]+")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
+_PARENTHESES = re.compile(r"（.*?）|\(.*?\)")
 
 
 def entity_key(text: str) -> str:
@@ -196,8 +197,14 @@ def _tag_rows(session: Session) -> list[_Candidate]:
         suffix = r.code.rsplit(".", 1)[-1]
         names = [r.code, r.name_en, r.name_zh]
         if machine is not None:
-            signals = (suffix, r.kind, r.name_en, r.name_zh, re.sub(r"（.*?）|\(.*?\)", "", r.name_zh))
-            names += [f"{machine_name} {signal}" for machine_name in machine.names for signal in signals]
+            signals = {suffix, r.kind}
+            for name in (r.name_en, r.name_zh):
+                # Tag names often repeat the machine ("CNC-03 Spindle vibration"): keep the signal part.
+                for prefix in (machine.entity.code, machine.entity.name_en, machine.entity.name_zh):
+                    if prefix and name.startswith(prefix):
+                        name = name[len(prefix) :]
+                signals |= {name.strip(), _PARENTHESES.sub("", name).strip()}
+            names += [f"{machine_name} {signal}" for machine_name in machine.names for signal in signals if signal]
         line_id = machine.entity.line_id if machine else None
         line_code = machine.entity.line_code if machine else None
         entity = Entity("tag", r.id, r.code, r.name_en, r.name_zh, line_id, line_code)

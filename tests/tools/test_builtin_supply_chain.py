@@ -1,0 +1,109 @@
+"""Supply-chain tools: stock, reorder point, purchase orders, supplier on-time delivery, BOM availability, sales."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from connectors.demo import stories
+from connectors.schema import InventoryLot, Material, PurchaseOrder, PurchaseOrderLine, Supplier
+from tools.builtin import (
+    material_availability,
+    materials_below_reorder_point,
+    purchase_orders,
+    sales_order_status,
+    stock_levels,
+    supplier_on_time_delivery,
+)
+from tools.contract import ToolContext
+
+Run = Callable[..., Any]
+
+
+def test_stock_of_one_material_with_locations(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(stock_levels, tiny_ctx, material="阀体锻件VB-25")
+    total, at_warehouse = result.stock
+    assert (total.on_hand, total.reserved, total.available, total.location) == (2100, 300, 1800, None)
+    assert (at_warehouse.location, at_warehouse.available) == ("WH-RM", 1800)
+
+
+def test_materials_below_reorder_point_show_what_is_on_order(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(materials_below_reorder_point, tiny_ctx)
+    [row] = result.materials
+    # 1500 + 600 on hand - 300 reserved = 1800 < 2400; one open PO line of 3000.
+    assert (row.material, row.available, row.shortfall, row.on_order) == ("RM-1101", 1800, 600, 3000)
+    assert (row.covered_by_open_orders, row.supplier) == (True, "SUP-02")
+
+
+def test_late_purchase_order_lines(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(purchase_orders, tiny_ctx, status="late", supplier="华鑫")
+    [line] = result.lines
+    assert (line.purchase_order, line.open_quantity, line.days_late) == ("PO-260005", 3000, 5)  # promised 11-15
+
+
+def test_supplier_on_time_delivery(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(supplier_on_time_delivery, tiny_ctx, period="this month")
+    assert [(s.supplier, s.received_lines, s.on_time_lines, s.on_time_rate) for s in result.suppliers] == [
+        ("SUP-02", 4, 1, 0.25),
+        ("SUP-01", 3, 3, 1.0),
+    ]
+    assert result.suppliers[0].average_days_late == pytest.approx((5 + 4 + 2) / 3, abs=0.01)
+    assert result.overall_rate == pytest.approx(4 / 7, abs=1e-6)
+
+
+def test_material_availability_explodes_the_bom_with_scrap_allowance(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(material_availability, tiny_ctx, order="MO-261005")
+    forging, fluid = result.components
+    # 2000 x 1.0 x 1.015 = 2030 needed, 1800 available.
+    assert (forging.material, forging.required, forging.available, forging.shortage) == ("RM-1101", 2030, 1800, 230)
+    assert (fluid.required, fluid.sufficient) == (pytest.approx(60.0), True)
+    assert result.all_available is False
+    assert run(material_availability, tiny_ctx, order="MO-261004").all_available is True  # 1015 <= 1800
+
+
+def test_sales_order_status(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(sales_order_status, tiny_ctx, order="so260001")
+    [line] = result.lines
+    assert (line.quantity, line.delivered, line.late_deliveries, line.late) == (500, 500, 1, True)
+    assert (result.fully_delivered, result.on_time, result.customer) == (True, False, "CUS-01")
+
+
+def test_stock_list_is_bounded(tiny_ctx: ToolContext, run: Run) -> None:
+    result = run(stock_levels, tiny_ctx, limit=1)
+    assert (len(result.stock), result.complete, result.total_count) == (1, False, 2)
+
+
+# --- small demo plant -------------------------------------------------------------------------------------------
+
+
+def test_demo_late_supplier_has_the_lowest_on_time_rate(demo_ctx: ToolContext, run: Run) -> None:
+    result = run(supplier_on_time_delivery, demo_ctx, period="past 90 days")
+    assert result.suppliers[0].supplier == stories.LATE_SUPPLIER
+    session = demo_ctx.session
+    lines = session.exec(
+        select(PurchaseOrderLine)
+        .join(PurchaseOrder)
+        .join(Supplier)
+        .where(Supplier.code == stories.LATE_SUPPLIER, PurchaseOrderLine.received_date.is_not(None))  # type: ignore[union-attr]
+    ).all()
+    first, last = result.period.start.date(), result.period.end.date()
+    received = [ln for ln in lines if ln.received_date is not None and first <= ln.received_date <= last]
+    on_time = [ln for ln in received if ln.received_date is not None and ln.received_date <= ln.promised_date]
+    assert result.suppliers[0].on_time_rate == pytest.approx(len(on_time) / len(received), abs=1e-6)
+
+
+def test_demo_materials_below_reorder_point_are_the_story_materials(demo_ctx: ToolContext, run: Run) -> None:
+    result = run(materials_below_reorder_point, demo_ctx)
+    found = {row.material: row for row in result.materials}
+    assert set(found) == set(stories.BELOW_REORDER_WITH_PO) | set(stories.BELOW_REORDER_WITHOUT_PO)
+    assert all(found[code].on_order > 0 for code in stories.BELOW_REORDER_WITH_PO)
+    assert all(found[code].on_order == 0 for code in stories.BELOW_REORDER_WITHOUT_PO)
+    session = demo_ctx.session
+    for code, row in found.items():
+        material = session.exec(select(Material).where(Material.code == code)).one()
+        lots = session.exec(select(InventoryLot).where(InventoryLot.material_id == material.id)).all()
+        assert row.available == pytest.approx(sum(lot.quantity_on_hand - lot.quantity_reserved for lot in lots))
+        assert row.available < material.reorder_point
