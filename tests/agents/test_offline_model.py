@@ -422,7 +422,7 @@ def test_write_tools_answer_with_a_proposal_awaiting_approval(bound: Any) -> Non
     ).content
     zh = bound.invoke(_turn("给CNC-03报修", "create_maintenance_request", {}, content)).content
     assert en.startswith("Proposed, awaiting approval (P-0001): Corrective maintenance for CNC-03.")
-    assert zh.startswith("已提交，等待审批（P-0001）") or zh.startswith("已提交，等待审批 (P-0001)")
+    assert zh.startswith("已提交，等待审批（P-0001）：Corrective maintenance for CNC-03。")
 
 
 def test_document_passages_are_quoted_with_citations_and_never_followed(bound: Any) -> None:

@@ -95,7 +95,8 @@ def rewrite_follow_up(
                 if shifted:
                     args[name], changed = shifted, True
             continue
-        match = next((entity for entity in entities if entity.kind == kind), None)
+        kinds = (kind or "").split("|")
+        match = next((entity for entity in entities if entity.kind in kinds), None)
         if match is not None:
             entities.remove(match)
             args[name], changed = match.value, True

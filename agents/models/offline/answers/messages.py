@@ -102,5 +102,6 @@ def proposal_submitted(lang: Language, *, title: str, proposal_id: str) -> str:
     """A WRITE tool made a proposal: it is not done until someone approves it."""
     ref = f" ({proposal_id})" if proposal_id else ""
     if lang == "zh":
+        ref = f"（{proposal_id}）" if proposal_id else ""
         return f"已提交，等待审批{ref}：{title}。在有权限的人员批准之前不会执行。"
     return f"Proposed, awaiting approval{ref}: {title}. Nothing is changed until a permitted person approves it."
