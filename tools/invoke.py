@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +24,8 @@ from tools.permissions import check_role
 from tools.proposals import Proposal, ProposalStore
 
 __all__ = ["OutcomeStatus", "ToolOutcome", "describe_validation_error", "invoke"]
+
+_log = logging.getLogger(__name__)
 
 
 class OutcomeStatus(StrEnum):
@@ -155,7 +158,10 @@ def _run(
         return ToolOutcome(tool.name, _status_of(exc), message=str(exc), suggestions=suggestions)
     except Exception as exc:  # a bug in the tool: report it as such instead of crashing the agent
         _rollback(ctx)
-        message = f"internal error in {tool.name}: {type(exc).__name__}: {exc}"
+        _log.exception("tool %s failed with arguments %r", tool.name, dict(raw_args))
+        # One line, without the SQL a database error carries: the model and the user see this text.
+        first_line = (str(exc).splitlines() or [""])[0][:200]
+        message = f"internal error in {tool.name}: {type(exc).__name__}: {first_line}"
         return ToolOutcome(tool.name, OutcomeStatus.ERROR, message=message, internal=True)
     if not isinstance(result, tool.result_model):
         message = f"internal error in {tool.name}: returned {type(result).__name__}, not {tool.result_model.__name__}"

@@ -241,6 +241,8 @@ def test_a_bug_in_a_tool_is_an_internal_error_and_the_session_stays_usable(sessi
     outcome = invoke(buggy, ctx, {"mode": "crash"}, audit=audit)
     assert (outcome.status, outcome.internal) == (OutcomeStatus.ERROR, True)
     assert outcome.message.startswith("internal error in buggy: OperationalError:")
+    assert "\n" not in outcome.message
+    assert "SELECT" not in outcome.message
     assert invoke(line_machines, ctx, {"line": "L1"}, audit=audit).status is OutcomeStatus.OK
 
 
