@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 
 from pydantic import Field
+from sqlalchemy import func
 
 from connectors.schema import ProductionCount
 from tools.builtin.common import OEEBreakdown, Part, breakdown, period_of, provenance, scope_of
@@ -128,10 +129,11 @@ def oee_trend(ctx: ToolContext, target: str, period: str = "past 7 days") -> OEE
     """
     entity = resolve_line_or_equipment(ctx, target)
     span = period_of(ctx, period)
-    hours = oee_inputs_by(ctx.session, span, ProductionCount.hour_start, **_filters(entity))
+    # Grouped by calendar day in SQL: date() exists on SQLite (text) and PostgreSQL (date).
+    hours = oee_inputs_by(ctx.session, span, func.date(ProductionCount.hour_start), **_filters(entity))
     by_day: dict[date, list[OEEInputs]] = defaultdict(list)
     for group in hours:
-        by_day[group.key.date()].append(group.inputs)
+        by_day[date.fromisoformat(str(group.key)[:10])].append(group.inputs)
     days = []
     for day in sorted(by_day):
         part = breakdown(oee(aggregate(by_day[day])))

@@ -257,7 +257,8 @@ GroupBy = Literal["line", "shift", "product", "day"]
 
 
 def _group_column(group_by: GroupBy) -> Any:
-    return {"line": PC.line_id, "shift": PC.shift_id, "product": PC.product_id, "day": PC.hour_start}[group_by]
+    day = func.date(PC.hour_start)  # SQLite: text, PostgreSQL: date; both print as YYYY-MM-DD
+    return {"line": PC.line_id, "shift": PC.shift_id, "product": PC.product_id, "day": day}[group_by]
 
 
 def _labels(ctx: ToolContext, group_by: GroupBy) -> dict[Any, tuple[str, str, str]]:
@@ -317,7 +318,7 @@ def production_output(
     names: dict[str, tuple[str, str]] = {}
     for key, good, scrap, rework, rows in ctx.session.execute(statement):
         if group_by == "day":
-            label = key.date().isoformat()
+            label = str(key)[:10]
         else:
             code, en, zh = labels.get(key, (str(key), "", ""))
             label, names[code] = code, (en, zh)

@@ -134,15 +134,19 @@ def _lines(session: Session) -> dict[int, str]:
     return {row.id: row.code for row in session.execute(select(col(Line.id), col(Line.code)))}
 
 
-def _master_rows(session: Session, kind: str) -> list[_Candidate]:
-    """Every entity of a small master-data kind with the names it may be called by."""
+def _where_code(statement: Any, model: Any, code: str | None) -> Any:
+    return statement if code is None else statement.where(model.code == code)
+
+
+def _master_rows(session: Session, kind: str, code: str | None = None) -> list[_Candidate]:
+    """Every entity of a master-data kind (or only the one with this exact code) with the names it is called by."""
     if kind == "line":
         return [
             _Candidate(
                 Entity("line", r.id, r.code, r.name_en, r.name_zh, r.id, r.code),
                 (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases)),
             )
-            for r in session.execute(select(Line)).scalars()
+            for r in session.execute(_where_code(select(Line), Line, code)).scalars()
         ]
     if kind == "equipment":
         lines = _lines(session)
@@ -151,15 +155,15 @@ def _master_rows(session: Session, kind: str) -> list[_Candidate]:
                 Entity("equipment", r.id, r.code, r.name_en, r.name_zh, r.line_id, lines.get(r.line_id)),
                 (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases)),
             )
-            for r in session.execute(select(Equipment)).scalars()
+            for r in session.execute(_where_code(select(Equipment), Equipment, code)).scalars()
         ]
     if kind == "tag":
-        return _tag_rows(session)
+        return _tag_rows(session, code)
     if kind == "characteristic":
         equipment = {r.id: r for r in session.execute(select(Equipment)).scalars()}
         lines = _lines(session)
         rows = []
-        for r in session.execute(select(SpcCharacteristic)).scalars():
+        for r in session.execute(_where_code(select(SpcCharacteristic), SpcCharacteristic, code)).scalars():
             machine = equipment.get(r.equipment_id)
             line_id = machine.line_id if machine else None
             entity = Entity("characteristic", r.id, r.code, r.name_en, r.name_zh, line_id, lines.get(line_id or -1))
@@ -168,7 +172,7 @@ def _master_rows(session: Session, kind: str) -> list[_Candidate]:
     if kind == "alarm_code":
         return [
             _Candidate(Entity("alarm_code", r.id, r.code, r.text_en, r.text_zh), (r.code, r.text_en, r.text_zh))
-            for r in session.execute(select(AlarmCode)).scalars()
+            for r in session.execute(_where_code(select(AlarmCode), AlarmCode, code)).scalars()
         ]
     model: Any = {
         "product": Product,
@@ -184,15 +188,15 @@ def _master_rows(session: Session, kind: str) -> list[_Candidate]:
             Entity(kind, r.id, r.code, r.name_en, r.name_zh),
             (r.code, r.name_en, r.name_zh, *_split_aliases(getattr(r, "aliases", ""))),
         )
-        for r in session.execute(select(model)).scalars()
+        for r in session.execute(_where_code(select(model), model, code)).scalars()
     ]
 
 
-def _tag_rows(session: Session) -> list[_Candidate]:
+def _tag_rows(session: Session, code: str | None = None) -> list[_Candidate]:
     """Tags by code, and by machine name + signal ("CNC 3 vibration", "3号数控机床主轴振动")."""
     machines = {c.entity.id: c for c in _master_rows(session, "equipment")}
     rows = []
-    for r in session.execute(select(SensorTag)).scalars():
+    for r in session.execute(_where_code(select(SensorTag), SensorTag, code)).scalars():
         machine = machines.get(r.equipment_id)
         suffix = r.code.rsplit(".", 1)[-1]
         names = [r.code, r.name_en, r.name_zh]
@@ -290,7 +294,9 @@ def resolve_entity(ctx: ToolContext, kind: EntityKind, text: str) -> Entity:
     if kind in _ORDER_MODELS:
         entity = _resolve_order(ctx.session, kind, text)
     else:
-        entity = _match(kind, text, _master_rows(ctx.session, kind))
+        # Most calls name the code exactly: one indexed lookup instead of matching every name.
+        exact = _master_rows(ctx.session, kind, text.strip().upper())
+        entity = exact[0].entity if exact else _match(kind, text, _master_rows(ctx.session, kind))
     if entity.line_code is not None:
         require_scope(ctx, entity.line_code)
     return entity
@@ -308,6 +314,11 @@ def resolve_equipment(ctx: ToolContext, text: str) -> Entity:
 
 def resolve_line_or_equipment(ctx: ToolContext, text: str) -> Entity:
     """A line if the text names one, else a machine; the error suggests near matches of both."""
+    code = text.strip().upper()
+    for kind in ("line", "equipment"):
+        exact = _master_rows(ctx.session, kind, code)
+        if exact:
+            return resolve_entity(ctx, kind, code)  # type: ignore[arg-type]
     lines = _master_rows(ctx.session, "line")
     machines = _master_rows(ctx.session, "equipment")
     key = entity_key(text)
