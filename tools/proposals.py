@@ -180,6 +180,23 @@ class ProposalStore:
             result = tool.execute(ctx, dict(proposal.payload))
             ctx.session.commit()
             status, summary = ProposalStatus.EXECUTED, result.summary
+        except PermissionDeniedError as exc:
+            # Outside the approver's scopes (e.g. another line's machine): not theirs to decide, so
+            # the proposal goes back to pending for someone who may.
+            ctx.session.rollback()
+            undecided = {"decided_by": None, "decided_role": None, "decided_at": None}
+            self._transition(proposal_id, ProposalStatus.PENDING, only_from=ProposalStatus.APPROVED, **undecided)
+            audit.append(
+                event="approve",
+                user=ctx.user,
+                role=ctx.role.value,
+                tool=tool.name,
+                outcome="denied",
+                arguments={"proposal_id": proposal_id},
+                summary=str(exc),
+                proposal_id=proposal_id,
+            )
+            raise
         except Exception as exc:  # the failure is the proposal's outcome, recorded for the approver
             ctx.session.rollback()
             status = ProposalStatus.FAILED

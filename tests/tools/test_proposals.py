@@ -29,6 +29,7 @@ from tools import (
     ToolResult,
     create_tool_tables,
     invoke,
+    require_scope,
     tool,
 )
 from tools.testing import context_for, memory_engine
@@ -61,6 +62,7 @@ def request_repair(ctx: ToolContext, equipment: str, problem: str) -> RepairDraf
 
 @request_repair.executor
 def _create_work_order(ctx: ToolContext, payload: dict[str, Any]) -> ToolResult:
+    require_scope(ctx, "L2" if payload["equipment"] == "CNC-03" else "L1")
     if payload["equipment"] == "CNC-99":
         raise ToolError("equipment CNC-99 is decommissioned / 设备已报废")
     executed.append({"by": ctx.user, **payload})
@@ -197,6 +199,21 @@ def test_a_failed_execution_is_recorded_as_failed(session: Session, store: Propo
         "equipment CNC-99 is decommissioned / 设备已报废",
     )
     assert audit.entries()[-1].outcome == "failed"
+
+
+def test_an_approver_outside_the_machines_line_leaves_it_pending(
+    session: Session, store: ProposalStore, audit: AuditLog
+) -> None:
+    proposal = _propose(session, store, audit)  # CNC-03 is on line L2
+    line_1_engineer = context_for(session, user="eng-l1", role=Role.ENGINEER, scopes=["L1"])
+    with pytest.raises(PermissionDeniedError, match="eng-l1 may only see L1"):
+        store.approve(proposal.id, line_1_engineer, lookup=registry.get, audit=audit)
+    again = store.get(proposal.id)
+    assert (again.status, again.decided_by) == (ProposalStatus.PENDING, None)
+    assert executed == []
+    assert (audit.entries()[-1].user, audit.entries()[-1].outcome) == ("eng-l1", "denied")
+    done = store.approve(proposal.id, context_for(session, role=Role.ENGINEER), lookup=registry.get, audit=audit)
+    assert done.status is ProposalStatus.EXECUTED
 
 
 def test_unknown_proposal(store: ProposalStore) -> None:
