@@ -1,6 +1,7 @@
 """The tool contract: a tool is a typed Python function plus metadata.
 
-    @tool(domain="production", description_zh="产线OEE", examples=["OEE of line 2 yesterday", "2号线昨天的OEE"])
+    @tool(domain="production", description_zh="产线OEE", examples=["OEE of line 2 yesterday", "2号线昨天的OEE"],
+          sample_args={"line": "L2"})
     def line_oee(ctx: ToolContext, line: str, period: str = "yesterday") -> OEEResult:
         '''OEE (ISO 22400) of a line over a period, with availability, performance and quality.
 
@@ -13,7 +14,8 @@ The JSON schema a model sees is built from the parameters after `ctx` and the do
 `Args:` section; `ctx` is injected by the caller and never visible to a model. Arguments are
 validated by a pydantic model with `extra="forbid"`; results are pydantic models derived from
 `ToolResult`. WRITE tools return a `ProposalDraft`; they never act: an executor registered with
-`@<tool>.executor` runs only after a permitted person approves the proposal.
+`@<tool>.executor` runs only after a permitted person approves the proposal. `sample_args` are
+the arguments of one representative call (used by the conformance kit and `andon tools describe`).
 """
 
 from __future__ import annotations
