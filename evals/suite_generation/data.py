@@ -26,6 +26,7 @@ class _Question:
     relative: bool = False
     text_gold: bool = False
     extra_gold_args: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
 
 
 _Q = _Question
@@ -186,7 +187,7 @@ QUESTIONS: list[tuple[_Question, list[str], list[str]]] = [
             "What is the MTBF of {e} {p}?",
             "{e}{p}的平均故障间隔时间（MTBF）是多少？",
             tool="mtbf_mttr",
-            tool_entity_arg="equipment",
+            tool_entity_arg="target",
             tolerance=0.01,
             relative=True,
         ),
@@ -202,7 +203,7 @@ QUESTIONS: list[tuple[_Question, list[str], list[str]]] = [
             "What is the MTTR of {e} {p}?",
             "{e}{p}的平均修复时间（MTTR）是多少？",
             tool="mtbf_mttr",
-            tool_entity_arg="equipment",
+            tool_entity_arg="target",
             tolerance=0.01,
             relative=True,
         ),
@@ -335,6 +336,19 @@ QUESTIONS: list[tuple[_Question, list[str], list[str]]] = [
 ]
 
 
+# The tools that answer the equipment and supply-chain questions, with the role their permission needs.
+_TOOL_FOR: dict[str, tuple[str | None, str | None, str | None]] = {
+    "alarms": ("list_alarms", "target", None),
+    "top-alarm": ("top_alarm_codes", "target", None),
+    "vib-max": ("sensor_trend", "tag", None),
+    "temp-mean": ("sensor_trend", "tag", None),
+    "available": ("stock_levels", "material", None),
+    "below-rop": ("materials_below_reorder_point", None, None),
+    "otd": ("supplier_on_time_delivery", "supplier", "supervisor"),
+    "open-po": ("purchase_orders", "supplier", "engineer"),
+}
+
+
 def _entity_text(entity: str, lang: str) -> str:
     if entity in LINES:
         return LINES[entity][0].title() if lang == "en" else LINES[entity][1]
@@ -356,16 +370,17 @@ def _one(q: _Question, entity: str, period: str, lang: str) -> dict[str, Any]:
         numeric["relative"] = True
     check = {"gold_text": gold} if q.text_gold else {"numeric": numeric}
     expect: dict[str, Any] = {"domains": [q.domain], "answer": [check], "grounded": True}
-    if q.tool is not None:
+    tool, tool_entity_arg, role = _TOOL_FOR.get(q.key, (q.tool, q.tool_entity_arg, q.role))
+    if tool is not None:
         tool_args: dict[str, Any] = {}
-        if q.tool_entity_arg is not None:
-            tool_args[q.tool_entity_arg] = line_names(entity) if entity in LINES else [entity]
-        if period:
+        if tool_entity_arg is not None:
+            tool_args[tool_entity_arg] = line_names(entity) if entity in LINES else [entity]
+        if period and tool != "purchase_orders":
             tool_args["period"] = period_names(period)
-        expect["tool_calls"] = [{"name": q.tool, "args": tool_args}]
+        expect["tool_calls"] = [{"name": tool, "args": tool_args}]
     suffix = entity.lower().replace(".", "-") if entity != "-" else "all"
     period_key = period.replace(" ", "-") if period else "now"
-    return case(f"{q.key}-{suffix}-{period_key}-{lang}", text, lang, "L2", expect, tags=[q.domain, q.key])
+    return case(f"{q.key}-{suffix}-{period_key}-{lang}", text, lang, "L2", expect, role=role, tags=[q.domain, q.key])
 
 
 def data_cases() -> list[dict[str, Any]]:

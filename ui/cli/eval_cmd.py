@@ -35,8 +35,7 @@ def _fail_under(value: float | None) -> float | None:
 
 def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: str) -> Engine:
     """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
-    from connectors import DatabaseConfig, has_plant, open_engine, plant_info
-    from connectors.demo.generator import seed_plant
+    from connectors import DatabaseConfig, has_plant, open_engine, plant_info, seed_plant
     from evals import EvalError
 
     if database:
@@ -50,6 +49,9 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     if not has_plant(engine):
         err_console.print(f"seeding the {scale} demo plant (seed {seed}) for evals / 正在生成评测用工厂数据: {path}")
         seed_plant(engine, scale=scale, seed=seed)
+    from tools import create_tool_tables
+
+    create_tool_tables(engine)  # proposals raised during the run are stored with the plant
     info = plant_info(engine)
     if (info.seed, info.scale) != (seed, scale):
         raise EvalError(f"{path}: plant has seed {info.seed} ({info.scale}), expected {seed} ({scale})")
@@ -61,9 +63,7 @@ def _router(andon: AndonSettings) -> Any:
     from agents.routing.small_model import SmallModelRouter
     from ui.system import load_tools
 
-    return SmallModelRouter.train(
-        extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "router"
-    )
+    return SmallModelRouter.train(extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "router")
 
 
 def _chat_model(andon: AndonSettings, model: str, engine: Engine, registry: Any) -> tuple[Any, str]:
