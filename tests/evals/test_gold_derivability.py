@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, text
 
 from evals.gold import GOLD, GoldResolver
-from evals.graders import gold_refs
 from evals.loader import builtin_suites, load_suite
 from evals.schema import GoldRef
 
