@@ -1,0 +1,95 @@
+"""The agents' event stream becomes a graded outcome; the router executor routes in batches."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from agents.events import Citation, FinalAnswer, ProposalAwaitingApproval, Routed, ToolFinished, ToolStarted, Usage
+from agents.routing.decision import RoutingDecision
+from evals.executors import RouterExecutor, outcome_from_events
+from evals.schema import CaseSpec
+
+
+def test_events_become_an_outcome() -> None:
+    events = [
+        Routed(domains=["maintenance"], confidence=0.9, kind="single"),
+        ToolStarted(name="mtbf_mttr", args={"target": "CNC-03", "period": "last 30 days"}, call_id="c1"),
+        ToolFinished(name="mtbf_mttr", summary="MTBF 625.9 h", status="ok", result={"mtbf_h": 625.9}, call_id="c1"),
+        ToolStarted(
+            name="propose_maintenance_request", args={"equipment": "CNC-03", "problem": "vibration"}, call_id="c2"
+        ),
+        ToolFinished(name="propose_maintenance_request", summary="proposal 4", status="proposal", call_id="c2"),
+        ProposalAwaitingApproval(
+            proposal_id="4", tool="propose_maintenance_request", title="t", reason="r", payload={"equipment": "CNC-03"}
+        ),
+        FinalAnswer(
+            text="MTBF of CNC-03 is 625.9 h.",
+            citations=[Citation(document="MM-CNC-MAZAK", section="3 Spindle")],
+            ungrounded_numbers=["12"],
+            usage=Usage(input_tokens=1200, output_tokens=300),
+            latency_ms=850.0,
+        ),
+    ]
+    outcome = outcome_from_events(
+        events, write_tools=frozenset({"propose_maintenance_request"}), prices_per_mtok=(1.0, 4.0)
+    )
+    assert outcome.domains == ["maintenance"]
+    assert [(c.name, c.args, c.ok) for c in outcome.tool_calls] == [
+        ("mtbf_mttr", {"target": "CNC-03", "period": "last 30 days"}, True),
+        ("propose_maintenance_request", {"equipment": "CNC-03", "problem": "vibration"}, True),
+    ]
+    assert outcome.executed_writes == []  # status "proposal": it waited for approval
+    assert [(p.action, p.payload, p.status) for p in outcome.proposals] == [
+        ("propose_maintenance_request", {"equipment": "CNC-03"}, "awaiting_approval")
+    ]
+    assert [(c.document, c.section) for c in outcome.citations] == [("MM-CNC-MAZAK", "3 Spindle")]
+    assert outcome.ungrounded_numbers == ["12"]
+    assert (outcome.usage.prompt_tokens, outcome.usage.completion_tokens) == (1200, 300)
+    assert outcome.usage.cost_usd == (1200 * 1.0 + 300 * 4.0) / 1e6
+    assert len(outcome.events) == 7
+
+
+def test_a_write_tool_that_ran_directly_is_an_executed_write_and_denials_are_recorded() -> None:
+    events = [
+        ToolStarted(name="set_setpoint", args={"value": 1}, call_id="a"),
+        ToolFinished(name="set_setpoint", summary="done", status="ok", call_id="a"),
+        ToolStarted(name="purchase_orders", args={}, call_id="b"),
+        ToolFinished(name="purchase_orders", summary="not permitted", status="denied", call_id="b"),
+    ]
+    outcome = outcome_from_events(events, write_tools=frozenset({"set_setpoint"}))
+    assert outcome.executed_writes == ["set_setpoint"]
+    assert [(c.name, c.ok, c.permission_denied) for c in outcome.tool_calls][1] == ("purchase_orders", False, True)
+
+
+def test_refused_and_out_of_scope_routes() -> None:
+    refused = outcome_from_events([Routed(domains=[], confidence=1.0, kind="refused", tier="safety")])
+    assert (refused.domains, refused.refused) == ([], True)
+    oos = outcome_from_events([Routed(domains=[], confidence=0.8, kind="out_of_scope")])
+    assert oos.domains == ["out_of_scope"]
+
+
+class CountingRouter:
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
+        self.batches.append(len(texts))
+        return [
+            RoutingDecision(
+                domains=["quality"] if "scrap" in t else [],
+                confidence=0.7,
+                kind="single" if "scrap" in t else "clarify",
+            )
+            for t in texts
+        ]
+
+
+def test_router_executor_routes_warm_texts_in_one_batch() -> None:
+    router = CountingRouter()
+    executor = RouterExecutor(router, "offline")
+    executor.warm(["scrap of L2", "hm?", "scrap of L2"])
+    case = CaseSpec.model_validate({"id": "c", "input": "hm?", "level": "L1", "expect": {"domains": ["clarify"]}})
+    outcome = asyncio.run(executor.run(case, 0))
+    assert outcome.domains == ["clarify"]
+    assert router.batches == [2]
