@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import site
 import subprocess
 import sys
 import textwrap
@@ -151,9 +152,24 @@ def _can_build_without_isolation() -> bool:
     return version >= (70, 1) or importlib.util.find_spec("wheel") is not None
 
 
+def _see_this_environment(python: Path) -> None:
+    """Let the new environment import what this one has (andon, pip, pydantic...), like
+    --system-site-packages, but also when the tests themselves run inside a virtual environment."""
+    out = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    parents = [*site.getsitepackages(), site.getusersitepackages()]
+    lines = [f"import site; site.addsitedir({folder!r})" for folder in parents if Path(folder).is_dir()]
+    (Path(out.stdout.strip()) / "_andon_parent_env.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def plugin_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A virtual environment over this one, with the example plugin and a broken plugin installed."""
+    """A fresh virtual environment that sees this one, with the example plugin and a broken plugin installed."""
     root = tmp_path_factory.mktemp("plugin-env")
     example = shutil.copytree(EXAMPLE, root / "example", ignore=shutil.ignore_patterns("build", "*.egg-info"))
     broken = root / "broken"
@@ -162,12 +178,9 @@ def plugin_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (broken / "andon_broken_plugin" / "__init__.py").write_text(
         "raise ImportError('energy_sdk is not installed')\n", encoding="utf-8"
     )
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(root / "venv")],
-        check=True,
-        timeout=120,
-    )
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / "venv")], check=True, timeout=120)
     python = root / "venv" / "bin" / "python"
+    _see_this_environment(python)
     # Building needs no network when this environment can build wheels itself; otherwise pip fetches
     # the build backend from its configured index into an isolated build environment.
     isolation = ["--no-build-isolation"] if _can_build_without_isolation() else []
