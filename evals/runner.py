@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -245,8 +246,15 @@ async def run_suites(
     if on_start is not None:
         on_start(len(todo))
     attempts = _Attempts(executor, settings, golds or {}, cache, judge, out_dir / RESULTS_FILE, on_record)
+    # Executors run synchronous agent code in threads; the default pool (cpu + 4 workers) would cap
+    # the concurrency asked for, so the run gets a pool as wide as its semaphore.
+    pool = ThreadPoolExecutor(max_workers=settings.concurrency + 1, thread_name_prefix="andon-eval")
+    asyncio.get_running_loop().set_default_executor(pool)
     started = time.perf_counter()
-    fresh = await asyncio.gather(*(attempts.one(suite, case, attempt) for suite, case, attempt in todo))
+    try:
+        fresh = await asyncio.gather(*(attempts.one(suite, case, attempt) for suite, case, attempt in todo))
+    finally:
+        pool.shutdown(wait=False)
     wall = time.perf_counter() - started
     wanted = {(s.suite, c.id, a) for s in suites for c in s.cases for a in range(settings.repeats)}
     records = [r for r in done.values() if r.key in wanted] + list(fresh)

@@ -125,3 +125,36 @@ def test_judge_must_differ_from_the_model_under_test(out_dir: Path) -> None:
                 [SUITE], ScriptedExecutor(right), RunSettings(model_id="fake-model"), out_dir, judge=SameModelJudge()
             )
         )
+
+
+class ThreadedExecutor:
+    """Blocks a worker thread per attempt, like the agents' synchronous code does."""
+
+    model_id = "threaded"
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.active = 0
+        self.peak = 0
+
+    def _block(self, case: CaseSpec) -> CaseOutcome:
+        import time
+
+        with self.lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+        time.sleep(0.05)
+        with self.lock:
+            self.active -= 1
+        return CaseOutcome(domains=list(case.expect.domains))
+
+    async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        return await asyncio.to_thread(self._block, case)
+
+
+def test_thread_pool_is_as_wide_as_the_concurrency(out_dir: Path) -> None:
+    executor = ThreadedExecutor()
+    asyncio.run(run_suites([SUITE], executor, RunSettings(model_id="threaded", concurrency=12), out_dir))
+    assert executor.peak == 12  # the default pool of a 2-core machine would stop at 6
