@@ -7,7 +7,6 @@ text in one compiled pattern, so extraction costs microseconds per request.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,14 +46,9 @@ def terms_from_rows(kind: EntityKind, rows: Iterable[Mapping[str, Any]]) -> list
     return terms
 
 
-def _alternative(name: str) -> str:
-    escaped = re.escape(name)
-    # ASCII names need boundaries so "L2" does not match inside "L21" and "A" not inside "day".
-    if name[:1].isascii() and name[:1].isalnum():
-        escaped = r"(?<![A-Za-z0-9])" + escaped
-    if name[-1:].isascii() and name[-1:].isalnum():
-        escaped += r"(?![A-Za-z0-9])"
-    return escaped
+def _is_word(char: str) -> bool:
+    """An ASCII letter or digit: names must not start or end inside such a run ("L2" in "L21")."""
+    return char.isascii() and char.isalnum()
 
 
 @dataclass(frozen=True)
@@ -93,8 +87,9 @@ class Vocabulary:
                     continue
                 # The first term keeps a shared name: callers list the more specific kinds first.
                 self._by_name.setdefault(key, term)
-        names = sorted(self._by_name, key=len, reverse=True)
-        self._pattern = re.compile("|".join(_alternative(n) for n in names), re.IGNORECASE) if names else None
+        # Matching looks names up by length at each position: a dict probe per (position, length) is
+        # far cheaper than one regex alternation of thousands of names.
+        self._lengths = sorted({len(name) for name in self._by_name}, reverse=True)
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -109,14 +104,33 @@ class Vocabulary:
 
     def find(self, text: str) -> list[VocabularyMatch]:
         """Every non-overlapping mention of a known term in `text`, leftmost-longest."""
-        if self._pattern is None:
-            return []
+        folded = text.casefold()
+        if len(folded) != len(text):
+            # A few characters change length when case-folded (ß -> ss); fall back to lower-casing.
+            folded = text.lower() if len(text.lower()) == len(text) else text
         matches: list[VocabularyMatch] = []
-        for match in self._pattern.finditer(text):
-            term = self._by_name.get(match.group(0).casefold())
-            if term is not None:
-                matches.append(VocabularyMatch(term=term, text=match.group(0), start=match.start(), end=match.end()))
+        position = 0
+        while position < len(text):
+            found = self._match_at(text, folded, position)
+            if found is None:
+                position += 1
+                continue
+            matches.append(found)
+            position = found.end
         return matches
+
+    def _match_at(self, text: str, folded: str, start: int) -> VocabularyMatch | None:
+        if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+            return None
+        for length in self._lengths:
+            end = start + length
+            if end > len(text):
+                continue
+            term = self._by_name.get(folded[start:end])
+            # ASCII names need boundaries so "L2" does not match inside "L21" and "A" not inside "day".
+            if term is not None and not (end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])):
+                return VocabularyMatch(term=term, text=text[start:end], start=start, end=end)
+        return None
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """A vocabulary with this one's terms first, then `other`'s."""

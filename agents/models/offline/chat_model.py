@@ -76,6 +76,7 @@ class OfflineChatModel(BaseChatModel):
     """Below this tool-choice score the model says it cannot answer rather than guess."""
 
     _indexes: dict[tuple[Any, ...], ToolIndex] = PrivateAttr(default_factory=dict)
+    _specs_by_tool: dict[int, tuple[Any, dict[str, Any]]] = PrivateAttr(default_factory=dict)
 
     @classmethod
     def from_registry(
@@ -105,8 +106,18 @@ class OfflineChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Bind tools like an LLM does: the model sees their names, descriptions and argument schemas."""
-        specs = [spec_to_dict(to_tool_spec(tool)) for tool in tools]
-        return self.bind(tools=specs, tool_choice=tool_choice, **kwargs)
+        return self.bind(tools=[self._bound_spec(tool) for tool in tools], tool_choice=tool_choice, **kwargs)
+
+    def _bound_spec(self, tool: Any) -> dict[str, Any]:
+        # create_agent binds the same tool objects before every model call; their schema is built once.
+        cached = self._specs_by_tool.get(id(tool))
+        if cached is not None and cached[0] is tool:
+            return cached[1]
+        if len(self._specs_by_tool) >= 4 * _MAX_INDEXES * 8:
+            self._specs_by_tool.clear()
+        spec = spec_to_dict(to_tool_spec(tool))
+        self._specs_by_tool[id(tool)] = (tool, spec)
+        return spec
 
     # -- the decision ---------------------------------------------------------------------------------
 
