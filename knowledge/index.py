@@ -10,6 +10,7 @@ from typing import Any
 from knowledge.catalogue import Catalogue, DocumentRecord
 from knowledge.config import KnowledgeConfig
 from knowledge.errors import KnowledgeError
+from knowledge.glossary import bundled_glossary
 from knowledge.ingest import ProgressCallback, ingest_paths
 from knowledge.lexical import LexicalIndex, contextual_text
 from knowledge.metadata import access_rank
@@ -52,11 +53,14 @@ class DocumentIndex:
         role: str = "operator",
         filters: Mapping[str, Any] | None = None,
         mode: SearchMode = "hybrid",
+        expand: bool = True,
     ) -> list[SearchResult]:
         """The `k` best passages for `query` that `role` may read, best first.
 
         Filters (`doc_type`, `line`, `equipment`, `language`, `document`) and the access level are
-        applied before ranking: both retrievers only ever see admitted chunks.
+        applied before ranking: both retrievers only ever see admitted chunks. With `expand`, the
+        plant glossary adds the query's terms in the other language (to BM25, and as a second
+        dense query) so a Chinese question finds an English manual and vice versa.
         """
         if not query.strip():
             raise KnowledgeError("empty search query")
@@ -68,23 +72,30 @@ class DocumentIndex:
         allowed = {str(r.generation) for r in records if parsed.admits(r, max_rank)}
         if not allowed:
             return []
+        translation = bundled_glossary().translate(query) if expand else ""
         dense: list[tuple[str, float]] = []
+        dense_translated: list[tuple[str, float]] = []
         bm25: list[tuple[str, float]] = []
         found: dict[str, tuple[str, dict[str, Any]]] = {}
         n = max(_CANDIDATES, 2 * k)
         if mode in ("hybrid", "dense"):
             dense = self._dense(query, allowed, max_rank, n, found)
+            if translation:
+                dense_translated = self._dense(translation, allowed, max_rank, n, found)
         if mode in ("hybrid", "bm25"):
             self.lexical.sync((str(r.generation) for r in records), self._fetch_generation)
-            bm25 = self.lexical.search(query, allowed, n)
-        fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in bm25]])
+            bm25 = self.lexical.search(f"{query} {translation}", allowed, n)
+        fused = reciprocal_rank_fusion([[i for i, _ in ranking] for ranking in (dense, dense_translated, bm25)])
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         missing = [i for i in best if i not in found]
         if missing:
             got = self.chunks.get(ids=missing, include=["documents", "metadatas"])
             for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 found[chunk_id] = (text, dict(meta))
-        dense_scores, bm25_scores = dict(dense), dict(bm25)
+        dense_scores: dict[str, float] = {}
+        for chunk_id, similarity in [*dense, *dense_translated]:
+            dense_scores[chunk_id] = max(similarity, dense_scores.get(chunk_id, similarity))
+        bm25_scores = dict(bm25)
         return [
             self._result(i, *found[i], Scores(dense=dense_scores.get(i), bm25=bm25_scores.get(i), fused=fused[i]))
             for i in best

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["CHUNKER_VERSION", "ProgressCallback", "collect_files", "ingest_paths"]
 
 # Part of every content hash: bump it when loaders or chunking change so documents are re-chunked.
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 ProgressCallback = Callable[[IngestProgress], None]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,6 +25,22 @@ def contextual_text(title: str, section: str, text: str) -> str:
     """What is embedded and tokenised for a chunk: its title and section path give it context."""
     head = f"{title} | {section}" if section else title
     return f"{head}\n{text}"
+
+
+def _bm25(corpus: list[list[str]]) -> Any:
+    """BM25 (k1 1.5, b 0.75) with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)).
+
+    rank_bm25's Okapi idf is zero for a term in half the documents and negative above that, so a
+    small collection (one manual, two chunks) would find nothing; Lucene's idf is always positive.
+    """
+    from rank_bm25 import BM25Okapi
+
+    class LuceneIdfBM25(BM25Okapi):  # type: ignore[misc]
+        def _calc_idf(self, nd: dict[str, int]) -> None:
+            for word, freq in nd.items():
+                self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+
+    return LuceneIdfBM25(corpus)
 
 
 class LexicalIndex:
@@ -83,8 +100,6 @@ class LexicalIndex:
         self._fingerprint = fingerprint
 
     def _rebuild(self, generations: list[str]) -> None:
-        from rank_bm25 import BM25Okapi
-
         self._ids, self._chunk_generation, corpus = [], [], []
         for generation in generations:
             entry = self._generations[generation]
@@ -92,7 +107,7 @@ class LexicalIndex:
             self._chunk_generation.extend([generation] * len(entry["ids"]))
             corpus.extend(entry["tokens"])
         # BM25Okapi divides by the corpus size; an empty corpus has nothing to rank.
-        self._bm25 = BM25Okapi(corpus) if corpus else None
+        self._bm25 = _bm25(corpus) if corpus else None
 
     def search(self, query: str, allowed: set[str], n: int) -> list[tuple[str, float]]:
         """Top `n` chunk ids with positive BM25 score, among chunks of the `allowed` generations only."""

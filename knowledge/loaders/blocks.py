@@ -67,8 +67,8 @@ def _is_numbered_heading(line: str) -> tuple[int, str] | None:
     if not match:
         return None
     title = match.group(2)
-    # "3 mm" or "2 pcs per bin." are sentences, not headings.
-    if title[-1] in ".。;；,，:：" or title[0].islower() or title[0].isdigit():
+    # "3 mm" or "2 pcs per bin." are sentences, and long lines are wrapped text, not headings.
+    if title[-1] in ".。;；,，:：" or title[0].islower() or title[0].isdigit() or len(title) > 60:
         return None
     return match.group(1).count(".") + 1, line.strip()
 

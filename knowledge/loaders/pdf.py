@@ -42,6 +42,9 @@ def load_pdf(path: Path) -> SourceDocument:
                 text = reader.pages[number].extract_text() or ""
             except Exception as exc:
                 raise KnowledgeError(f"{path.name}: page {number + 1} unreadable ({_first_line(exc)})") from None
-            yield from parse_lines(text.splitlines(), number + 1, numbered_headings=True)
+            for block in parse_lines(text.splitlines(), number + 1, numbered_headings=True):
+                # The title printed on the first page is already the citation's title.
+                if not (number == 0 and title and block.text == title):
+                    yield block
 
     return SourceDocument(path, {}, pages(), title_hint=title, page_count=page_count)

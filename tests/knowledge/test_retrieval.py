@@ -1,0 +1,102 @@
+"""Hybrid retrieval: access levels filter before ranking, metadata filters, RRF, citations, codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import IndexFactory  # type: ignore[import-not-found]
+
+from knowledge import KnowledgeConfig, KnowledgeError
+from knowledge.retrieval import reciprocal_rank_fusion
+
+
+def test_reciprocal_rank_fusion_sums_one_over_k_plus_rank() -> None:
+    fused = reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)
+    assert fused == {"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 62}
+
+
+@pytest.fixture
+def plant_docs(markdown_file: Callable[..., Path]) -> Path:
+    markdown_file("public.md", "# Spindle\n## Bearing check\nCheck the spindle bearing noise weekly.\n",
+                  id="MM-PUBLIC", type="maintenance_manual", lines="[L2]", equipment="[CNC-03]")
+    markdown_file("secret.md", "# Spindle\n## Bearing preload\nSpindle bearing preload setting: 1800 N.\n",
+                  id="MM-ENGINEER", type="maintenance_manual", access_level="engineer", lines="[L2]")
+    markdown_file("admin.md", "# Spindle\n## Bearing contract\nSpindle bearing price: 4200 CNY.\n",
+                  id="SQA-ADMIN", type="supplier_agreement", access_level="admin")
+    return markdown_file("loto.md", "# LOTO\n## Steps\n1. Lock the spindle drive.\n", id="SOP-LOTO",
+                         type="safety_procedure", version="4.0").parent
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_operator_never_receives_chunks_above_their_level(
+    store_config: KnowledgeConfig, make_index: IndexFactory, plant_docs: Path, mode: str
+) -> None:
+    index = make_index(store_config)
+    index.ingest([plant_docs])
+    seen = {h.citation.document for h in index.search("spindle bearing preload 1800", k=10, role="operator",
+                                                      mode=mode)}  # type: ignore[arg-type]
+    assert seen == {"MM-PUBLIC", "SOP-LOTO"} if mode != "bm25" else seen <= {"MM-PUBLIC", "SOP-LOTO"}
+    engineer = {h.citation.document for h in index.search("spindle bearing preload 1800", k=10, role="engineer",
+                                                           mode=mode)}  # type: ignore[arg-type]
+    assert "MM-ENGINEER" in engineer
+    assert "SQA-ADMIN" not in engineer
+    admin = {h.citation.document for h in index.search("spindle bearing", k=10, role="admin", mode=mode)}  # type: ignore[arg-type]
+    assert "SQA-ADMIN" in admin
+
+
+def test_filters_by_type_line_and_equipment(store_config: KnowledgeConfig, make_index: IndexFactory,
+                                            plant_docs: Path) -> None:
+    index = make_index(store_config)
+    index.ingest([plant_docs])
+
+    def docs(**filters: str) -> set[str]:
+        return {h.citation.document for h in index.search("spindle", k=10, role="admin", filters=filters)}
+
+    assert docs(doc_type="safety_procedure") == {"SOP-LOTO"}
+    # Documents without lines apply plant-wide and pass a line filter.
+    assert docs(line="l2") == {"MM-PUBLIC", "MM-ENGINEER", "SQA-ADMIN", "SOP-LOTO"}
+    assert docs(line="L4") == {"SQA-ADMIN", "SOP-LOTO"}
+    assert docs(equipment="CNC-03", doc_type="maintenance_manual") == {"MM-PUBLIC", "MM-ENGINEER"}
+
+
+def test_results_carry_citation_and_scores(store_config: KnowledgeConfig, make_index: IndexFactory,
+                                           plant_docs: Path) -> None:
+    index = make_index(store_config)
+    index.ingest([plant_docs])
+    only_loto = {"document": "SOP-LOTO"}
+    [hit] = index.search("lock the spindle drive", k=1, role="operator", filters=only_loto, expand=False)
+    assert hit.text == "1. Lock the spindle drive."
+    assert hit.citation.model_dump() == {"document": "SOP-LOTO", "title": "LOTO", "section": "LOTO > Steps",
+                                         "page": None, "version": "4.0"}
+    assert hit.citation.label() == "SOP-LOTO v4.0, LOTO > Steps"
+    assert hit.scores.fused == pytest.approx(2 / 61)  # first of one chunk in the dense and the BM25 ranking
+    assert hit.scores.bm25 is not None
+    assert hit.scores.bm25 > 0
+    assert hit.scores.dense is not None
+    assert 0 < hit.scores.dense <= 1
+    # With the glossary, "锁具 主轴" is a second dense query: first in three rankings.
+    [expanded] = index.search("lock the spindle drive", k=1, role="operator", filters=only_loto)
+    assert expanded.scores.fused == pytest.approx(3 / 61)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"role": "visitor"}, "unknown role 'visitor'"),
+        ({"filters": {"doc_type": "memo"}}, "unknown document type 'memo'"),
+        ({"filters": {"colour": "red"}}, "unknown search filter 'colour'"),
+        ({"k": 0}, "k must be at least 1"),
+    ],
+)
+def test_bad_search_arguments_are_user_errors(tmp_path: Path, make_index: IndexFactory, kwargs: dict[str, object],
+                                              message: str) -> None:
+    index = make_index(KnowledgeConfig(persist_dir=tmp_path))
+    arguments: dict[str, object] = {"k": 5, "role": "operator", **kwargs}
+    with pytest.raises(KnowledgeError, match=message):
+        index.search("spindle", **arguments)  # type: ignore[arg-type]
+
+
+def test_empty_index_returns_nothing(tmp_path: Path, make_index: IndexFactory) -> None:
+    assert make_index(KnowledgeConfig(persist_dir=tmp_path)).search("spindle", k=5, role="admin") == []
