@@ -40,18 +40,18 @@ def tail(
         print_json([entry.to_record() for entry in entries])
         return
     table = Table(title=f"Audit log / 审计日志 (last {len(entries)})")
-    for column in ("seq", "time (UTC)", "user", "role", "event", "tool", "outcome", "ms", "summary"):
-        table.add_column(column)
+    for column in ("seq", "time (UTC)", "who", "event", "tool", "outcome", "ms"):
+        table.add_column(column, no_wrap=column in {"seq", "time (UTC)", "outcome", "ms"})
+    table.add_column("summary", min_width=32)
     for entry in entries:
         table.add_row(
             str(entry.seq),
-            entry.ts,
-            entry.user,
-            entry.role,
+            entry.ts[:19].replace("T", " "),
+            f"{entry.user} ({entry.role})",
             entry.event,
             entry.tool,
             entry.outcome,
-            f"{entry.duration_ms:.1f}",
+            f"{entry.duration_ms:.0f}",
             entry.summary,
         )
     console.print(table)
