@@ -17,10 +17,12 @@ KEYS = {"domains", "tool_calls", "answer", "citations", "ungrounded_numbers", "p
 
 
 class _ProductionRouter:
-    """Routing is measured on its own (`andon route`); here every request goes to production."""
+    """Routing is measured on its own (`andon route`); here maintenance requests go to maintenance, the rest
+    to production."""
 
     def route(self, text: str) -> RoutingDecision:
-        return RoutingDecision(domains=["production"], confidence=0.97, kind="single")
+        domain = "maintenance" if "maintenance" in text.lower() or "报修" in text else "production"
+        return RoutingDecision(domains=[domain], confidence=0.97, kind="single")
 
     def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
         return [self.route(t) for t in texts]
@@ -132,3 +134,63 @@ def test_human_output_streams_the_answer_and_names_the_data(capsys: pytest.Captu
     assert "OEE" in out
     assert "data / 数据:" in out
     assert "→ production (0.97)" in err
+
+
+def _chat(inputs: list[str], user: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+    """Run `andon chat`'s loop on scripted input lines; returns the tool system and what was printed."""
+    from rich.console import Console
+
+    import ui.cli.ask_cmd
+    import ui.cli.chat_cmd
+    from tools import parse_role
+    from ui.agents_wiring import agent_system
+    from ui.cli.chat_cmd import chat_loop
+    from ui.config import load_settings
+    from ui.system import find_user
+
+    settings = load_settings()
+    system = agent_system(settings, model="offline")
+    recorder = Console(record=True, width=200)
+    lines = iter(inputs)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(lines)
+        except StopIteration:
+            raise EOFError from None
+
+    account = find_user(settings, user)
+    monkeypatch.setattr(ui.cli.ask_cmd, "console", recorder)
+    monkeypatch.setattr(ui.cli.chat_cmd, "console", recorder)
+    try:
+        chat_loop(system.assistant, user=user, role=parse_role(account.role), scopes=frozenset(), lang=None, read=read)
+    finally:
+        system.close()
+    return system.tools, recorder.export_text()
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_chat_lets_an_engineer_approve_a_proposed_maintenance_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools import ProposalStatus
+
+    tools, printed = _chat(
+        ["Request maintenance for CNC-03: spindle vibration is rising", "y", "/quit"], "engineer", monkeypatch
+    )
+    proposals = tools.proposals.list()
+    assert [(p.action, p.status, p.requested_by, p.decided_by) for p in proposals] == [
+        ("propose_maintenance_request", ProposalStatus.EXECUTED, "engineer", "engineer")
+    ]
+    assert f"Proposal #{proposals[0].id} awaits approval" in printed
+    assert "executed" in printed
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_chat_tells_an_operator_who_can_approve_and_nothing_executes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools import ProposalStatus
+
+    tools, printed = _chat(
+        ["Request maintenance for CNC-03: spindle vibration is rising", "/quit"], "operator", monkeypatch
+    )
+    proposals = tools.proposals.list()
+    assert [p.status for p in proposals] == [ProposalStatus.PENDING]
+    assert f"role engineer or above can run `andon proposals approve {proposals[0].id}`" in printed

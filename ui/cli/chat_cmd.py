@@ -51,8 +51,8 @@ def _decide(
     needed = RoleEnum(proposal.approver_role) if proposal.approver_role else RoleEnum.ENGINEER
     if not role.at_least(needed):
         console.print(
-            f"Your role ({role.value}) cannot approve this; a {needed.value} can run "
-            f"`andon proposals approve {proposal.proposal_id}`. / 您的角色无权审批，请{needed.value}审批。"
+            f"Your role ({role.value}) cannot approve this; someone with role {needed.value} or above can run "
+            f"`andon proposals approve {proposal.proposal_id}`. / 您的角色无权审批，请{needed.value}或以上角色审批。"
         )
         return []
     answer = read("approve? / 批准? [y]es / [n]o / [l]ater: ").strip().lower()

@@ -1,0 +1,189 @@
+"""Agent latency figures (printed, not asserted).
+
+1. Offline end to end on the medium demo plant: `Assistant.ask` with the offline model over a fixed
+   list of questions (zh + en, every domain), p50 / p95 after one warm-up pass; the tier-1 router's
+   share is measured on its own.
+2. The runtime's own overhead per turn against the scripted OpenAI-compatible server with zero
+   latency: wall time of a tool-calling turn minus the time spent inside the server (and, shown
+   separately, minus the tool's own execution).
+
+    python benchmarks/agents.py [--scale medium] [--repeats 3] [--turns 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+# Run as `python benchmarks/agents.py`, this file's folder comes first on sys.path and its name would
+# shadow the `agents` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+QUESTIONS: tuple[str, ...] = (
+    "What was the OEE of line 2 yesterday?",
+    "2号线昨天的OEE是多少？",
+    "How many parts did line 1 make yesterday?",
+    "1号线上周的停机原因帕累托",
+    "Scrap rate of line 2 last week",
+    "2号线昨天的一次合格率",
+    "What is the MTBF of CNC-03 over the last 90 days?",
+    "2号线有哪些未完成的维修工单？",
+    "List alarms on CNC-03 yesterday",
+    "3号数控机床最近14天主轴振动趋势",
+    "Which materials are below their reorder point?",
+    "哪些采购订单逾期了？",
+    "How do I do the lockout/tagout on CNC-03?",
+    "报警E-217怎么处理？",
+)
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _line(label: str, values: Sequence[float]) -> str:
+    return (
+        f"{label:<44} p50 {statistics.median(values):8.1f} ms   p95 {_percentile(values, 0.95):8.1f} ms   "
+        f"n={len(values)}"
+    )
+
+
+def _settings(home: Path) -> Any:
+    from ui.config import AndonSettings
+
+    return AndonSettings(data_home=home)
+
+
+def _seed(home: Path, scale: str) -> None:
+    from connectors import DatabaseConfig, open_engine, seed_plant
+
+    home.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{home / 'plant.db'}"))
+    started = time.perf_counter()
+    seed_plant(engine, scale=scale, seed=7)
+    engine.dispose()
+    print(f"seeded the {scale} plant in {time.perf_counter() - started:.1f} s")
+
+
+def offline_latency(home: Path, repeats: int) -> None:
+    from agents.events import FinalAnswer, ToolFinished
+    from ui.agents_wiring import agent_system, tier1_router
+    from ui.system import tool_system
+
+    settings = _settings(home)
+    tools = tool_system(settings)
+    started = time.perf_counter()
+    router = tier1_router(settings, tools.registry)
+    print(f"tier-1 router trained in {time.perf_counter() - started:.1f} s (embeddings cached in the data home)")
+    system = agent_system(settings, model="offline", router=router, tools=tools)
+    assistant = system.assistant
+
+    route_ms: list[float] = []
+    turn_ms: list[float] = []
+    answered = grounded = 0
+    for repeat in range(repeats + 1):  # pass 0 warms up graphs, tool indexes and caches
+        for question in QUESTIONS:
+            t0 = time.perf_counter()
+            router.route(question)
+            t1 = time.perf_counter()
+            events = list(assistant.ask(question, session_id=uuid.uuid4().hex, user="operator", role="operator"))
+            t2 = time.perf_counter()
+            if repeat == 0:
+                continue
+            route_ms.append((t1 - t0) * 1000)
+            turn_ms.append((t2 - t1) * 1000)
+            final = next((e for e in events if isinstance(e, FinalAnswer)), None)
+            if final is not None and any(isinstance(e, ToolFinished) and e.status == "ok" for e in events):
+                answered += 1
+                grounded += not final.ungrounded_numbers
+    print(_line("offline end to end (router + agent + tools)", turn_ms))
+    print(_line("  of which tier-1 routing alone", route_ms))
+    print(_line("  agent + tools without routing", [t - r for t, r in zip(turn_ms, route_ms, strict=True)]))
+    print(f"  answered from a tool: {answered}/{len(turn_ms)}; of these without ungrounded figures: {grounded}")
+    system.close()
+
+
+def runtime_overhead(home: Path, turns: int) -> None:
+    from agents.events import ToolFinished, ToolStarted
+    from agents.models import LLMConfig, make_openai_chat_model
+    from agents.routing.decision import RoutingDecision
+    from agents.testing import ScriptedRequest, ScriptedServer, ScriptedTurn, call_tool, reply
+    from ui.agents_wiring import agent_system
+    from ui.system import tool_system
+
+    class Production:
+        def route(self, text: str) -> RoutingDecision:
+            return RoutingDecision(domains=["production"], confidence=1.0, kind="single")
+
+    def script(request: ScriptedRequest) -> ScriptedTurn:
+        if request.messages and request.messages[-1]["role"] == "tool":
+            return reply("OEE of line 2 yesterday is in the tool result.")
+        return call_tool("oee", target="L2", period="yesterday")
+
+    settings = _settings(home)
+    tools = tool_system(settings)
+    with ScriptedServer(script, latency_s=0.0) as server:
+        system = agent_system(settings, model="offline", router=Production(), tools=tools)
+        model = make_openai_chat_model(LLMConfig(base_url=server.base_url, model="scripted", max_retries=0))
+        from agents.runtime import Assistant
+
+        assistant = Assistant(
+            model=model,
+            backend=system.assistant.backend,
+            memory=system.assistant.memory,
+            router=Production(),
+            model_kind="openai",
+        )
+        wall: list[float] = []
+        server_ms: list[float] = []
+        tool_ms: list[float] = []
+        for turn in range(turns + 1):
+            before = server.server_time_s
+            t0 = time.perf_counter()
+            tool_start = tool_time = 0.0
+            for event in assistant.ask(
+                "OEE of L2 yesterday?", session_id=uuid.uuid4().hex, user="operator", role="operator"
+            ):
+                if isinstance(event, ToolStarted):
+                    tool_start = time.perf_counter()
+                elif isinstance(event, ToolFinished):
+                    tool_time += time.perf_counter() - tool_start
+            elapsed = time.perf_counter() - t0
+            if turn == 0:
+                continue
+            wall.append(elapsed * 1000)
+            server_ms.append((server.server_time_s - before) * 1000)
+            tool_ms.append(tool_time * 1000)
+        system.close()
+    overhead = [w - s for w, s in zip(wall, server_ms, strict=True)]
+    print(_line("LLM path turn (2 model calls, 1 tool), wall", wall))
+    print(_line("  time inside the scripted server", server_ms))
+    print(_line("  framework overhead per turn (wall - server)", overhead))
+    print(_line("  ... excluding the tool's own execution", [o - t for o, t in zip(overhead, tool_ms, strict=True)]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="medium")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=30)
+    parser.add_argument("--home", type=Path, help="Reuse this data home (seeded if it has no plant.db).")
+    args = parser.parse_args()
+    home = args.home or Path(tempfile.mkdtemp(prefix="andon-bench-agents-"))
+    if not (home / "plant.db").exists():
+        _seed(home, args.scale)
+    offline_latency(home, args.repeats)
+    runtime_overhead(home, args.turns)
+
+
+if __name__ == "__main__":
+    main()
