@@ -126,7 +126,11 @@ class SmallModelRouter:
                 analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=config.min_df
             ),
             word_ngrams=TfidfVectorizer(
-                analyzer="word", token_pattern=r"[a-z][a-z0-9\-]+", ngram_range=(1, 2), sublinear_tf=True, min_df=config.min_df
+                analyzer="word",
+                token_pattern=r"[a-z][a-z0-9\-]+",
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                min_df=config.min_df,
             ),
             classifier=LogisticRegression(C=config.c, max_iter=3000),
             lexicon=LexiconMatcher(lexicon),
