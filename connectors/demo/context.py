@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -16,9 +15,6 @@ from connectors.demo.scales import Scale
 from connectors.demo.writer import TableWriter
 
 __all__ = ["LinePlan", "MachinePlan", "SeedContext"]
-
-Progress = Callable[[str, int, int], None]
-
 
 @dataclass(frozen=True)
 class MachinePlan:
@@ -50,7 +46,6 @@ class SeedContext:
     scale: Scale
     start: datetime
     clock: datetime
-    progress: Progress | None = None
     ids: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     lines: list[LinePlan] = field(default_factory=list)
     _writers: dict[type[SQLModel], TableWriter] = field(default_factory=dict)

@@ -101,7 +101,7 @@ def seed_plant(
     start = clock - timedelta(days=chosen.days)
     report = progress or (lambda _stage, _done, _total: None)
     with engine.connect() as connection:
-        ctx = SeedContext(connection=connection, seed=seed, scale=chosen, start=start, clock=clock, progress=progress)
+        ctx = SeedContext(connection=connection, seed=seed, scale=chosen, start=start, clock=clock)
         report("master data", 0, 1)
         write_master_data(ctx)
         write_erp(ctx)

@@ -124,11 +124,10 @@ def _preventive(
         start = hour * 60
         title = ("Monthly preventive maintenance", "月度预防性维护")
         if hour >= schedule.hours:  # after the plant clock: planned, not yet done
-            if day < total_days + PM_INTERVAL_DAYS:
-                stops.work_orders.append(WorkOrderDraft(
-                    machine, "preventive", None, 3, *title, reported=start - 7 * 1440, planned=start,
-                    start=None, end=None, technician=str(rng.choice(TECHNICIANS)),
-                ))
+            stops.work_orders.append(WorkOrderDraft(
+                machine, "preventive", None, 3, *title, reported=start - 7 * 1440, planned=start,
+                start=None, end=None, technician=str(rng.choice(TECHNICIANS)),
+            ))
             break
         stop = Stop(start, start + minutes, "D-101", "planned_downtime", priority=0)
         if timeline.add(stop):
