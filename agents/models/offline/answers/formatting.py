@@ -134,7 +134,9 @@ def format_figure(name: str, value: float | int, result_unit: str | None, lang: 
     if isinstance(value, float) and is_ratio_field(name, value, result_unit):
         return format_percent(value)
     unit = field_unit(name, result_unit, value)
-    number = format_number(value, lang)
+    # Measured values (mm, bar, mm/s) keep four decimals; times, counts and plain figures two.
+    coarse = unit is None or unit in {"h", "min", "s", "d", "pcs", "%"}
+    number = format_number(value, lang, 2 if coarse and abs(value) >= 1 else None)
     if unit is None:
         return number
     return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
