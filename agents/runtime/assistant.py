@@ -47,6 +47,23 @@ _FOLLOW_UP = re.compile(
 )
 
 
+def _model_failure(exc: Exception) -> str | None:
+    """A one-line message for a failure of the model endpoint or the agent loop; None for anything else (a bug)."""
+    from langgraph.errors import GraphRecursionError
+
+    if isinstance(exc, GraphRecursionError):
+        return "the agent did not reach an answer within its step limit / 智能体未能在步数限制内得出答案"
+    try:
+        import openai
+    except ImportError:  # pragma: no cover - openai is a dependency of langchain-openai
+        return None
+    if isinstance(exc, openai.APIConnectionError):
+        return f"the LLM endpoint cannot be reached ({exc}) / 无法连接大模型服务"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the LLM endpoint answered {exc.status_code}: {exc.message} / 大模型服务返回错误"
+    return None
+
+
 def _thread(session_id: str, domain: str) -> str:
     return f"{session_id}::{domain}"
 
@@ -109,8 +126,13 @@ class Assistant:
         caller = Caller.of(user, role, scopes)
         try:
             yield from self._ask(text, session_id, caller, language, started)
-        except ToolError as exc:
+        except (ToolError, AgentError) as exc:
             yield Error(message=str(exc))
+        except Exception as exc:
+            message = _model_failure(exc)
+            if message is None:
+                raise
+            yield Error(message=message)
 
     def _ask(self, text: str, session_id: str, caller: Caller, lang: Lang, started: float) -> Iterator[Event]:
         verdict = check_request(text)

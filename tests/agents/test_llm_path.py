@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.events import Event, FinalAnswer, Routed, Token, ToolFinished, ToolStarted
+from agents.events import Error, Event, FinalAnswer, Routed, Token, ToolFinished, ToolStarted
 from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
 from agents.runtime import Assistant, ConversationMemory, LLMRouter, ToolBackend
 from agents.testing import ScriptedServer, call_tool, reply
@@ -136,3 +136,15 @@ def test_an_unreadable_llm_routing_reply_keeps_the_tier1_decision(
     events = list(assistant.ask("how are things?", session_id="r2", user="ann", role="operator"))
     assert events[0] == Routed(domains=[], confidence=0.4, kind="clarify", tier="small_model")
     assert _final(events).text.startswith("Could you be more specific")
+
+
+def test_an_unreachable_llm_ends_the_turn_with_one_error_event(
+    backend: ToolBackend, memory: ConversationMemory, rule_router: Any
+) -> None:
+    # Nothing listens on port 9 of 127.0.0.1 (discard): the connection is refused at once.
+    model = make_openai_chat_model(LLMConfig(base_url="http://127.0.0.1:9/v1", model="x", max_retries=0, timeout_s=5))
+    assistant = Assistant(model=model, backend=backend, memory=memory, router=rule_router, model_kind="openai")
+    events = list(assistant.ask("OEE of L2 yesterday?", session_id="e1", user="ann", role="operator"))
+    assert isinstance(events[-1], Error)
+    assert events[-1].message.startswith("the LLM endpoint cannot be reached")
+    assert not any(isinstance(e, FinalAnswer) for e in events)
