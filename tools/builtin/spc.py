@@ -102,7 +102,8 @@ def spc_analysis(ctx: ToolContext, characteristic: str, period: str = "past 30 d
     # Only complete subgroups enter R-bar; an incomplete one would bias the range low.
     complete = {k: v for k, v in groups.items() if len(v) == size}
     values = [value for group in complete.values() for _, value in group]
-    out_of_spec = sum(1 for _, _, value in rows if value < spec.lsl or value > spec.usl)
+    lsl, usl = spec.lsl, spec.usl
+    out_of_spec = sum(1 for _, _, value in rows if value < lsl or value > usl)
     base = {
         "unit": spec.unit,
         "period": span,

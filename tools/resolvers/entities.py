@@ -134,8 +134,31 @@ def _lines(session: Session) -> dict[int, str]:
     return {row.id: row.code for row in session.execute(select(col(Line.id), col(Line.code)))}
 
 
-def _where_code(statement: Any, model: Any, code: str | None) -> Any:
-    return statement if code is None else statement.where(model.code == code)
+_NAMED = ("id", "code", "name_en", "name_zh")
+
+
+def _rows(
+    session: Session, model: Any, names: Sequence[str], code: str | None, ids: Sequence[int] | None = None
+) -> Any:
+    """Plain rows (no ORM objects: cheaper by far on plants with hundreds of machines)."""
+    c = model.__table__.c
+    statement = select(*(c[name] for name in names))
+    if code is not None:
+        statement = statement.where(c.code == code)
+    if ids is not None:
+        statement = statement.where(c.id.in_(list(ids)))
+    return session.execute(statement).all()
+
+
+def _machines(session: Session, code: str | None = None, ids: Sequence[int] | None = None) -> list[_Candidate]:
+    lines = _lines(session)
+    return [
+        _Candidate(
+            Entity("equipment", r.id, r.code, r.name_en, r.name_zh, r.line_id, lines.get(r.line_id)),
+            (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases)),
+        )
+        for r in _rows(session, Equipment, (*_NAMED, "aliases", "line_id"), code, ids)
+    ]
 
 
 def _master_rows(session: Session, kind: str, code: str | None = None) -> list[_Candidate]:
@@ -146,33 +169,26 @@ def _master_rows(session: Session, kind: str, code: str | None = None) -> list[_
                 Entity("line", r.id, r.code, r.name_en, r.name_zh, r.id, r.code),
                 (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases)),
             )
-            for r in session.execute(_where_code(select(Line), Line, code)).scalars()
+            for r in _rows(session, Line, (*_NAMED, "aliases"), code)
         ]
     if kind == "equipment":
-        lines = _lines(session)
-        return [
-            _Candidate(
-                Entity("equipment", r.id, r.code, r.name_en, r.name_zh, r.line_id, lines.get(r.line_id)),
-                (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases)),
-            )
-            for r in session.execute(_where_code(select(Equipment), Equipment, code)).scalars()
-        ]
+        return _machines(session, code)
     if kind == "tag":
         return _tag_rows(session, code)
     if kind == "characteristic":
-        equipment = {r.id: r for r in session.execute(select(Equipment)).scalars()}
-        lines = _lines(session)
+        found = _rows(session, SpcCharacteristic, (*_NAMED, "aliases", "equipment_id"), code)
+        machines = {m.entity.id: m.entity for m in _machines(session, ids=[r.equipment_id for r in found])}
         rows = []
-        for r in session.execute(_where_code(select(SpcCharacteristic), SpcCharacteristic, code)).scalars():
-            machine = equipment.get(r.equipment_id)
-            line_id = machine.line_id if machine else None
-            entity = Entity("characteristic", r.id, r.code, r.name_en, r.name_zh, line_id, lines.get(line_id or -1))
+        for r in found:
+            machine = machines.get(r.equipment_id)
+            line_id, line_code = (machine.line_id, machine.line_code) if machine else (None, None)
+            entity = Entity("characteristic", r.id, r.code, r.name_en, r.name_zh, line_id, line_code)
             rows.append(_Candidate(entity, (r.code, r.name_en, r.name_zh, *_split_aliases(r.aliases))))
         return rows
     if kind == "alarm_code":
         return [
             _Candidate(Entity("alarm_code", r.id, r.code, r.text_en, r.text_zh), (r.code, r.text_en, r.text_zh))
-            for r in session.execute(_where_code(select(AlarmCode), AlarmCode, code)).scalars()
+            for r in _rows(session, AlarmCode, ("id", "code", "text_en", "text_zh"), code)
         ]
     model: Any = {
         "product": Product,
@@ -183,20 +199,24 @@ def _master_rows(session: Session, kind: str, code: str | None = None) -> list[_
         "defect_code": DefectCode,
         "downtime_reason": DowntimeReason,
     }[kind]
+    names = (*_NAMED, "aliases") if "aliases" in model.__table__.c else _NAMED
     return [
         _Candidate(
             Entity(kind, r.id, r.code, r.name_en, r.name_zh),
             (r.code, r.name_en, r.name_zh, *_split_aliases(getattr(r, "aliases", ""))),
         )
-        for r in session.execute(_where_code(select(model), model, code)).scalars()
+        for r in _rows(session, model, names, code)
     ]
 
 
 def _tag_rows(session: Session, code: str | None = None) -> list[_Candidate]:
     """Tags by code, and by machine name + signal ("CNC 3 vibration", "3号数控机床主轴振动")."""
-    machines = {c.entity.id: c for c in _master_rows(session, "equipment")}
+    found = _rows(session, SensorTag, (*_NAMED, "kind", "equipment_id"), code)
+    machines = {
+        c.entity.id: c for c in _machines(session, ids=None if code is None else [r.equipment_id for r in found])
+    }
     rows = []
-    for r in session.execute(_where_code(select(SensorTag), SensorTag, code)).scalars():
+    for r in found:
         machine = machines.get(r.equipment_id)
         suffix = r.code.rsplit(".", 1)[-1]
         names = [r.code, r.name_en, r.name_zh]
