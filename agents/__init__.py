@@ -27,13 +27,13 @@ if TYPE_CHECKING:
     from agents.grounding import find_ungrounded_numbers
     from agents.models import LLMConfig, ModelKind, make_chat_model, make_openai_chat_model
     from agents.models.offline import OfflineChatModel
+    from agents.routing import LLMRouter
     from agents.routing.decision import Router, RoutingDecision
     from agents.routing.small_model import SmallModelRouter
     from agents.runtime import (
         Assistant,
         Caller,
         ConversationMemory,
-        LLMRouter,
         ToolBackend,
         turn_json,
     )
@@ -67,7 +67,7 @@ _EXPORTS: dict[str, str] = {
     "Assistant": "agents.runtime",
     "Caller": "agents.runtime",
     "ConversationMemory": "agents.runtime",
-    "LLMRouter": "agents.runtime",
+    "LLMRouter": "agents.routing",
     "ToolBackend": "agents.runtime",
     "turn_json": "agents.runtime",
     "SafetyVerdict": "agents.safety",

@@ -56,11 +56,13 @@ def llm_config(settings: AndonSettings) -> LLMConfig | None:
 
 
 def tier1_router(settings: AndonSettings, registry: Registry) -> Any:
-    """The local small-model router, trained on the shipped routing set plus the loaded tools' examples."""
-    from agents.routing.dataset import examples_from_tools
-    from agents.routing.small_model import SmallModelRouter
+    """The local small-model router, trained on the shipped routing set plus the loaded tools' examples.
 
-    return SmallModelRouter.train(extra=examples_from_tools(registry.tools), cache_dir=settings.data_home / "router")
+    Same training and embedding cache as `andon route`, so both route a request the same way.
+    """
+    from agents.routing import SmallModelRouter, examples_from_tools
+
+    return SmallModelRouter.train(extra=examples_from_tools(registry.tools), cache_dir=settings.data_home / "cache")
 
 
 def chat_model(settings: AndonSettings, kind: ModelChoice, tools: ToolSystem) -> BaseChatModel:
@@ -97,7 +99,8 @@ def agent_system(
     tools: ToolSystem | None = None,
 ) -> AgentSystem:
     """Open the plant, load the tools, pick the model and build the assistant for `settings`."""
-    from agents.runtime import Assistant, ConversationMemory, LLMRouter, ToolBackend
+    from agents.routing import LLMRouter
+    from agents.runtime import Assistant, ConversationMemory, ToolBackend
     from connectors import plant_clock
     from ui.system import document_search, tool_system
 
@@ -112,12 +115,13 @@ def agent_system(
         clock=plant_clock,
         documents=document_search(settings),
     )
+    tier1 = router if router is not None else tier1_router(settings, system.registry)
     assistant = Assistant(
         model=llm,
         backend=backend,
         memory=ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME),
-        router=router if router is not None else tier1_router(settings, system.registry),
+        router=tier1,
         model_kind=kind,
-        llm_router=LLMRouter(llm) if kind == "openai" else None,
+        llm_router=LLMRouter(llm, fallback=tier1) if kind == "openai" else None,
     )
     return AgentSystem(tools=system, assistant=assistant, model_kind=kind)

@@ -4,7 +4,6 @@ from agents.runtime.approvals import ApprovalGate
 from agents.runtime.assistant import Assistant, ModelKind
 from agents.runtime.context import Caller, ToolBackend, current_context
 from agents.runtime.domain_agents import DomainAgents, QuotedToolData
-from agents.runtime.llm_router import LLMRouter
 from agents.runtime.memory import ConversationMemory, SessionRecord
 from agents.runtime.replies import clarify_reply, out_of_scope_reply
 from agents.runtime.summary import awaiting_text, turn_json
@@ -15,7 +14,6 @@ __all__ = [
     "Caller",
     "ConversationMemory",
     "DomainAgents",
-    "LLMRouter",
     "ModelKind",
     "QuotedToolData",
     "SessionRecord",

@@ -20,12 +20,11 @@ from langchain_core.language_models import BaseChatModel
 from agents.errors import AgentError
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
 from agents.extraction.language import detect_language
-from agents.routing.decision import RoutingDecision
+from agents.routing.decision import Router, RoutingDecision
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
 from agents.runtime.context import Caller, ToolBackend, turn_context
 from agents.runtime.domain_agents import DomainAgents
-from agents.runtime.llm_router import LLMRouter
 from agents.runtime.memory import ConversationMemory
 from agents.runtime.replies import clarify_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
@@ -69,7 +68,11 @@ def _thread(session_id: str, domain: str) -> str:
 
 
 class Assistant:
-    """Answers requests with the domain agents; one instance serves many sessions and users."""
+    """Answers requests with the domain agents; one instance serves many sessions and users.
+
+    `router` is tier 1 (the local small model); `llm_router`, when an LLM is configured, is asked only
+    when tier 1 is unsure (clarify, out of scope or low confidence) and the request is no follow-up.
+    """
 
     def __init__(
         self,
@@ -77,9 +80,9 @@ class Assistant:
         model: BaseChatModel,
         backend: ToolBackend,
         memory: ConversationMemory,
-        router: Any,
+        router: Router,
         model_kind: ModelKind = "offline",
-        llm_router: LLMRouter | None = None,
+        llm_router: Router | None = None,
         escalate_below: float = 0.55,
     ) -> None:
         self.model = model
@@ -103,8 +106,10 @@ class Assistant:
             kind = "multi" if len(previous.domains) > 1 else "single"
             return RoutingDecision(domains=previous.domains, confidence=decision.confidence, kind=kind), "small_model"
         if self.llm_router is not None and unsure:
+            # `agents.routing.LLMRouter` falls back to tier 1 when the model fails and counts it.
+            fallbacks = getattr(self.llm_router, "fallbacks", 0)
             second = self.llm_router.route(text)
-            if second is not None:
+            if getattr(self.llm_router, "fallbacks", 0) == fallbacks:
                 return second, "llm"
         return decision, "small_model"
 
