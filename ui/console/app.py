@@ -142,7 +142,7 @@ def _wire_chat(chat: _ChatTab, handlers: Handlers, state: Any) -> None:
         chat.chatbot, chat.question, state, chat.evidence, chat.line_plot, chat.bar_plot, chat.table,
         chat.proposal_card, chat.approve, chat.reject, chat.reason,
     ]
-    chat.send.click(handlers.ask, [chat.question, chat.chatbot, state], outputs)
+    chat.send.click(handlers.ask, [chat.question, chat.chatbot, state], outputs, api_name="ask")
     chat.question.submit(handlers.ask, [chat.question, chat.chatbot, state], outputs)
     chat.approve.click(handlers.approve, [chat.reason, chat.chatbot, state], outputs)
     chat.reject.click(handlers.reject, [chat.reason, chat.chatbot, state], outputs)
@@ -188,7 +188,7 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
                     _audit_tab(labels, handlers, state)
 
         login_outputs = [state, login_error, login_panel, main_panel, who]
-        login.click(handlers.sign_in, [username, password, state], login_outputs)
+        login.click(handlers.sign_in, [username, password, state], login_outputs, api_name="sign_in")
         password.submit(handlers.sign_in, [username, password, state], login_outputs)
         logout.click(handlers.sign_out, [state], [state, login_panel, main_panel, chat.chatbot, who])
         if not backend.auth_required:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import fcntl
 import json
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from agents.events import Error, Event
 from tools import Role, ToolError, parse_role
@@ -33,6 +35,31 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "How do I lock out the press before maintenance?",
     "Open maintenance work orders for CNC-03",
 )
+
+
+_DONE = object()
+
+
+def _in_own_thread(start: Callable[[], Iterator[Event]]) -> Iterator[Event]:
+    """Run a turn's event generator start to end in one thread of its own.
+
+    Gradio advances a streaming handler from whichever worker thread is free; the agents' runtime
+    keeps per-turn state in context variables, which must be entered and left in one context.
+    """
+    events: queue.Queue[object] = queue.Queue()
+
+    def pump() -> None:
+        try:
+            for event in start():
+                events.put(event)
+        except Exception as exc:  # a refused approval or a failed turn is shown in the chat, never as a crash
+            events.put(Error(message=str(exc)))
+        finally:
+            events.put(_DONE)
+
+    threading.Thread(target=pump, name="andon-turn", daemon=True).start()
+    while (item := events.get()) is not _DONE:
+        yield cast(Event, item)
 
 
 @dataclass(frozen=True)
@@ -85,22 +112,20 @@ class ConsoleBackend:
     # -- chat --------------------------------------------------------------------------------------
 
     def ask(self, text: str, *, session_id: str, account: SignedIn, lang: Literal["en", "zh"]) -> Iterator[Event]:
-        try:
-            yield from self.assistant.ask(
+        return _in_own_thread(
+            lambda: self.assistant.ask(
                 text, session_id=session_id, user=account.name, role=account.role, lang=lang, scopes=account.scopes
             )
-        except ToolError as exc:
-            yield Error(message=str(exc))
+        )
 
     def resume(
         self, session_id: str, proposal_id: str, decision: Literal["approve", "reject"], account: SignedIn, reason: str
     ) -> Iterator[Event]:
-        try:
-            yield from self.assistant.resume(
+        return _in_own_thread(
+            lambda: self.assistant.resume(
                 session_id, proposal_id, decision, user=account.name, role=account.role, reason=reason or None
             )
-        except Exception as exc:  # a refused approval is shown in the chat, never as a crash
-            yield Error(message=str(exc))
+        )
 
     def example_questions(self) -> list[str]:
         return list(EXAMPLE_QUESTIONS)

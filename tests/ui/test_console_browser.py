@@ -1,0 +1,165 @@
+"""The operator console in a real browser: sign in, ask in Chinese and English, see the streamed
+answer with its trace and a chart, approve and reject proposals, switch language, upload a
+document and find it, and check an operator never sees an engineer-only document."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WORKING = re.compile(r"Working…|处理中…")
+
+
+def sign_in(page: Any, user: str, password: str | None = None) -> None:
+    page.locator("#login-user textarea, #login-user input").first.fill(user)
+    page.locator("#login-password input").fill(password if password is not None else user)
+    page.locator("#login-button").click()
+    page.locator("#chatbot").wait_for(state="visible")
+
+
+def bot_messages(page: Any) -> list[str]:
+    texts: list[str] = page.locator("#chatbot [data-testid='bot']").all_inner_texts()
+    return [text.strip() for text in texts]
+
+
+def ask(page: Any, question: str) -> str:
+    """Send a question and wait for the turn to finish; the answer text."""
+    before = len(bot_messages(page))
+    box = page.locator("#question textarea")
+    box.fill(question)
+    page.locator("#send").click()
+    page.wait_for_function(
+        """([before]) => {
+            const bots = document.querySelectorAll("#chatbot [data-testid='bot']");
+            if (bots.length < before + 2) return false;
+            const answer = bots[before].innerText;
+            return answer.length > 0 && !/Working…|处理中…/.test(answer)
+                && !document.querySelector("#chatbot .pending");
+        }""",
+        arg=[before],
+        timeout=120_000,
+    )
+    page.wait_for_timeout(300)
+    return bot_messages(page)[before]
+
+
+def shot(page: Any, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"console-{name}.png"), full_page=True)
+
+
+def test_sign_in_rejects_a_wrong_password(page: Any, artifacts_dir: Path) -> None:
+    page.locator("#login-user textarea, #login-user input").first.fill("engineer")
+    page.locator("#login-password input").fill("not-the-password")
+    page.locator("#login-button").click()
+    page.locator("#login-error").get_by_text("wrong password").wait_for()
+    assert not page.locator("#chatbot").is_visible()
+    shot(page, artifacts_dir, "login-failed")
+
+
+def test_english_question_streams_an_answer_with_trace_and_chart(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "engineer")
+    answer = ask(page, "Top downtime reasons on line 2 last week")
+    assert re.search(r"\d", answer), answer
+    trace = page.locator("#chatbot").get_by_text(re.compile(r"Trace: production"))
+    assert trace.count() >= 1
+    page.locator("#bar-chart").wait_for(state="visible")
+    assert "downtime_event" in page.locator("#evidence").inner_text()
+    shot(page, artifacts_dir, "en-downtime-pareto")
+
+
+def test_chinese_question_gets_a_chinese_answer_with_figures(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "operator")
+    answer = ask(page, "2号线昨天的OEE是多少？")
+    assert re.search(r"[\u4e00-\u9fff]", answer), answer
+    assert re.search(r"\d+(\.\d+)?\s*%", answer), answer
+    assert page.locator("#chatbot").get_by_text(re.compile(r"过程：production")).count() >= 1
+    shot(page, artifacts_dir, "zh-oee")
+
+
+def test_language_switch_changes_the_labels(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "operator")
+    assert page.locator("#send").inner_text().strip() == "Ask"
+    page.locator("#language").get_by_text("中文").click()
+    page.wait_for_function("() => document.querySelector('#send').innerText.trim() === '提问'")
+    assert page.locator("#new-chat").inner_text().strip() == "新对话"
+    assert page.get_by_role("tab", name="知识库").count() == 1
+    shot(page, artifacts_dir, "zh-labels")
+
+
+def _propose(page: Any) -> None:
+    ask(page, "Please raise a maintenance request for CNC-03: vibration keeps rising")
+    page.locator("#proposal-card").get_by_text(re.compile(r"#\d+")).wait_for()
+
+
+def test_engineer_approves_a_proposal_and_the_outcome_is_audited(
+    page: Any, artifacts_dir: Path, console: Any
+) -> None:
+    sign_in(page, "engineer")
+    _propose(page)
+    shot(page, artifacts_dir, "proposal-card")
+    page.locator("#approve").click()
+    page.wait_for_function(
+        "() => /approved|executed|已批准|已执行/i.test(document.querySelector('#chatbot').innerText)", timeout=120_000
+    )
+    from tools import AuditLog
+
+    events = [entry.event for entry in AuditLog(console.data_home / "audit.jsonl").entries()]
+    assert any("approv" in event for event in events), events
+    shot(page, artifacts_dir, "proposal-approved")
+
+
+def test_engineer_rejects_a_proposal(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "engineer")
+    _propose(page)
+    page.locator("#reject-reason textarea").fill("already scheduled for Friday")
+    page.locator("#reject").click()
+    page.wait_for_function(
+        "() => /rejected|驳回/i.test(document.querySelector('#chatbot').innerText)", timeout=120_000
+    )
+    shot(page, artifacts_dir, "proposal-rejected")
+
+
+def test_operator_cannot_approve(page: Any) -> None:
+    sign_in(page, "operator")
+    _propose(page)
+    assert not page.locator("#approve").is_visible()
+    assert "engineer" in page.locator("#proposal-card").inner_text()
+
+
+def test_uploaded_document_is_found_by_a_question(page: Any, artifacts_dir: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "coolant.md"
+    doc.write_text(
+        "---\nid: WI-TEST-COOLANT\ntitle: Coolant concentration check\ntype: work_instruction\nlanguage: en\n"
+        'version: "1.0"\naccess_level: operator\n---\n# Coolant concentration check\n\n'
+        "## 1 Refractometer reading\nRead the refractometer RF-2290; the coolant concentration must be 6 to 8 Brix.\n",
+        encoding="utf-8",
+    )
+    sign_in(page, "engineer")
+    page.get_by_role("tab", name="Knowledge").click()
+    page.locator("#upload input[type='file']").set_input_files(str(doc))
+    page.locator("#ingest").click()
+    page.locator("#ingest-report").get_by_text(re.compile(r"1 added")).wait_for(timeout=120_000)
+    assert "WI-TEST-COOLANT" in page.locator("#documents").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How do I check the coolant concentration with the refractometer RF-2290?")
+    assert "WI-TEST-COOLANT" in page.locator("#evidence").inner_text()
+    shot(page, artifacts_dir, "uploaded-document-cited")
+
+
+def test_operator_never_sees_an_engineer_only_document(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "operator")
+    ask(page, "What is the turret servo gain code ZX-4417 range after tuning?")
+    evidence = page.locator("#evidence").inner_text()
+    chat = page.locator("#chatbot").inner_text()
+    assert "MM-TEST-SERVO" not in evidence
+    assert "42 and 48" not in chat
+    page.get_by_role("tab", name="Knowledge").click()
+    page.locator("#refresh-documents").click()
+    page.locator("#documents").get_by_text("SOP-TEST-HOIST").wait_for()
+    assert "MM-TEST-SERVO" not in page.locator("#documents").inner_text()
+    shot(page, artifacts_dir, "operator-documents")

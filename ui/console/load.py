@@ -1,0 +1,74 @@
+"""Drive the console as many simultaneous sessions over its HTTP API (gradio_client), as the load
+test and `benchmarks/ui.py` do: every session signs in, asks its own question and checks that the
+answer it got is its own."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["SessionOutcome", "run_sessions"]
+
+_WORKING = re.compile(r"Working…|处理中…")
+
+
+@dataclass
+class SessionOutcome:
+    """What one simulated operator saw."""
+
+    index: int
+    question: str
+    answer: str = ""
+    first_token_s: float | None = None
+    total_s: float = 0.0
+    error: str | None = None
+    updates: int = 0
+    history: list[Any] = field(default_factory=list)
+
+
+def _answer_of(output: Any) -> str:
+    history = output[0] if isinstance(output, list | tuple) and output else []
+    texts = [m.get("content", "") for m in history if isinstance(m, dict) and m.get("role") == "assistant"]
+    plain = [text for text in texts if isinstance(text, str)]
+    return plain[0] if plain else ""
+
+
+def _one_session(url: str, index: int, user: str, question: str, outcome: SessionOutcome) -> None:
+    from gradio_client import Client
+
+    started = time.perf_counter()
+    try:
+        client = Client(url, verbose=False)
+        client.predict(user, user, api_name="/sign_in")
+        asked = time.perf_counter()
+        job = client.submit(question, [], api_name="/ask")
+        for update in job:
+            outcome.updates += 1
+            text = _answer_of(update)
+            if outcome.first_token_s is None and text and not _WORKING.search(text):
+                outcome.first_token_s = time.perf_counter() - asked
+        final = job.outputs()[-1] if job.outputs() else job.result()
+        outcome.answer = _answer_of(final)
+        outcome.history = list(final[0]) if isinstance(final, list | tuple) else []
+        if outcome.first_token_s is None and outcome.answer:
+            outcome.first_token_s = time.perf_counter() - asked
+    except Exception as exc:  # every failure is counted, none stops the others
+        outcome.error = f"{type(exc).__name__}: {exc}"
+    outcome.total_s = time.perf_counter() - started
+
+
+def run_sessions(url: str, questions: list[str], *, user: str = "operator") -> list[SessionOutcome]:
+    """Run one session per question at the same time; outcomes in question order."""
+    outcomes = [SessionOutcome(index=i, question=q) for i, q in enumerate(questions)]
+    threads = [
+        threading.Thread(target=_one_session, args=(url, i, user, q, outcomes[i]), daemon=True)
+        for i, q in enumerate(questions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    return outcomes
