@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tools.errors import InvalidArgumentsError, ToolError
 from tools.resolvers import ShiftWindow, resolve_period
@@ -37,6 +39,8 @@ def d(day: int, hour: int = 0, minute: int = 0, month: int = 11, year: int = 202
         (["2026-11-01..2026-11-07", "2026-11-01 to 2026-11-07", "从2026-11-01到2026-11-07"], d(1), d(8)),
         (["yesterday's night shift", "昨天夜班", "昨晚", "last night"], d(19, 18), d(20, 6)),
         (["today's day shift", "今天白班"], d(20, 6), d(20, 18)),
+        (["current shift", "本班", "this shift"], d(20, 6), NOW),
+        (["last shift", "上一班", "previous shift"], d(19, 18), d(20, 6)),
     ],
 )
 def test_expression_resolves_to_exact_span(expressions: list[str], start: datetime, end: datetime) -> None:
@@ -81,3 +85,25 @@ def test_unknown_expression_lists_accepted_forms_in_both_languages() -> None:
 def test_shift_expressions_need_a_shift_calendar() -> None:
     with pytest.raises(ToolError):
         resolve_period("昨天夜班", NOW)
+
+
+@given(st.text(max_size=40))
+def test_any_text_resolves_or_raises_a_tool_error(text: str) -> None:
+    try:
+        span = resolve_period(text, NOW, shifts=SHIFTS)
+    except ToolError:
+        return
+    assert span.start <= span.end
+    assert span.end - span.start <= timedelta(days=366)
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["days", "hours", "weeks", "天", "小时", "周"]))
+def test_rolling_periods_of_any_size_are_bounded(count: int, unit: str) -> None:
+    expression = f"past {count} {unit}" if unit.isascii() else f"最近{count}{unit}"
+    try:
+        span = resolve_period(expression, NOW)
+    except ToolError:
+        assert count == 0
+        return
+    assert span.end == NOW
+    assert timedelta(0) < span.end - span.start <= timedelta(days=366)

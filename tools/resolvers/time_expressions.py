@@ -27,7 +27,8 @@ MAX_SPAN = timedelta(days=366)
 ACCEPTED_FORMS = (
     "today, yesterday, the day before yesterday, this week, last week, this month, last month, "
     "past/last N days|hours|weeks, 2026-11-03, 2026-11-01..2026-11-07, 2026-11-01 to 2026-11-07, 2026-11, "
-    "yesterday's night shift; 今天, 昨天, 前天, 本周, 上周, 本月, 上个月, 最近7天, 过去24小时, 11月3日, 昨天夜班"
+    "yesterday's night shift, current shift, last shift; "
+    "今天, 昨天, 前天, 本周, 上周, 本月, 上个月, 最近7天, 过去24小时, 11月3日, 昨天夜班, 本班, 上一班"
 )
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -211,7 +212,35 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"\b{escaped}\b" if name.isascii() else escaped)
 
 
+_CURRENT_SHIFT = {"current shift", "this shift", "本班", "当班", "本班次", "这个班"}
+_PREVIOUS_SHIFT = {"last shift", "previous shift", "上一班", "上个班", "上一个班次", "上个班次"}
+
+
+def _started_shifts(now: datetime, shifts: Sequence[ShiftWindow]) -> list[datetime]:
+    """Start times of the shifts that began in the last two days, latest first."""
+    day = _day(now)
+    starts = [
+        datetime.combine((day - timedelta(days=back)).date(), shift.start, tzinfo=now.tzinfo)
+        for back in range(3)
+        for shift in shifts
+    ]
+    return sorted((start for start in starts if start <= now), reverse=True)
+
+
+def _relative_shift(text: str, now: datetime, shifts: Sequence[ShiftWindow]) -> _Span | None:
+    """The shift running now ([its start, now)) or the one before it, whatever their names."""
+    if not shifts or (text not in _CURRENT_SHIFT and text not in _PREVIOUS_SHIFT):
+        return None
+    starts = _started_shifts(now, shifts)
+    if text in _CURRENT_SHIFT:
+        return starts[0], now
+    return starts[1], starts[0]
+
+
 def _shift(text: str, now: datetime, shifts: Sequence[ShiftWindow]) -> _Span | None:
+    relative = _relative_shift(text, now, shifts)
+    if relative is not None:
+        return relative
     text = _LAST_NIGHT.get(text, text)
     for shift in shifts:
         for name in sorted(shift.names, key=len, reverse=True):
