@@ -83,7 +83,7 @@ def _groups(summaries: list[CaseSummary], key: str) -> dict[str, dict[str, Any]]
     grouped: dict[str, list[CaseSummary]] = defaultdict(list)
     for summary in summaries:
         values = summary.domains if key == "domain" else [getattr(summary, key)]
-        for value in values or ["none"]:
+        for value in values or ["(no route expected)"]:
             grouped[str(value)].append(summary)
     return {
         name: {

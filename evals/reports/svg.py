@@ -43,7 +43,8 @@ def heat_map(labels: list[str], counts: list[list[int]]) -> str:
     if not labels:
         return '<p class="muted">no routing cases</p>'
     cell, left, top = 44, 110, 100
-    size_w, size_h = left + cell * len(labels) + 10, top + cell * len(labels) + 10
+    # Room on the right for the last rotated column label.
+    size_w, size_h = left + cell * len(labels) + 80, top + cell * len(labels) + 10
     parts = [f'<svg class="chart" width="{size_w}" height="{size_h}" role="img">']
     for j, label in enumerate(labels):
         x = left + j * cell + cell / 2
