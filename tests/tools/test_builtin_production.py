@@ -71,6 +71,7 @@ def test_downtime_pareto_leaves_out_planned_downtime_unless_asked(tiny_ctx: Tool
     assert [(r.reason, r.minutes, r.share) for r in unplanned.reasons] == [("D-301", 45.0, 0.75), ("D-201", 15.0, 0.25)]
     everything = run(downtime_pareto, tiny_ctx, target="CNC-03", period="yesterday", include_planned=True)
     assert everything.total_minutes == 90.0
+    assert (everything.unplanned_minutes, everything.setup_minutes, everything.planned_minutes) == (45.0, 15.0, 30.0)
     assert [r.cumulative_share for r in everything.reasons] == [0.5, pytest.approx(0.833333), 1.0]
 
 

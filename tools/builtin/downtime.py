@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
 from sqlalchemy import func, select
 
-from connectors.schema import DowntimeEvent, DowntimeReason, Equipment, MaintenanceWorkOrder
+from connectors.schema import TIME_MODEL_BUCKET, DowntimeEvent, DowntimeReason, Equipment, MaintenanceWorkOrder
 from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total
 from tools.contract import ToolContext, ToolResult, tool
 from tools.queries import columns, within
@@ -53,11 +54,14 @@ class DowntimeReasonRow(Part):
 
 
 class DowntimeParetoResult(ToolResult):
-    """Downtime minutes by reason, largest first."""
+    """Downtime minutes by reason, largest first, with the ISO 22400 split of the total."""
 
     target: str
     total_minutes: float
     total_events: int
+    unplanned_minutes: float = Field(description="ADET: breakdowns, minor stops, waiting, quality holds.")
+    setup_minutes: float = Field(description="ASUT: changeovers and tool changes.")
+    planned_minutes: float = Field(description="PDOT: only counted when include_planned or category asks for it.")
     reasons: list[DowntimeReasonRow]
 
 
@@ -113,6 +117,9 @@ def downtime_pareto(
     grouped = ctx.session.execute(statement).all()
     all_minutes = float(sum(row[4] for row in grouped))
     all_events = int(sum(row[5] for row in grouped))
+    buckets = {"ADET": 0.0, "ASUT": 0.0, "PDOT": 0.0}
+    for row in grouped:
+        buckets[TIME_MODEL_BUCKET.get(row[3], "ADET")] += float(row[4])
     reasons, running = [], 0.0
     for code, en, zh, cat, mins, events in grouped[:limit]:
         running += float(mins)
@@ -148,6 +155,9 @@ def downtime_pareto(
         target=entity.code,
         total_minutes=round(all_minutes, 2),
         total_events=all_events,
+        unplanned_minutes=round(buckets["ADET"], 2),
+        setup_minutes=round(buckets["ASUT"], 2),
+        planned_minutes=round(buckets["PDOT"], 2),
         reasons=reasons,
     )
 
