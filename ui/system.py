@@ -7,10 +7,10 @@ one user and may choose a role at or below that user's own role, never above it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -33,6 +33,9 @@ from tools import (
 )
 from ui.config import AndonSettings, UserAccount
 
+if TYPE_CHECKING:
+    from knowledge import KnowledgeConfig
+
 __all__ = [
     "AUDIT_FILE_NAME",
     "DEMO_USERS",
@@ -42,6 +45,7 @@ __all__ = [
     "database_config",
     "document_search",
     "find_user",
+    "knowledge_config",
     "load_tools",
     "open_plant",
     "tool_context",
@@ -112,12 +116,40 @@ def audit_log(settings: AndonSettings) -> AuditLog:
     return AuditLog(settings.data_home / AUDIT_FILE_NAME)
 
 
-def document_search(settings: AndonSettings) -> DocumentSearch | None:
-    """The process-document search service tools receive in their context.
+def knowledge_config(settings: AndonSettings) -> KnowledgeConfig:
+    """The knowledge layer's config: store in `<data_home>/knowledge`, or a Chroma server when configured."""
+    from knowledge import EmbeddingConfig, KnowledgeConfig
 
-    The single place where the knowledge layer's search plugs in; None until it does.
-    """
-    return None
+    return KnowledgeConfig(
+        persist_dir=settings.data_home / "knowledge",
+        chroma_url=settings.chroma_url,
+        embedding=EmbeddingConfig(
+            provider=settings.embedding_provider,
+            base_url=settings.embedding_base_url,
+            model=settings.embedding_model,
+            api_key=settings.embedding_api_key,
+        ),
+    )
+
+
+class _LazyDocumentSearch:
+    """Opens the document index on the first search, so calls that never search pay nothing."""
+
+    def __init__(self, config: KnowledgeConfig) -> None:
+        self._config = config
+        self._index: DocumentSearch | None = None
+
+    def search(self, query: str, *, k: int, role: str, filters: Mapping[str, Any] | None = None) -> Any:
+        if self._index is None:
+            from knowledge import open_document_index
+
+            self._index = open_document_index(self._config)
+        return self._index.search(query, k=k, role=role, filters=filters)
+
+
+def document_search(settings: AndonSettings) -> DocumentSearch | None:
+    """The process-document search service tools receive in their context (opened on first use)."""
+    return _LazyDocumentSearch(knowledge_config(settings))
 
 
 def tool_context(

@@ -42,12 +42,13 @@ def check_bind(settings: AndonSettings, host: str) -> None:
 
 def build_backend(settings: AndonSettings, *, model: Any = None) -> Any:
     """The console backend for `settings`: assistant, documents, tools."""
+    from knowledge import open_document_index
     from ui.agents_wiring import agent_system
     from ui.console.backend import ConsoleBackend
-    from ui.system import document_search
+    from ui.system import knowledge_config
 
     system = agent_system(settings, model=model)
-    return ConsoleBackend(settings, system.assistant, documents=document_search(settings))
+    return ConsoleBackend(settings, system.assistant, documents=open_document_index(knowledge_config(settings)))
 
 
 def _offline_theme() -> Any:
