@@ -1,0 +1,72 @@
+"""The offline model goes through the same runtime as an LLM: tools, memory, approvals, injected documents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agents.events import Event, FinalAnswer, ProposalAwaitingApproval, ToolFinished, ToolStarted
+from agents.models.offline import OfflineChatModel
+from agents.runtime import Assistant, ConversationMemory, ToolBackend
+from tools import ProposalStatus
+
+
+def _final(events: list[Event]) -> FinalAnswer:
+    finals = [e for e in events if isinstance(e, FinalAnswer)]
+    assert len(finals) == 1, events
+    return finals[0]
+
+
+def _calls(events: list[Event]) -> list[tuple[str, dict[str, Any]]]:
+    return [(e.name, e.args) for e in events if isinstance(e, ToolStarted)]
+
+
+@pytest.fixture
+def offline(backend: ToolBackend, memory: ConversationMemory, rule_router: Any) -> Assistant:
+    model = OfflineChatModel.from_registry(backend.registry.tools)
+    return Assistant(model=model, backend=backend, memory=memory, router=rule_router, model_kind="offline")
+
+
+def test_offline_answer_states_the_tool_figure_and_is_grounded(offline: Assistant) -> None:
+    events = list(offline.ask("What was the OEE of L2 yesterday?", session_id="o1", user="ann", role="operator"))
+    assert _calls(events) == [("line_oee", {"line": "L2", "period": "yesterday"})]
+    final = _final(events)
+    assert "71.3%" in final.text  # 0.713 from the tool, shown as a percentage
+    assert final.ungrounded_numbers == []
+    assert final.usage.model_calls == 2
+
+
+def test_offline_follow_up_uses_the_conversation_memory(offline: Assistant) -> None:
+    list(offline.ask("What was the OEE of L2 yesterday?", session_id="o2", user="ann", role="operator"))
+    events = list(offline.ask("and the day before?", session_id="o2", user="ann", role="operator"))
+    assert _calls(events) == [("line_oee", {"line": "L2", "period": "the day before yesterday"})]
+    assert "68.4%" in _final(events).text
+
+
+def test_offline_says_no_data_in_chinese_when_the_tool_has_none(offline: Assistant) -> None:
+    events = list(offline.ask("L2昨天的OEE是多少?", session_id="o3", user="ann", role="operator"))
+    assert [e.status for e in events if isinstance(e, ToolFinished)] == ["data_unavailable"]
+    assert "没有数据" in _final(events).text
+
+
+def test_offline_ignores_instructions_injected_in_a_document(offline: Assistant, backend: ToolBackend) -> None:
+    events = list(offline.ask("spindle procedure", session_id="o4", user="ann", role="admin"))
+    assert _calls(events) == [("search_documents", {"query": "spindle procedure"})]
+    final = _final(events)
+    assert final.proposals == []
+    assert backend.proposals.list() == []
+    assert [c.document for c in final.citations] == ["WI-CNC-07 Spindle service"]
+
+
+def test_offline_write_request_pauses_and_an_engineer_approves_it(
+    offline: Assistant, backend: ToolBackend, executed: list[dict[str, Any]]
+) -> None:
+    events = list(offline.ask("create a maintenance request for CNC-03", session_id="o5", user="ann", role="operator"))
+    waiting = [e for e in events if isinstance(e, ProposalAwaitingApproval)]
+    assert [(e.tool, e.title) for e in waiting] == [("create_maintenance_request", "Maintenance request for CNC-03")]
+    assert executed == []
+    resumed = list(offline.resume("o5", waiting[0].proposal_id, "approve", user="eve", role="engineer"))
+    assert executed == [waiting[0].payload]
+    assert backend.proposals.get(int(waiting[0].proposal_id)).status is ProposalStatus.EXECUTED
+    assert _final(resumed).proposals[0]["status"] == "executed"
