@@ -58,6 +58,26 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     return engine
 
 
+def _ensure_documents(andon: AndonSettings, suites: list[SuiteSpec]) -> None:
+    """Document questions need the demo corpus in the index: ingest it when the index is empty."""
+    needs = any(
+        c.expect.citations or c.expect.forbidden_citations or "knowledge" in c.expect.domains
+        for s in suites
+        for c in s.cases
+        if not c.expect.route_only
+    )
+    if not needs:
+        return
+    from knowledge import demo_corpus_path, open_document_index
+    from ui.system import knowledge_config
+
+    index = open_document_index(knowledge_config(andon))
+    if index.list_documents():
+        return
+    err_console.print(f"ingesting the demo documents for evals / 正在导入评测用演示文档: {demo_corpus_path()}")
+    index.ingest([demo_corpus_path()])
+
+
 def _router(andon: AndonSettings) -> Any:
     from agents.routing.dataset import examples_from_tools
     from agents.routing.small_model import SmallModelRouter
@@ -228,6 +248,7 @@ def run_command(
     engine = _eval_plant(andon, database, seed, scale) if needs_plant else None
     golds = compute_golds(loaded, GoldResolver(engine, GOLD)) if engine is not None else {}
     run_dir.mkdir(parents=True, exist_ok=True)
+    _ensure_documents(andon, loaded)
     executor = _executor(andon, loaded, model, engine, run_dir)
     judge = _judge(andon, judge_model, executor.model_id)
     run_settings = RunSettings(
