@@ -75,14 +75,12 @@ class TableWriter:
             return
         if self._connection.dialect.name == "sqlite":
             sql, plan = self._prepared_sqlite_insert()
-            batch = [
-                tuple(
-                    process(row.get(key, default)) if process is not None else row.get(key, default)
-                    for key, process, default in plan
-                )
-                for row in self._rows
-            ]
-            self._connection.exec_driver_sql(sql, batch)
+            rows = self._rows
+            columns = []
+            for key, process, default in plan:  # column by column: cheaper than cell by cell
+                values = [row.get(key, default) for row in rows]
+                columns.append(list(map(process, values)) if process is not None else values)
+            self._connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
         else:
             self._connection.execute(self._table.insert(), self._rows)
         self.written += len(self._rows)
