@@ -207,10 +207,12 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--skip-card", action="store_true")
+    parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--data-home", type=Path, default=Path(tempfile.gettempdir()) / "andon-bench-evals")
     args = parser.parse_args()
-    _print_throughput(throughput(args.cases, args.latency, args.concurrency), args, "scripted server")
-    _print_throughput(runner_only(args.cases, args.latency, args.concurrency), args, "runner only")
+    if not args.skip_throughput:
+        _print_throughput(throughput(args.cases, args.latency, args.concurrency), args, "scripted server")
+        _print_throughput(runner_only(args.cases, args.latency, args.concurrency), args, "runner only")
     if args.skip_card:
         return 0
     return offline_card(args.data_home)
