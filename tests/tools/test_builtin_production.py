@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -191,3 +191,11 @@ def test_demo_schedule_adherence_matches_the_orders(demo_ctx: ToolContext, run: 
     on_time = [o for o in orders if o.status == "completed" and o.actual_end is not None and o.actual_end <= o.due_date]
     result = run(schedule_adherence, demo_ctx, period="2026-10-16..2026-11-19")
     assert (result.orders_due, result.completed_on_time) == (len(orders), len(on_time))
+
+
+def test_plant_wide_periods_are_cut_shorter_than_one_lines(tiny_ctx: ToolContext, run: Run) -> None:
+    plant = run(production_output, tiny_ctx, period="past 200 days")
+    one_line = run(production_output, tiny_ctx, line="L2", period="past 200 days")
+    assert plant.period.end - plant.period.start == timedelta(days=92)
+    assert "limited to 92 days" in plant.period.label
+    assert one_line.period.end - one_line.period.start == timedelta(days=200)

@@ -85,7 +85,7 @@ def list_alarms(
     """
     entity = resolve_line_or_equipment(ctx, target) if target else None
     alarm_code = resolve_entity(ctx, "alarm_code", code) if code else None
-    span = period_of(ctx, period)
+    span = period_of(ctx, period, plant_wide=entity is None)
     statement = (
         select(
             ALARM_CODE.code,
@@ -186,7 +186,7 @@ def top_alarm_codes(
         limit: How many alarm codes to list (1-100).
     """
     entity = resolve_line_or_equipment(ctx, target) if target else None
-    span = period_of(ctx, period)
+    span = period_of(ctx, period, plant_wide=entity is None)
     rows = ctx.session.execute(
         select(
             ALARM_CODE.code,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from tools.queries import fmt_period
 from tools.resolvers import Entity, resolve_tool_period
 
 __all__ = [
+    "PLANT_WIDE_SPAN",
     "Limit",
     "OEEBreakdown",
     "Part",
@@ -88,8 +90,15 @@ def breakdown(figures: OEEFigures) -> OEEBreakdown:
     )
 
 
-def period_of(ctx: ToolContext, expression: str) -> PeriodSpan:
-    """Resolve a tool's `period` argument (see `tools.resolvers.resolve_period`)."""
+#: Plant-wide queries (no line given) read every line: their periods are cut shorter than one line's.
+PLANT_WIDE_SPAN = timedelta(days=92)
+
+
+def period_of(ctx: ToolContext, expression: str, *, plant_wide: bool = False) -> PeriodSpan:
+    """Resolve a tool's `period` argument (see `tools.resolvers.resolve_period`); at most 366 days, or
+    92 days for a plant-wide query."""
+    if plant_wide:
+        return resolve_tool_period(ctx, expression, max_span=PLANT_WIDE_SPAN)
     return resolve_tool_period(ctx, expression)
 
 

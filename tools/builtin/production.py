@@ -300,7 +300,7 @@ def production_output(
         group_by: line, shift, product or day.
     """
     entity = resolve_line(ctx, line) if line else None
-    span = period_of(ctx, period)
+    span = period_of(ctx, period, plant_wide=entity is None)
     group = _group_column(group_by)
     statement = (
         select(group, func.sum(PC.good_qty), func.sum(PC.scrap_qty), func.sum(PC.rework_qty), func.count())

@@ -11,7 +11,7 @@ from connectors.schema import Shift
 from tools.contract import PeriodSpan, ToolContext
 from tools.errors import UnknownEntityError
 from tools.resolvers.entities import Entity, entity_key
-from tools.resolvers.time_expressions import ShiftWindow, resolve_period
+from tools.resolvers.time_expressions import MAX_SPAN, ShiftWindow, resolve_period
 
 __all__ = ["resolve_shift", "resolve_tool_period", "shift_windows"]
 
@@ -43,9 +43,9 @@ def shift_windows(ctx: ToolContext) -> list[ShiftWindow]:
     return [ShiftWindow(s.code, _names(s), s.start_time, _duration(s.start_time, s.end_time)) for s in shifts]
 
 
-def resolve_tool_period(ctx: ToolContext, expression: str) -> PeriodSpan:
+def resolve_tool_period(ctx: ToolContext, expression: str, max_span: timedelta = MAX_SPAN) -> PeriodSpan:
     """Resolve a tool's `period` argument against the plant clock (shift names come from the plant)."""
-    return resolve_period(expression, ctx.clock, shifts=shift_windows(ctx))
+    return resolve_period(expression, ctx.clock, shifts=shift_windows(ctx), max_span=max_span)
 
 
 def resolve_shift(ctx: ToolContext, text: str) -> Entity:
