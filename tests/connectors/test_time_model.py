@@ -102,3 +102,33 @@ def test_scheduled_hours_follow_the_shift_calendar(small_plant_engine: Engine) -
     )
     assert off_hours == 0
     assert calendar_hours == counted_hours == 25 * 16
+
+
+def test_timestamps_are_ordered_and_end_at_the_plant_clock(small_plant_engine: Engine) -> None:
+    checks = {
+        "orders planned backwards": "SELECT COUNT(*) FROM production_order WHERE planned_end <= planned_start"
+        " OR due_date < planned_end",
+        "orders ending before they start": "SELECT COUNT(*) FROM production_order WHERE actual_end < actual_start",
+        "work orders repaired before reported": "SELECT COUNT(*) FROM maintenance_work_order"
+        " WHERE actual_start < reported_at OR actual_end <= actual_start",
+        "stops of no length": "SELECT COUNT(*) FROM downtime_event WHERE \"end\" <= start",
+        "alarms cleared before raised": "SELECT COUNT(*) FROM alarm WHERE cleared_at <= raised_at",
+        "facts after the clock": "SELECT (SELECT COUNT(*) FROM production_count WHERE hour_start >= '2026-11-20 06:00')"
+        " + (SELECT COUNT(*) FROM downtime_event WHERE \"end\" > '2026-11-20 06:00:00.000000')"
+        " + (SELECT COUNT(*) FROM sensor_reading WHERE ts >= '2026-11-20 06:00')"
+        " + (SELECT COUNT(*) FROM purchase_order_line WHERE received_date >= '2026-11-20')"
+        " + (SELECT COUNT(*) FROM delivery WHERE delivered_date >= '2026-11-20')",
+    }
+    for what, sql in checks.items():
+        assert _scalar(small_plant_engine, sql) == 0, what
+
+
+def test_each_line_has_one_order_running_and_two_released_at_the_clock(small_plant_engine: Engine) -> None:
+    with small_plant_engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT l.code, o.status, COUNT(*) FROM production_order o JOIN line l ON l.id = o.line_id"
+                 " WHERE o.status != 'completed' GROUP BY l.code, o.status ORDER BY l.code, o.status")
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        (line, status, 1) for line in ("L1", "L2", "L3", "L4") for status in ("in_progress", "planned", "released")
+    ]
