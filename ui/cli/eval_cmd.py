@@ -120,7 +120,14 @@ def _llm(andon: AndonSettings, model_name: str) -> Any:
     return make_openai_chat_model(config)
 
 
-def _executor(andon: AndonSettings, suites: list[SuiteSpec], model: str, engine: Engine | None, out: Path) -> Any:
+def _executor(
+    andon: AndonSettings,
+    suites: list[SuiteSpec],
+    model: str,
+    engine: Engine | None,
+    out: Path,
+    prices: tuple[float, float] = (0.0, 0.0),
+) -> Any:
     """Routing-only cases through the router alone; the rest through the assistant on the eval plant."""
     from evals import AssistantExecutor, CompositeExecutor, RouterExecutor
 
@@ -164,7 +171,9 @@ def _executor(andon: AndonSettings, suites: list[SuiteSpec], model: str, engine:
         )
 
     writes = frozenset(t.name for t in registry if t.permission is Permission.WRITE)
-    agent_executor = AssistantExecutor(ask, model_id, write_tools=writes, serial=model == "offline")
+    agent_executor = AssistantExecutor(
+        ask, model_id, write_tools=writes, serial=model == "offline", prices_per_mtok=prices
+    )
     return CompositeExecutor(route_executor, agent_executor)
 
 
@@ -222,6 +231,8 @@ def run_command(
     level_threshold: Annotated[float, typer.Option(help="Per-case pass^k needed for a level.")] = 0.9,
     judge_model: Annotated[str | None, typer.Option(help="LLM judge for rubric checks (another model).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse recorded responses.")] = False,
+    price_in: Annotated[float, typer.Option(help="USD per million prompt tokens, for the cost figure.")] = 0.0,
+    price_out: Annotated[float, typer.Option(help="USD per million completion tokens.")] = 0.0,
 ) -> int:
     """Run suites against a model, grade every case, write report.json / report.html / summary.md."""
     from datetime import UTC, datetime
@@ -249,7 +260,7 @@ def run_command(
     golds = compute_golds(loaded, GoldResolver(engine, GOLD)) if engine is not None else {}
     run_dir.mkdir(parents=True, exist_ok=True)
     _ensure_documents(andon, loaded)
-    executor = _executor(andon, loaded, model, engine, run_dir)
+    executor = _executor(andon, loaded, model, engine, run_dir, (price_in, price_out))
     judge = _judge(andon, judge_model, executor.model_id)
     run_settings = RunSettings(
         model_id=executor.model_id,
