@@ -10,9 +10,12 @@ an `Error`, or `ProposalAwaitingApproval`; a paused turn continues with `resume`
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import re
+import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -61,6 +64,28 @@ def _model_failure(exc: Exception) -> str | None:
     if isinstance(exc, openai.APIStatusError):
         return f"the LLM endpoint answered {exc.status_code}: {exc.message} / 大模型服务返回错误"
     return None
+
+
+async def _in_thread(make: Callable[[], Iterator[Event]]) -> AsyncIterator[Event]:
+    """Iterate a blocking event stream in a worker thread without blocking the event loop."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Event | BaseException | None] = asyncio.Queue()
+    context = contextvars.copy_context()
+
+    def pump() -> None:
+        try:
+            for event in make():
+                loop.call_soon_threadsafe(queue.put_nowait, event)
+        except BaseException as exc:  # handed to the awaiting side, which re-raises it
+            loop.call_soon_threadsafe(queue.put_nowait, exc)
+        else:
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=context.run, args=(pump,), name="andon-turn", daemon=True).start()
+    while (item := await queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _thread(session_id: str, domain: str) -> str:
@@ -138,6 +163,21 @@ class Assistant:
             if message is None:
                 raise
             yield Error(message=message)
+
+    async def aask(
+        self,
+        text: str,
+        *,
+        session_id: str,
+        user: str,
+        role: str | Role,
+        lang: Lang | None = None,
+        scopes: frozenset[str] = frozenset(),
+    ) -> AsyncIterator[Event]:
+        """`ask` for asyncio front ends: the turn runs in a worker thread, events arrive as they happen."""
+        run = lambda: self.ask(text, session_id=session_id, user=user, role=role, lang=lang, scopes=scopes)  # noqa: E731
+        async for event in _in_thread(run):
+            yield event
 
     def _ask(self, text: str, session_id: str, caller: Caller, lang: Lang, started: float) -> Iterator[Event]:
         verdict = check_request(text)

@@ -70,3 +70,19 @@ def test_offline_write_request_pauses_and_an_engineer_approves_it(
     assert executed == [waiting[0].payload]
     assert backend.proposals.get(int(waiting[0].proposal_id)).status is ProposalStatus.EXECUTED
     assert _final(resumed).proposals[0]["status"] == "executed"
+
+
+def test_async_variant_yields_the_same_events(offline: Assistant) -> None:
+    import asyncio
+
+    async def collect() -> list[Event]:
+        return [
+            e
+            async for e in offline.aask(
+                "What was the OEE of L2 yesterday?", session_id="o6", user="ann", role="operator"
+            )
+        ]
+
+    events = asyncio.run(collect())
+    assert _calls(events) == [("line_oee", {"line": "L2", "period": "yesterday"})]
+    assert "71.3%" in _final(events).text
