@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -108,3 +109,17 @@ def test_demo_mtbf_matches_the_work_orders(demo_ctx: ToolContext, run: Run) -> N
     assert result.failures == len(l2)
     assert sum(row.failures for row in result.by_equipment) == result.failures
     assert result.mttr_h == pytest.approx(sum(w.repair_minutes or 0 for w in l2) / 60 / len(l2), abs=1e-4)
+
+
+def test_demo_open_work_orders_match_the_table(demo_ctx: ToolContext, run: Run) -> None:
+    rows = demo_ctx.session.exec(select(MaintenanceWorkOrder).where(MaintenanceWorkOrder.status != "completed")).all()
+    result = run(maintenance_work_orders, demo_ctx, status="open", limit=100)
+    assert sorted(w.code for w in result.work_orders) == sorted(w.code for w in rows)
+    reported = [w.reported_at for w in result.work_orders]
+    assert reported == sorted(reported, reverse=True)
+
+
+def test_demo_maintenance_request_cites_the_vibration_alarm(demo_ctx: ToolContext, run: Run) -> None:
+    ctx = replace(demo_ctx, clock=stories.BREAKDOWN_START)  # the morning the bearing failed
+    draft = run(propose_maintenance_request, ctx, equipment="CNC 3", problem="spindle vibration keeps rising")
+    assert any("E-217" in line for line in draft.evidence)

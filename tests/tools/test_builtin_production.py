@@ -199,3 +199,17 @@ def test_plant_wide_periods_are_cut_shorter_than_one_lines(tiny_ctx: ToolContext
     assert plant.period.end - plant.period.start == timedelta(days=92)
     assert "limited to 92 days" in plant.period.label
     assert one_line.period.end - one_line.period.start == timedelta(days=200)
+
+
+def test_demo_order_status_and_open_orders_match_the_table(demo_ctx: ToolContext, run: Run) -> None:
+    orders = demo_ctx.session.exec(select(ProductionOrder)).all()
+    open_orders = [o for o in orders if o.status != "completed"]
+    listed = run(list_production_orders, demo_ctx, status="open", limit=100)
+    assert sorted(o.code for o in listed.orders) == sorted(o.code for o in open_orders)
+    some = open_orders[0]
+    status = run(production_order_status, demo_ctx, order=some.code).order
+    assert (status.status, status.quantity_planned, status.quantity_good) == (
+        some.status,
+        some.quantity_planned,
+        some.quantity_good,
+    )

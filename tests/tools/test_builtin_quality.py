@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from connectors.demo import stories
-from connectors.schema import Inspection, Line
+from connectors.schema import Inspection, Line, ProductionCount
 from tools.builtin import defect_pareto, first_pass_yield, scrap_rate, spc_analysis
 from tools.contract import ToolContext
 
@@ -109,3 +109,20 @@ def test_demo_defect_pareto_is_sorted_and_adds_up(demo_ctx: ToolContext, run: Ru
     assert quantities == sorted(quantities, reverse=True)
     assert sum(quantities) == result.total_defects
     assert result.defects[-1].cumulative_share == pytest.approx(1.0)
+
+
+def test_demo_scrap_rate_matches_the_counts(demo_ctx: ToolContext, run: Run) -> None:
+    session = demo_ctx.session
+    line_id = session.exec(select(Line.id).where(Line.code == "L3")).one()
+    rows = session.exec(
+        select(ProductionCount).where(
+            ProductionCount.line_id == line_id,
+            ProductionCount.hour_start >= datetime(2026, 11, 9),
+            ProductionCount.hour_start < datetime(2026, 11, 16),
+        )
+    ).all()
+    produced = sum(r.good_qty + r.scrap_qty + r.rework_qty for r in rows)
+    result = run(scrap_rate, demo_ctx, target="三号线", period="上周")
+    assert result.produced == produced
+    assert result.scrap_ratio == pytest.approx(sum(r.scrap_qty for r in rows) / produced, abs=1e-6)
+    assert result.rework_ratio == pytest.approx(sum(r.rework_qty for r in rows) / produced, abs=1e-6)

@@ -9,7 +9,18 @@ import pytest
 from sqlmodel import select
 
 from connectors.demo import stories
-from connectors.schema import InventoryLot, Material, PurchaseOrder, PurchaseOrderLine, Supplier
+from connectors.schema import (
+    Bom,
+    BomLine,
+    InventoryLot,
+    Material,
+    ProductionOrder,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesOrder,
+    SalesOrderLine,
+    Supplier,
+)
 from tools.builtin import (
     material_availability,
     materials_below_reorder_point,
@@ -107,3 +118,41 @@ def test_demo_materials_below_reorder_point_are_the_story_materials(demo_ctx: To
         lots = session.exec(select(InventoryLot).where(InventoryLot.material_id == material.id)).all()
         assert row.available == pytest.approx(sum(lot.quantity_on_hand - lot.quantity_reserved for lot in lots))
         assert row.available < material.reorder_point
+
+
+def test_demo_stock_and_material_availability_match_the_lots(demo_ctx: ToolContext, run: Run) -> None:
+    session = demo_ctx.session
+    order = session.exec(select(ProductionOrder).where(ProductionOrder.status != "completed")).first()
+    assert order is not None
+    result = run(material_availability, demo_ctx, order=order.code)
+    bom = session.exec(select(Bom).where(Bom.product_id == order.product_id, Bom.active)).one()
+    lines = session.exec(select(BomLine).where(BomLine.bom_id == bom.id).order_by(BomLine.line_no)).all()
+    assert len(result.components) == len(lines)
+    for component, line in zip(result.components, lines, strict=True):
+        lots = session.exec(select(InventoryLot).where(InventoryLot.material_id == line.material_id)).all()
+        available = sum(lot.quantity_on_hand - lot.quantity_reserved for lot in lots)
+        required = line.quantity_per * order.quantity_planned * (1 + line.scrap_allowance_pct / 100)
+        assert component.required == pytest.approx(required, abs=1e-3)
+        assert component.available == pytest.approx(available)
+        stock = run(stock_levels, demo_ctx, material=component.material).stock[0]
+        assert stock.available == pytest.approx(available)
+
+
+def test_demo_late_purchase_lines_and_a_sales_order(demo_ctx: ToolContext, run: Run) -> None:
+    session = demo_ctx.session
+    today = demo_ctx.clock.date()
+    late = [
+        ln
+        for ln in session.exec(select(PurchaseOrderLine)).all()
+        if ln.received_quantity < ln.quantity and ln.promised_date < today
+    ]
+    result = run(purchase_orders, demo_ctx, status="late", limit=100)
+    assert len(result.lines) == len(late)
+    assert all(line.days_late > 0 for line in result.lines)
+    so = session.exec(select(SalesOrder)).first()
+    assert so is not None
+    status = run(sales_order_status, demo_ctx, order=so.code)
+    ordered = sum(
+        ln.quantity for ln in session.exec(select(SalesOrderLine).where(SalesOrderLine.sales_order_id == so.id))
+    )
+    assert sum(line.quantity for line in status.lines) == ordered
