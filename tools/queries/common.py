@@ -10,9 +10,7 @@ from sqlmodel import Session
 
 from tools.contract import PeriodSpan
 
-__all__ = ["MAX_LIMIT", "columns", "day_span", "elapsed_days", "fmt_period", "within"]
-
-MAX_LIMIT = 100
+__all__ = ["columns", "day_span", "elapsed_days", "fmt_period", "within"]
 
 
 def columns(model: type[Any]) -> Any:
