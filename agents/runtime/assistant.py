@@ -88,8 +88,9 @@ async def _in_thread(make: Callable[[], Iterator[Event]]) -> AsyncIterator[Event
         yield item
 
 
-def _thread(session_id: str, domain: str) -> str:
-    return f"{session_id}::{domain}"
+def _thread(user: str, session_id: str, domain: str) -> str:
+    # The user is part of the thread id, so nobody reads another user's conversation by its session id.
+    return f"{user}:{session_id}::{domain}"
 
 
 class Assistant:
@@ -122,10 +123,14 @@ class Assistant:
 
     # -- routing ---------------------------------------------------------------------------------
 
-    def route(self, text: str, session_id: str | None = None) -> tuple[RoutingDecision, Literal["small_model", "llm"]]:
+    def route(
+        self, text: str, session_id: str | None = None, user: str | None = None
+    ) -> tuple[RoutingDecision, Literal["small_model", "llm"]]:
         """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
         decision: RoutingDecision = self.router.route(text)
         previous = self.memory.session(session_id) if session_id else None
+        if previous is not None and previous.owner != user:
+            previous = None
         unsure = decision.kind in ("clarify", "out_of_scope") or decision.confidence < self.escalate_below
         if previous and previous.domains and unsure and (decision.kind == "clarify" or _FOLLOW_UP.search(text)):
             kind = "multi" if len(previous.domains) > 1 else "single"
@@ -185,7 +190,7 @@ class Assistant:
             yield Routed(domains=[], confidence=1.0, kind="refused", tier="safety")
             yield self._reply(refusal_text(verdict, lang), text, lang, started, refused=True)
             return
-        decision, tier = self.route(text, session_id)
+        decision, tier = self.route(text, session_id, caller.user)
         yield Routed(domains=decision.domains, confidence=decision.confidence, kind=decision.kind, tier=tier)
         if decision.kind == "out_of_scope" or (not decision.domains and decision.kind != "clarify"):
             yield self._reply(out_of_scope_reply(lang), text, lang, started)
@@ -195,33 +200,41 @@ class Assistant:
             return
         with turn_context(self.backend, caller, lang):
             if len(decision.domains) == 1:
-                record = yield from self._run_domain(decision.domains[0], text, session_id, lang, {"messages": None})
-                yield from self._finish(text, session_id, lang, started, decision.domains, [record], record.answer)
+                thread = _thread(caller.user, session_id, decision.domains[0])
+                record = yield from self._run_domain(decision.domains[0], text, thread, lang, {"messages": None})
+                yield from self._finish(
+                    text, session_id, caller.user, lang, started, decision.domains, [record], record.answer
+                )
                 return
-            runners = {d: self._runner(d, session_id, lang) for d in decision.domains}
+            runners = {d: self._runner(d, _thread(caller.user, session_id, d), lang) for d in decision.domains}
             result = yield from self.supervisor.run(text, decision.domains, runners, lang)
-            if result.paused is not None:
-                yield from self._finish(text, session_id, lang, started, decision.domains, result.records, "")
-                return
             yield from self._finish(
-                text, session_id, lang, started, decision.domains, result.records, result.text, usage=result.usage
+                text,
+                session_id,
+                caller.user,
+                lang,
+                started,
+                decision.domains,
+                result.records,
+                result.text if result.paused is None else "",
+                usage=result.usage,
             )
 
-    def _runner(self, domain: str, session_id: str, lang: Lang) -> DomainRunner:
+    def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
         def run(request: str) -> Generator[Event, None, TurnRecord]:
-            return (yield from self._run_domain(domain, request, session_id, lang, {"messages": None}))
+            return (yield from self._run_domain(domain, request, thread, lang, {"messages": None}))
 
         return run
 
     def _run_domain(
-        self, domain: str, request: str, session_id: str, lang: Lang, graph_input: Any
+        self, domain: str, request: str, thread: str, lang: Lang, graph_input: Any
     ) -> Generator[Event, None, TurnRecord]:
         spec = AGENT_SPECS[domain]
         graph = self.agents.graph(spec, lang)
         record = TurnRecord(agent=domain)
         if graph_input == {"messages": None}:
             graph_input = {"messages": [{"role": "user", "content": request}]}
-        config = {"configurable": {"thread_id": _thread(session_id, domain)}, "recursion_limit": 24}
+        config = {"configurable": {"thread_id": thread}, "recursion_limit": 24}
         yield from stream_graph(graph, graph_input, config, record)
         return record
 
@@ -229,6 +242,7 @@ class Assistant:
         self,
         request: str,
         session_id: str,
+        owner: str,
         lang: Lang,
         started: float,
         domains: list[str],
@@ -241,16 +255,17 @@ class Assistant:
         if paused is not None:
             self.memory.remember(
                 session_id,
+                owner=owner,
                 domains=domains,
                 lang=lang,
-                paused_thread=_thread(session_id, paused.agent),
+                paused_thread=_thread(owner, session_id, paused.agent),
                 paused_domain=paused.agent,
                 paused_proposals=tuple(p.proposal_id for p in paused.pending),
             )
             for pending in paused.pending:
                 yield self._proposal_event(pending.proposal_id, pending.tool, session_id)
             return
-        self.memory.remember(session_id, domains=domains, lang=lang)
+        self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
         total = usage or sum((r.usage for r in records), Usage())
         yield final_answer(
             text=text,
@@ -331,7 +346,9 @@ class Assistant:
                     proposal = self.backend.proposals.reject(pid, ctx, why, lookup=lookup, audit=self.backend.audit)
             summary = proposal.result_summary or proposal.decision_reason or ""
             value = resume_value(pid, proposal.status.value, summary, proposal.decided_by or "")
-            domain = session.paused_domain
             graph_input: Command[Any] = Command(resume=value)
-            record = yield from self._run_domain(domain, "", session_id, lang, graph_input)
-            yield from self._finish("", session_id, lang, started, session.domains, [record], record.answer)
+            thread = session.paused_thread or _thread(session.owner, session_id, session.paused_domain)
+            record = yield from self._run_domain(session.paused_domain, "", thread, lang, graph_input)
+            yield from self._finish(
+                "", session_id, session.owner, lang, started, session.domains, [record], record.answer
+            )

@@ -1,5 +1,8 @@
 """Conversation memory: a LangGraph SQLite checkpointer plus a small table of session facts.
 
+A conversation belongs to the user who started it: its thread ids include the user, so asking
+with someone else's session id starts a separate conversation instead of reading theirs.
+
 The checkpointer keeps every session's messages (thread id = session id), so a follow-up such as
 "and the day before?" is answered with the earlier turn in view. The session table remembers
 which agent a session talked to last and which proposal a paused run waits for, so a follow-up
@@ -27,7 +30,8 @@ CREATE TABLE IF NOT EXISTS andon_session (
     lang TEXT NOT NULL,
     paused_thread TEXT,
     paused_domain TEXT,
-    paused_proposals TEXT
+    paused_proposals TEXT,
+    owner TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -40,6 +44,7 @@ class SessionRecord:
     paused_thread: str | None = None
     paused_domain: str | None = None
     paused_proposals: tuple[int, ...] = ()
+    owner: str = ""
 
 
 class ConversationMemory:
@@ -55,6 +60,9 @@ class ConversationMemory:
         self._lock = threading.Lock()
         with self._lock:
             self._conn.execute(_SCHEMA)
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(andon_session)")}
+            if "owner" not in columns:  # a memory file from before sessions had owners
+                self._conn.execute("ALTER TABLE andon_session ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
             self._conn.commit()
         self.checkpointer: SqliteSaver = SqliteSaver(self._conn)
 
@@ -62,7 +70,7 @@ class ConversationMemory:
         """What is known about a session, or None for a new one."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT session_id, domains, lang, paused_thread, paused_domain, paused_proposals "
+                "SELECT session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner "
                 "FROM andon_session WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
@@ -75,12 +83,14 @@ class ConversationMemory:
             paused_thread=row[3],
             paused_domain=row[4],
             paused_proposals=tuple(json.loads(row[5] or "[]")),
+            owner=row[6],
         )
 
     def remember(
         self,
         session_id: str,
         *,
+        owner: str,
         domains: list[str],
         lang: str,
         paused_thread: str | None = None,
@@ -90,9 +100,11 @@ class ConversationMemory:
         """Record the domains of the session's last turn and, if it paused, where."""
         with self._lock:
             self._conn.execute(
-                "INSERT INTO andon_session VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+                "INSERT INTO andon_session (session_id, domains, lang, paused_thread, paused_domain, paused_proposals, "
+                "owner) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
                 "domains = excluded.domains, lang = excluded.lang, paused_thread = excluded.paused_thread, "
-                "paused_domain = excluded.paused_domain, paused_proposals = excluded.paused_proposals",
+                "paused_domain = excluded.paused_domain, paused_proposals = excluded.paused_proposals, "
+                "owner = excluded.owner",
                 (
                     session_id,
                     json.dumps(domains),
@@ -100,6 +112,7 @@ class ConversationMemory:
                     paused_thread,
                     paused_domain,
                     json.dumps(list(paused_proposals)),
+                    owner,
                 ),
             )
             self._conn.commit()

@@ -149,3 +149,19 @@ def test_an_unreachable_llm_ends_the_turn_with_one_error_event(
     assert isinstance(events[-1], Error)
     assert events[-1].message.startswith("the LLM endpoint cannot be reached")
     assert not any(isinstance(e, FinalAnswer) for e in events)
+
+
+def test_another_user_with_the_same_session_id_does_not_continue_the_conversation(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    scripted.extend([call_tool("line_oee", line="L2", period="yesterday"), reply("71.3 %.")])
+    list(llm_assistant.ask("OEE of L2 yesterday?", session_id="shared", user="ann", role="operator"))
+    scripted.extend([reply("68.4 %.")])
+    events = list(llm_assistant.ask("OEE of L2, and the day before?", session_id="shared", user="bob", role="operator"))
+    # Bob's turn starts a conversation of his own: the model sees only his message.
+    users = [m["content"] for m in scripted.chat_requests[-1].messages if m["role"] == "user"]
+    assert users == ["OEE of L2, and the day before?"]
+    assert (
+        _final(events).text
+        == "68.4 %.\n\n⚠ Unverified figures (not found in this turn's tool results; do not rely on them): 68.4"
+    )
