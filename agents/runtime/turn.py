@@ -143,7 +143,9 @@ def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event
 
 def stream_graph(graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord) -> Iterator[Event]:
     """Run `graph` on `graph_input`, yielding events and filling `record`."""
-    for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"]):
+    # Checkpoints are written when the run ends or pauses, not after every step: the same memory and
+    # resume points for fewer SQLite writes per turn.
+    for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"], durability="exit"):
         if mode == "messages":
             chunk, metadata = data
             if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):
