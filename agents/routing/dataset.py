@@ -75,8 +75,12 @@ def load_examples(path: Path) -> list[RoutingExample]:
             continue
         try:
             rows.append(RoutingExample.model_validate(json.loads(line)))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            reason = str(exc).splitlines()[-1].strip() if isinstance(exc, ValidationError) else exc.msg
+        except json.JSONDecodeError as exc:
+            raise AgentError(f"{path}:{number}: not JSON ({exc.msg})") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            reason = f"{where}: {first['msg']}" if where else first["msg"]
             raise AgentError(f"{path}:{number}: not a routing example ({reason})") from None
     return rows
 

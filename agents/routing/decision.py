@@ -62,19 +62,27 @@ class Router(Protocol):
 class DecisionPolicy:
     """Thresholds that turn label probabilities into a decision.
 
-    A second or third domain joins the primary one when its probability is at least
-    `secondary_ratio` of the primary's and at least `secondary_min`: a cross-domain request spreads
-    its probability over the domains it touches, a single-domain request concentrates it.
+    The primary domain is the most probable label. A second or third domain joins it when its
+    membership probability (does the request touch this domain at all?) reaches
+    `member_threshold`; without membership scores, when its label probability is at least
+    `secondary_ratio` of the primary's and at least `secondary_min` (a cross-domain request spreads
+    its probability over the domains it touches, a single-domain request concentrates it).
     """
 
     secondary_ratio: float = 0.45
     secondary_min: float = 0.12
+    member_threshold: float = 0.5
     max_domains: int = 3
     min_in_scope: float = 0.0
 
 
-def decide(scores: Mapping[str, float], policy: DecisionPolicy | None = None) -> RoutingDecision:
-    """The decision for one request from the probability of every label (keys of `LABELS`)."""
+def decide(
+    scores: Mapping[str, float],
+    policy: DecisionPolicy | None = None,
+    members: Mapping[str, float] | None = None,
+) -> RoutingDecision:
+    """The decision for one request from the probability of every label (keys of `LABELS`) and,
+    optionally, the membership probability of every domain."""
     policy = policy or DecisionPolicy()
     probs = {label: float(scores.get(label, 0.0)) for label in LABELS}
     rounded = {label: round(value, 4) for label, value in probs.items()}
@@ -84,12 +92,14 @@ def decide(scores: Mapping[str, float], policy: DecisionPolicy | None = None) ->
     if top in (OUT_OF_SCOPE, CLARIFY) or best < policy.min_in_scope:
         kind: RouteKind = "clarify" if top == CLARIFY else "out_of_scope"
         return RoutingDecision(domains=[], confidence=_unit(probs[kind]), kind=kind, scores=rounded)
-    chosen = [
-        label
-        for label in ranked[: policy.max_domains]
-        if label == ranked[0]
-        or (probs[label] >= policy.secondary_ratio * best and probs[label] >= policy.secondary_min)
-    ]
+    if members is not None:
+        others = sorted((d for d in DOMAIN_LABELS if d != ranked[0]), key=lambda d: -members.get(d, 0.0))
+        joined = [d for d in others if members.get(d, 0.0) >= policy.member_threshold]
+    else:
+        joined = [
+            d for d in ranked[1:] if probs[d] >= policy.secondary_ratio * best and probs[d] >= policy.secondary_min
+        ]
+    chosen = [ranked[0], *joined][: policy.max_domains]
     confidence = _unit(sum(probs[label] for label in chosen))
     return RoutingDecision(
         domains=chosen, confidence=confidence, kind="multi" if len(chosen) > 1 else "single", scores=rounded

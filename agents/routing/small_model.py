@@ -15,7 +15,7 @@ import numpy as np
 
 from agents.errors import AgentError
 from agents.routing.dataset import LabelledText, RoutingExample, builtin_training_set, load_lexicon
-from agents.routing.decision import LABELS, DecisionPolicy, RoutingDecision, decide
+from agents.routing.decision import DOMAIN_LABELS, LABELS, DecisionPolicy, RoutingDecision, decide
 from agents.routing.features import (
     Embedder,
     EmbeddingCache,
@@ -76,6 +76,32 @@ def _one_blas_thread() -> Iterator[None]:
         yield
 
 
+def _fit_members(features: Any, rows: Sequence[LabelledText], c: float) -> Any:
+    """One binary classifier per domain: does the request touch it at all? The rows of one
+    cross-domain example (same text, one row per domain) become one multi-label row."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    from sklearn.multiclass import OneVsRestClassifier  # type: ignore[import-untyped]
+
+    index: dict[str, int] = {}
+    targets: list[set[str]] = []
+    keep: list[int] = []
+    for position, (text, label, _) in enumerate(rows):
+        if text not in index:
+            index[text] = len(targets)
+            targets.append(set())
+            keep.append(position)
+        targets[index[text]].add(label)
+    matrix = np.array([[1 if domain in target else 0 for domain in DOMAIN_LABELS] for target in targets])
+    model = OneVsRestClassifier(LogisticRegression(C=c, max_iter=3000))
+    with warnings.catch_warnings():
+        # A domain without examples (tiny training sets) gets a constant "no" predictor; that is fine.
+        warnings.simplefilter("ignore", UserWarning)
+        model.fit(features[keep], matrix)
+    return model
+
+
 class SmallModelRouter:
     """The tier-1 router. Build it with `SmallModelRouter.train(...)`."""
 
@@ -92,6 +118,7 @@ class SmallModelRouter:
         self._char = char_ngrams
         self._word = word_ngrams
         self._classifier = classifier
+        self._members: Any = None
         self._lexicon = lexicon
         self._embedder = embedder
         self.config = config
@@ -144,6 +171,7 @@ class SmallModelRouter:
             features = router._features(texts, vectors)
             labels = [label for _, label, _ in rows]
             router._classifier.fit(features, labels, sample_weight=[w for _, _, w in rows])
+            router._members = _fit_members(features, rows, config.c)
         router.training_size = len(rows)
         return router
 
@@ -167,17 +195,29 @@ class SmallModelRouter:
         if not texts:
             return []
         normalised = [normalize(text) for text in texts]
+        return self._scores(normalised)[0]
+
+    def _scores(self, normalised: Sequence[str]) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
         with _one_blas_thread():
-            probabilities = self._classifier.predict_proba(self._features(normalised))
+            features = self._features(normalised)
+            probabilities = self._classifier.predict_proba(features)
+            memberships = self._members.predict_proba(features) if self._members is not None else None
         classes = [str(c) for c in self._classifier.classes_]
-        return [
+        scores = [
             {label: float(row[classes.index(label)]) if label in classes else 0.0 for label in LABELS}
             for row in probabilities
         ]
+        if memberships is None:
+            return scores, [{} for _ in scores]
+        members = [{domain: float(row[i]) for i, domain in enumerate(DOMAIN_LABELS)} for row in memberships]
+        return scores, members
 
     def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
         """Decisions for several requests, in input order (one batched pass)."""
-        return [decide(scores, self.config.policy) for scores in self.scores_many(texts)]
+        if not texts:
+            return []
+        scores, members = self._scores([normalize(text) for text in texts])
+        return [decide(s, self.config.policy, m or None) for s, m in zip(scores, members, strict=True)]
 
     def route(self, text: str) -> RoutingDecision:
         """The decision for one request."""
