@@ -65,9 +65,15 @@ def final_answer(
     usage: Usage,
     latency_ms: float,
     refused: bool = False,
+    also_allowed: Sequence[str] = (),
 ) -> FinalAnswer:
-    """Check every figure of `text` against this turn's tool results; flag and report the unbacked ones."""
-    ungrounded = find_ungrounded_numbers(text, tool_contents, also_allowed=[request]) if text else []
+    """Check every figure of `text` against this turn's tool results; flag and report the unbacked ones.
+
+    Numbers of the request and of `also_allowed` texts (the called tools' own descriptions, such as
+    "in the last 30 days") may be repeated; they are not claims about the plant.
+    """
+    allowed = [request, *also_allowed]
+    ungrounded = find_ungrounded_numbers(text, tool_contents, also_allowed=allowed) if text else []
     shown = f"{text}\n\n{ungrounded_note(ungrounded, lang)}" if ungrounded else text
     results = [call.result for call in tool_calls]
     provenance = [

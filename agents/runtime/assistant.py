@@ -267,7 +267,14 @@ class Assistant:
             return
         self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
         total = usage or sum((r.usage for r in records), Usage())
+        called = {call.name for r in records for call in r.tool_calls if call.name in self.backend.registry}
+        descriptions = [
+            text
+            for name in sorted(called)
+            for text in (self.backend.registry.get(name).description, self.backend.registry.get(name).description_zh)
+        ]
         yield final_answer(
+            also_allowed=descriptions,
             text=text,
             request=request,
             lang=lang,

@@ -63,3 +63,23 @@ def test_multi_domain_request_calls_each_agent_and_combines_with_the_llm(
     assert '<data agent="production">\nOEE was 71.3 %.\n</data>' in combine
     assert '<data agent="maintenance">\nCNC-03 had 3 breakdowns.\n</data>' in combine
     assert any(isinstance(e, Token) and e.agent == "supervisor" for e in events)
+
+
+def test_multi_domain_request_with_the_offline_model_lists_each_agents_answer(
+    backend: ToolBackend, memory: ConversationMemory, rule_router: Any
+) -> None:
+    from agents.models.offline import OfflineChatModel
+
+    model = OfflineChatModel.from_registry(backend.registry.tools)
+    assistant = Assistant(model=model, backend=backend, memory=memory, router=rule_router, model_kind="offline")
+    events = list(
+        assistant.ask("OEE of L2 yesterday and failures of CNC-03", session_id="m2", user="ann", role="engineer")
+    )
+    assert events[0] == Routed(domains=["production", "maintenance"], confidence=0.9, kind="multi", tier="small_model")
+    final = _final(events)
+    production, maintenance = final.text.split("\n\n", 1)
+    assert production.startswith("Production: ")
+    assert "71.3%" in production
+    assert maintenance.startswith("Maintenance: ")
+    assert "3" in maintenance
+    assert final.ungrounded_numbers == []
