@@ -78,32 +78,6 @@ def _ensure_documents(andon: AndonSettings, suites: list[SuiteSpec]) -> None:
     index.ingest([demo_corpus_path()])
 
 
-def _router(andon: AndonSettings) -> Any:
-    from agents.routing.dataset import examples_from_tools
-    from agents.routing.small_model import SmallModelRouter
-    from ui.system import load_tools
-
-    return SmallModelRouter.train(extra=examples_from_tools(load_tools(andon)), cache_dir=andon.data_home / "router")
-
-
-def _chat_model(andon: AndonSettings, model: str, engine: Engine, registry: Any) -> tuple[Any, str]:
-    """The chat model under test and its id."""
-    from evals import EvalError
-
-    if model == "offline":
-        from sqlmodel import Session
-
-        from agents.extraction.plant_vocabulary import vocabulary_from_session
-        from agents.models.offline.chat_model import OfflineChatModel
-
-        with Session(engine) as session:
-            vocabulary = vocabulary_from_session(session)
-        return OfflineChatModel.from_registry(list(registry), vocabulary=vocabulary), "offline"
-    if not andon.llm_configured:
-        raise EvalError("--model openai needs llm_base_url and llm_model (andon.toml or ANDON_LLM_*) / 未配置LLM")
-    return _llm(andon, andon.llm_model or ""), f"openai:{andon.llm_model}"
-
-
 def _llm(andon: AndonSettings, model_name: str) -> Any:
     from pydantic import SecretStr
 
@@ -128,39 +102,39 @@ def _executor(
     out: Path,
     prices: tuple[float, float] = (0.0, 0.0),
 ) -> Any:
-    """Routing-only cases through the router alone; the rest through the assistant on the eval plant."""
-    from evals import AssistantExecutor, CompositeExecutor, RouterExecutor
+    """Routing-only cases through the router alone; the rest through the assistant on the eval plant.
 
-    router = _router(andon)
+    The assistant is composed as `andon ask` composes it (`ui.agents_wiring`), on the eval plant, with the
+    run's own audit log so evaluation calls do not mix with the operators' audit trail.
+    """
+    from evals import AssistantExecutor, CompositeExecutor, EvalError, RouterExecutor
+    from ui.agents_wiring import agent_system, tier1_router
+    from ui.system import load_tools
+
+    registry = load_tools(andon)
+    router = tier1_router(andon, registry)
     texts = [c.messages[-1] for s in suites for c in s.cases if c.expect.route_only]
     needs_assistant = any(not c.expect.route_only for s in suites for c in s.cases)
+    if model == "openai" and not andon.llm_configured:
+        raise EvalError("--model openai needs llm_base_url and llm_model (andon.toml or ANDON_LLM_*) / 未配置LLM")
     model_id = "offline" if model == "offline" else f"openai:{andon.llm_model}"
     route_executor = RouterExecutor(router, model_id if not needs_assistant else "router")
     route_executor.warm(texts)
     if not needs_assistant or engine is None:
         return route_executor
-    from agents.runtime import Assistant, ConversationMemory, ToolBackend
-    from connectors import plant_clock
     from tools import AuditLog, Permission, ProposalStore
-    from ui.system import document_search, load_tools
+    from ui.system import ToolSystem
 
-    registry = load_tools(andon)
-    chat, model_id = _chat_model(andon, model, engine, registry)
-    backend = ToolBackend(
-        registry=registry,
+    tools = ToolSystem(
+        settings=andon,
         engine=engine,
+        registry=registry,
         audit=AuditLog(out / "audit.jsonl"),
         proposals=ProposalStore(engine),
-        clock=plant_clock,
-        documents=document_search(andon),
     )
-    assistant = Assistant(
-        model=chat,
-        backend=backend,
-        memory=ConversationMemory(out / "conversations.sqlite"),
-        router=router,
-        model_kind="offline" if model == "offline" else "openai",
-    )
+    assistant = agent_system(
+        andon, model="offline" if model == "offline" else "openai", router=router, tools=tools
+    ).assistant
 
     def ask(case: Any, message: str, session_id: str) -> Any:
         user = case.user or case.role
