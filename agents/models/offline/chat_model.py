@@ -24,9 +24,9 @@ from pydantic import Field, PrivateAttr
 
 from agents.extraction import Language, Mentions, Vocabulary, detect_language, extract_mentions
 from agents.models.offline.answers import cannot_do, clarify_missing, parse_tool_content, render_tool_answer
-from agents.models.offline.arguments import fill_arguments
+from agents.models.offline.arguments import fill_arguments, parameter_kind
 from agents.models.offline.followups import is_follow_up, rewrite_follow_up
-from agents.models.offline.tool_choice import ToolIndex
+from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec, merge_examples, spec_from_bound, spec_to_dict, to_tool_spec
 
 __all__ = ["OfflineChatModel", "OfflineDecision"]
@@ -72,8 +72,8 @@ class OfflineChatModel(BaseChatModel):
     """Codes, names and aliases of the plant, so "2号线" becomes "L2"."""
     lang: Literal["en", "zh"] | None = None
     """Answer language; by default the language of the system prompt, else of the request."""
-    min_score: float = 0.12
-    """Below this tool-choice score the model says it cannot answer rather than guess."""
+    min_score: float = 0.3
+    """Below this tool-choice score the model says it cannot answer rather than guess (about 1 is a typical fit)."""
 
     _indexes: dict[tuple[Any, ...], ToolIndex] = PrivateAttr(default_factory=dict)
     _specs_by_tool: dict[int, tuple[Any, dict[str, Any]]] = PrivateAttr(default_factory=dict)
@@ -135,6 +135,15 @@ class OfflineChatModel(BaseChatModel):
             index = self._indexes[key] = ToolIndex(specs, self.vocabulary)
         return index
 
+    def _threshold(self, spec: ToolSpec) -> float:
+        # A tool that takes the request's own words (document search) answers any request of its domain.
+        takes_text = any(
+            parameter_kind(name, schema if isinstance(schema, Mapping) else {}) == "text"
+            for name, schema in spec.properties.items()
+            if name in spec.required
+        )
+        return 0.0 if takes_text else self.min_score
+
     def _language(self, messages: Sequence[BaseMessage], request: str) -> Language:
         if self.lang:
             return self.lang
@@ -153,18 +162,29 @@ class OfflineChatModel(BaseChatModel):
             return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
         mentions = extract_mentions(request, self.vocabulary)
         ranked = self._index(specs).rank(request, mentions)
-        if not _ACTION.search(request):
-            ranked = [scored for scored in ranked if not scored.spec.is_write] or ranked[:0]
+        if _ACTION.search(request):
+            # "报修", "request maintenance": an action request prefers the tool that proposes the action.
+            ranked = sorted(
+                (
+                    ScoredTool(item.spec, item.score * 1.5, item.match * 1.5) if item.spec.is_write else item
+                    for item in ranked
+                ),
+                key=lambda item: item.score,
+                reverse=True,
+            )
+        else:
+            ranked = [scored for scored in ranked if not scored.spec.is_write]
         if not ranked:
             return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
         best = ranked[0]
+        confident = best.match >= self._threshold(best.spec)
 
-        follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=best.score >= self.min_score)
+        follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=confident)
         if follow_up is not None:
             return follow_up
         if _MULTI_STEP.search(request):
             return OfflineDecision(text=cannot_do(lang, reason="multi_step", tool_names=names))
-        if best.score < self.min_score:
+        if not confident:
             return OfflineDecision(text=cannot_do(lang, reason="no_tool", tool_names=names))
         filled = fill_arguments(best.spec, mentions)
         if self._several_of_a_kind(mentions, filled.kinds, best.spec):

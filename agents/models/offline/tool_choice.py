@@ -1,10 +1,10 @@
-"""Picking the tool for a request: idf-weighted word and character-bigram overlap with each tool's
-example requests and descriptions, in English and Chinese.
+"""Picking the tool for a request: BM25 over each tool's example requests and descriptions (words and
+Chinese character bigrams), weighted by how the request's entities fit the tool's parameters.
 
 Entity names and time expressions are replaced by their kind ("<line>", "<period>") before
 matching, so "OEE of line 3 last week" matches the example "OEE of line 2 yesterday" on what is
 asked, not on which line. The index is built once per tool set and scoring a request is a few
-hundred sparse dot products: well under a millisecond.
+few dictionary lookups per tool: well under a millisecond.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.extraction import Mentions, Vocabulary, extract_mentions
+from agents.models.offline.arguments import parameter_kind
 from agents.models.offline.tool_specs import ToolSpec
 
 __all__ = ["ScoredTool", "ToolIndex", "features"]
@@ -123,75 +124,131 @@ def features(text: str, vocabulary: Vocabulary | None = None, mentions: Mentions
         for index, char in enumerate(chars):
             if char not in _STOP_ZH:
                 bag["u:" + char] += 1
-            if index + 1 < len(chars):
+            if index + 1 < len(chars) and not (char in _STOP_ZH and chars[index + 1] in _STOP_ZH):
                 bag["b:" + char + chars[index + 1]] += 1
     return bag
 
 
 @dataclass(frozen=True)
 class ScoredTool:
+    """A tool's fit for a request: `score` ranks the tools; `match` (the words alone, before the entity fit)
+    says whether the request is about this tool at all."""
+
     spec: ToolSpec
     score: float
+    match: float = 0.0
 
 
-@dataclass
-class _Vector:
-    weights: dict[str, float]
-    norm: float
+_EXAMPLE_WEIGHT = 0.3
+_K1 = 1.2
+_B = 0.5
+_ORDER_KINDS = frozenset({"production_order", "purchase_order", "maintenance_order", "sales_order", "delivery"})
 
 
-def _vector(bag: Counter[str], idf: dict[str, float], default_idf: float) -> _Vector:
-    weights = {f: (1.0 + math.log(count)) * idf.get(f, default_idf) for f, count in bag.items()}
+def _unit_vector(bag: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
+    weights = {f: (1.0 + math.log(n)) * idf.get(f, 0.0) for f, n in bag.items()}
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    return _Vector(weights, norm)
+    return {f: w / norm for f, w in weights.items()}
 
 
-def _cosine(query: _Vector, doc: _Vector) -> float:
-    small, large = (query, doc) if len(query.weights) < len(doc.weights) else (doc, query)
-    dot = sum(w * large.weights.get(f, 0.0) for f, w in small.weights.items())
-    return dot / (query.norm * doc.norm)
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    small, large = (a, b) if len(a) < len(b) else (b, a)
+    return sum(w * large.get(f, 0.0) for f, w in small.items())
+
+
+def _accepts(kind: str, entity_kind: str) -> bool:
+    """A parameter of `kind` can take an entity of `entity_kind` (a tag can be named by its machine)."""
+    return (
+        entity_kind in kind.split("|")
+        or (kind == "order" and entity_kind in _ORDER_KINDS)
+        or (kind == "tag" and entity_kind == "equipment")
+    )
+
+
+def _entity_parameters(spec: ToolSpec) -> list[tuple[str, bool]]:
+    """(kind, required) of every parameter that takes a plant entity."""
+    required = set(spec.required)
+    found = []
+    for name, schema in spec.properties.items():
+        kind = parameter_kind(name, schema if isinstance(schema, Mapping) else {})
+        if kind and kind not in ("period", "text", "count"):
+            found.append((kind, name in required))
+    return found
+
+
+def _slot_fit(parameters: list[tuple[str, bool]], mentions: Mentions) -> float:
+    """How well the request's entities fit the tool's parameters: a tool that needs an order the request does
+    not name is a worse fit; one that takes the named machine a better one."""
+    kinds = {entity.kind for entity in mentions.entities}
+    fit = 1.0
+    for kind, required in parameters:
+        if any(_accepts(kind, entity_kind) for entity_kind in kinds):
+            fit *= 1.3 if required else 1.15
+        elif required:
+            fit *= 0.6
+    for entity_kind in kinds:
+        if not any(_accepts(kind, entity_kind) for kind, _ in parameters):
+            fit *= 0.85
+    return fit
 
 
 class ToolIndex:
-    """The bound tools' example requests and descriptions, ready to score requests against."""
+    """The bound tools' example requests and descriptions, ready to score requests against.
+
+    Each tool is one document (its examples, descriptions and name) scored with BM25 against the
+    request's features, normalised so that a request whose every known feature is typical of one
+    tool scores about 1; then weighted by how well the request's entities fit the tool's parameters.
+    """
 
     def __init__(self, specs: Sequence[ToolSpec], vocabulary: Vocabulary | None = None) -> None:
         self.specs = list(specs)
         self.vocabulary = vocabulary
-        docs_per_tool: list[list[Counter[str]]] = []
+        bags: list[Counter[str]] = []
         for spec in self.specs:
-            texts = [*spec.examples, spec.description, spec.description_zh, spec.name.replace("_", " ")]
-            docs_per_tool.append([features(text, vocabulary) for text in texts if text])
-        # Document frequency across tools: a word every tool shares ("line", "<period>") decides nothing.
+            bag: Counter[str] = Counter()
+            for text in (*spec.examples, spec.description, spec.description_zh, spec.name.replace("_", " ")):
+                if text:
+                    bag.update(features(text, vocabulary))
+            bags.append(bag)
+        count = max(len(bags), 1)
         df: Counter[str] = Counter()
-        for docs in docs_per_tool:
-            df.update(set().union(*docs) if docs else set())
-        count = max(len(self.specs), 1)
-        self._idf = {f: math.log((count + 1) / (n + 0.5)) for f, n in df.items()}
-        self._default_idf = math.log((count + 1) / 0.5)
-        self._examples: list[list[_Vector]] = []
-        self._unions: list[_Vector] = []
-        for docs in docs_per_tool:
-            union: Counter[str] = Counter()
-            for doc in docs:
-                union.update(doc)
-            self._examples.append([_vector(doc, self._idf, self._default_idf) for doc in docs])
-            self._unions.append(_vector(union, self._idf, self._default_idf))
+        for bag in bags:
+            df.update(set(bag))
+        # Document frequency across tools: a word every tool shares ("line", "<period>") decides little.
+        self._idf = {f: math.log(1 + (count - n + 0.5) / (n + 0.5)) for f, n in df.items()}
+        self._unknown_idf = math.log(1 + (count + 0.5) / 0.5)
+        average = sum(sum(bag.values()) for bag in bags) / count or 1.0
+        self._weights: list[dict[str, float]] = []
+        for bag in bags:
+            length = sum(bag.values())
+            norm = _K1 * (1 - _B + _B * length / average)
+            self._weights.append({f: self._idf[f] * tf * (_K1 + 1) / (tf + norm) for f, tf in bag.items()})
+        self._parameters = [_entity_parameters(spec) for spec in self.specs]
+        # The closest single example counts too: "OEE of line 2 yesterday" is nearer an OEE example than a
+        # trend example, although the trend tool's texts say "OEE" more often.
+        self._examples = [
+            [_unit_vector(features(example, vocabulary), self._idf) for example in spec.examples] for spec in self.specs
+        ]
 
     def rank(self, text: str, mentions: Mentions | None = None) -> list[ScoredTool]:
         """Tools by decreasing fit for the request."""
-        bag = features(text, self.vocabulary, mentions)
-        # Words no tool knows say nothing about which tool fits; leaving them in only dilutes the score.
-        known = Counter({f: n for f, n in bag.items() if f in self._idf})
+        found = mentions if mentions is not None else extract_mentions(text, self.vocabulary)
+        bag = features(text, self.vocabulary, found)
+        known = [f for f in bag if f in self._idf]
         if not known:
             return [ScoredTool(spec, 0.0) for spec in self.specs]
-        query = _vector(known, self._idf, self._default_idf)
-        coverage = sum(query.weights.values()) / max(
-            sum(_vector(bag, self._idf, self._default_idf).weights.values()), 1e-9
-        )
+        best_possible = sum(self._idf[f] for f in known)
+        # Words no tool knows weigh like the most specific words: "今天午饭吃什么" shares only "today" with the
+        # tools, so it is mostly about something else.
+        unknown = sum(1 for f in bag if f not in self._idf)
+        coverage = best_possible / (best_possible + unknown * self._unknown_idf)
         scored = []
-        for spec, examples, union in zip(self.specs, self._examples, self._unions, strict=True):
-            best = max((_cosine(query, doc) for doc in examples), default=0.0)
-            score = (0.6 * best + 0.4 * _cosine(query, union)) * (0.5 + 0.5 * coverage)
-            scored.append(ScoredTool(spec, score))
+        query = _unit_vector(Counter({f: bag[f] for f in known}), self._idf)
+        for spec, weights, parameters, examples in zip(
+            self.specs, self._weights, self._parameters, self._examples, strict=True
+        ):
+            bm25 = sum(weights.get(f, 0.0) for f in known) / best_possible
+            nearest = max((_dot(query, example) for example in examples), default=0.0)
+            match = ((1 - _EXAMPLE_WEIGHT) * bm25 + _EXAMPLE_WEIGHT * 2 * nearest) * math.sqrt(coverage)
+            scored.append(ScoredTool(spec, match * _slot_fit(parameters, found), match))
         return sorted(scored, key=lambda item: item.score, reverse=True)
