@@ -37,7 +37,10 @@ class Routed(_Event):
     domains: list[str]
     confidence: float
     kind: str
-    tier: Literal["small_model", "llm", "safety"] = "small_model"
+    tier: Literal["small_model", "llm", "session", "safety"] = Field(
+        "small_model",
+        description="Who decided: tier-1 model, tier-2 LLM, the session (a follow-up) or the safety rules.",
+    )
 
 
 class ToolStarted(_Event):

@@ -125,7 +125,7 @@ class Assistant:
 
     def route(
         self, text: str, session_id: str | None = None, user: str | None = None
-    ) -> tuple[RoutingDecision, Literal["small_model", "llm"]]:
+    ) -> tuple[RoutingDecision, Literal["small_model", "llm", "session"]]:
         """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
         decision: RoutingDecision = self.router.route(text)
         previous = self.memory.session(session_id) if session_id else None
@@ -134,7 +134,7 @@ class Assistant:
         unsure = decision.kind in ("clarify", "out_of_scope") or decision.confidence < self.escalate_below
         if previous and previous.domains and unsure and (decision.kind == "clarify" or _FOLLOW_UP.search(text)):
             kind = "multi" if len(previous.domains) > 1 else "single"
-            return RoutingDecision(domains=previous.domains, confidence=decision.confidence, kind=kind), "small_model"
+            return RoutingDecision(domains=previous.domains, confidence=decision.confidence, kind=kind), "session"
         if self.llm_router is not None and unsure:
             # `agents.routing.LLMRouter` falls back to tier 1 when the model fails and counts it.
             fallbacks = getattr(self.llm_router, "fallbacks", 0)

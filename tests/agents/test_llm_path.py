@@ -66,7 +66,7 @@ def test_follow_up_turn_remembers_the_conversation(llm_assistant: Assistant, scr
     events = list(llm_assistant.ask("and the day before?", session_id="s7", user="ann", role="operator"))
 
     # The router alone cannot place "and the day before?"; the session's previous domain can.
-    assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="small_model")
+    assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="session")
     final = _final(events)
     assert final.text == "The day before: 68.4 %."
     assert final.ungrounded_numbers == []
