@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ui.console.load import run_sessions
+from ui.console.load import message_text, run_sessions
 
 pytestmark = [pytest.mark.slow]
 
@@ -25,6 +25,6 @@ def test_twenty_simultaneous_sessions_each_get_their_own_answer(console: Any) ->
         mentioned = set(re.findall(r"\bL[1-4]\b", outcome.answer))
         assert mentioned == {asked_line}, (outcome.question, outcome.answer)
         user_turns = [m for m in outcome.history if isinstance(m, dict) and m.get("role") == "user"]
-        assert [m["content"] for m in user_turns] == [outcome.question]
+        assert [message_text(m["content"]) for m in user_turns] == [outcome.question]
     same_line = {o.answer for o in outcomes if o.index % 4 == 1}
     assert len(same_line) == 1  # the same question gets the same figures in every session

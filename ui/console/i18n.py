@@ -40,6 +40,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "trace_title": ("Trace: {agents}", "过程：{agents}"),
     "tool_line": ("Tool {name}", "工具 {name}"),
     "proposal_title": ("Proposed action awaiting approval", "待审批的操作提议"),
+    "proposal_made": (
+        "Proposed #{id}: {title}. Nothing has been changed; it waits for approval.",
+        "已提出提议 #{id}：{title}。尚未做任何更改，等待审批。",
+    ),
     "proposal_none": ("No proposal waiting.", "没有待审批的提议。"),
     "approve": ("Approve", "批准"),
     "reject": ("Reject", "驳回"),

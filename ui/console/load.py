@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SessionOutcome", "run_sessions"]
+__all__ = ["SessionOutcome", "message_text", "run_sessions"]
 
 _WORKING = re.compile(r"Working…|处理中…")
 
@@ -29,11 +29,22 @@ class SessionOutcome:
     history: list[Any] = field(default_factory=list)
 
 
+def message_text(content: Any) -> str:
+    """A message's text: the API sends content as a string or as a list of typed parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return ""
+
+
 def _answer_of(output: Any) -> str:
+    """The answer of the turn: the first assistant message without trace metadata."""
     history = output[0] if isinstance(output, list | tuple) and output else []
-    texts = [m.get("content", "") for m in history if isinstance(m, dict) and m.get("role") == "assistant"]
-    plain = [text for text in texts if isinstance(text, str)]
-    return plain[0] if plain else ""
+    for message in history:
+        if isinstance(message, dict) and message.get("role") == "assistant" and not message.get("metadata"):
+            return message_text(message.get("content"))
+    return ""
 
 
 def _one_session(url: str, index: int, user: str, question: str, outcome: SessionOutcome) -> None:

@@ -58,6 +58,8 @@ class TurnView:
         elif isinstance(event, ProposalAwaitingApproval):
             self.proposal = event
             self.trace_lines.append(f"**proposal #{event.proposal_id}** {event.title}")
+            if not self.answer.strip():
+                self.answer = t(self.lang, "proposal_made", id=event.proposal_id, title=event.title)
             self.done = True
         elif isinstance(event, FinalAnswer):
             self._final(event)
