@@ -156,3 +156,28 @@ def test_a_role_below_the_tool_minimum_is_denied_by_the_tool_layer(
     assert finished[0].status == "denied"
     assert "needs role engineer" in finished[0].summary
     backend.registry.get("failure_count").min_role = Role.OPERATOR
+
+
+def test_turn_json_of_a_paused_run_lists_the_pending_proposal(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    from agents.runtime import turn_json
+
+    scripted.extend([call_tool("create_maintenance_request", equipment="CNC-03", problem="spindle noise")])
+    events = list(
+        llm_assistant.ask("Open a maintenance request for CNC-03", session_id="j1", user="ann", role="operator")
+    )
+    data = turn_json(events, "en")
+    assert data["domains"] == ["maintenance"]
+    assert data["awaiting_approval"] is True
+    assert [(p["proposal_id"], p["tool"], p["status"]) for p in data["proposals"]] == [
+        ("1", "create_maintenance_request", "pending")
+    ]
+    assert data["answer"] == (
+        "Proposed #1: Maintenance request for CNC-03. It awaits approval by an engineer or above; "
+        "nothing has been executed."
+    )
+    assert (
+        turn_json(events, "zh")["answer"]
+        == "已提出提议 #1：Maintenance request for CNC-03，等待engineer审批，尚未执行。"
+    )
