@@ -7,7 +7,7 @@
 Suite format: `evals.schema` (and evals/SUITES.md). Report format: `evals.reports.json_report`.
 """
 
-from evals.cache import ResponseCache, cache_key
+from evals.cache import ResponseCache, cache_key, source_fingerprint
 from evals.errors import EvalError, GoldError, JudgeError, SuiteError
 from evals.executor import CaseExecutor, TransportError, is_transport_error
 from evals.executors import AssistantExecutor, CompositeExecutor, RouterExecutor, outcome_from_events
@@ -82,6 +82,7 @@ __all__ = [
     "percentile",
     "resolve_suite",
     "run_suites",
+    "source_fingerprint",
     "summarize",
     "write_reports",
 ]

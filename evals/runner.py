@@ -176,7 +176,8 @@ class _Attempts:
         return CaseOutcome(error=f"transport error after {self.settings.retries + 1} tries: {last}")
 
     async def one(self, suite: SuiteSpec, case: CaseSpec, attempt: int) -> AttemptRecord:
-        key = cache_key(self.executor.model_id, case, self.settings.seed, attempt)
+        salt = self.cache.salt if self.cache is not None else ""
+        key = cache_key(self.executor.model_id, case, self.settings.seed, attempt, salt)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             outcome = cached

@@ -158,3 +158,24 @@ def test_thread_pool_is_as_wide_as_the_concurrency(out_dir: Path) -> None:
     executor = ThreadedExecutor()
     asyncio.run(run_suites([SUITE], executor, RunSettings(model_id="threaded", concurrency=12), out_dir))
     assert executor.peak == 12  # the default pool of a 2-core machine would stop at 6
+
+
+def test_a_changed_system_fingerprint_misses_the_cache(tmp_path: Path) -> None:
+    from evals.cache import source_fingerprint
+
+    code = tmp_path / "system" / "agent.py"
+    code.parent.mkdir()
+    code.write_text("ANSWER = 1\n", encoding="utf-8")
+    before = source_fingerprint([code.parent])
+    code.write_text("ANSWER = 2\n", encoding="utf-8")
+    after = source_fingerprint([code.parent])
+    assert before != after
+    settings = RunSettings(model_id="fake-model")
+    asyncio.run(
+        run_suites(
+            [SUITE], ScriptedExecutor(right), settings, tmp_path / "a", cache=ResponseCache(tmp_path / "c", before)
+        )
+    )
+    again = ScriptedExecutor(right)
+    asyncio.run(run_suites([SUITE], again, settings, tmp_path / "b", cache=ResponseCache(tmp_path / "c", after)))
+    assert again.calls == 12

@@ -248,7 +248,16 @@ def run_command(
         retries=retries,
         judge_model_id=judge.model_id if judge is not None else None,
     )
-    cache = None if no_cache else ResponseCache(andon.data_home / "evals" / "cache")
+    cache = None
+    if not no_cache:
+        import agents
+        import connectors
+        import knowledge
+        import tools
+        from evals import source_fingerprint
+
+        system = [Path(str(m.__file__)).parent for m in (agents, tools, connectors, knowledge)]
+        cache = ResponseCache(andon.data_home / "evals" / "cache", salt=source_fingerprint(system))
     result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
     report = build_report(result.manifest, result.records)
     paths = write_reports(report, run_dir)
