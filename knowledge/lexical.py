@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,8 @@ class LexicalIndex:
         self._bm25: Any = None
         self._ids: list[str] = []
         self._chunk_generation: list[str] = []
+        # The console serves several sessions from threads; the index is rebuilt under this lock.
+        self._lock = threading.RLock()
 
     def _load(self) -> None:
         if self._loaded:
@@ -73,12 +76,20 @@ class LexicalIndex:
 
     def add_generation(self, generation: str, ids: list[str], tokens: list[list[str]]) -> None:
         """Cache the tokens of a freshly written generation (saves re-reading it from Chroma)."""
+        with self._lock:
+            self._add_generation(generation, ids, tokens)
+
+    def _add_generation(self, generation: str, ids: list[str], tokens: list[list[str]]) -> None:
         self._load()
         self._generations[generation] = {"ids": ids, "tokens": tokens}
         self._save()
 
     def sync(self, active: Iterable[str], fetch: Callable[[str], tuple[list[str], list[str]]]) -> None:
         """Make the index cover exactly the `active` generations; `fetch(gen)` returns (ids, contextual texts)."""
+        with self._lock:
+            self._sync(list(active), fetch)
+
+    def _sync(self, active: list[str], fetch: Callable[[str], tuple[list[str], list[str]]]) -> None:
         self._load()
         wanted = sorted(set(active))
         fingerprint = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
@@ -111,16 +122,15 @@ class LexicalIndex:
 
     def search(self, query: str, allowed: set[str], n: int) -> list[tuple[str, float]]:
         """Top `n` chunk ids with positive BM25 score, among chunks of the `allowed` generations only."""
-        if self._bm25 is None:
-            return []
         terms = tokenize(query)
-        if not terms:
-            return []
-        scores = self._bm25.get_scores(terms)
-        ranked = [
-            (self._ids[i], float(scores[i]))
-            for i in range(len(self._ids))
-            if scores[i] > 0 and self._chunk_generation[i] in allowed
-        ]
+        with self._lock:
+            if self._bm25 is None or not terms:
+                return []
+            scores = self._bm25.get_scores(terms)
+            ranked = [
+                (self._ids[i], float(scores[i]))
+                for i in range(len(self._ids))
+                if scores[i] > 0 and self._chunk_generation[i] in allowed
+            ]
         ranked.sort(key=lambda item: (-item[1], item[0]))
         return ranked[:n]

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import IndexFactory  # type: ignore[import-not-found]
 
 from knowledge import IngestProgress, KnowledgeConfig, KnowledgeError
+
+# `make_index` (conftest.py) opens a DocumentIndex with an instant hash embedding.
+IndexFactory = Callable[..., Any]
 
 STEPS = "# Changeover\n## 3 Steps\n1. Stop the machine.\n2. Lock out CNC-03.\n3. Change the fixture.\n"
 

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import IndexFactory  # type: ignore[import-not-found]
 
 from knowledge import KnowledgeConfig, KnowledgeError
 from knowledge.retrieval import reciprocal_rank_fusion
+
+# `make_index` (conftest.py) opens a DocumentIndex with an instant hash embedding.
+IndexFactory = Callable[..., Any]
 
 
 def test_reciprocal_rank_fusion_sums_one_over_k_plus_rank() -> None:
     fused = reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=60)
     assert fused == {"a": 1 / 61, "b": 1 / 62 + 1 / 61, "c": 1 / 62}
+
+
+def test_weighted_reciprocal_rank_fusion() -> None:
+    fused = reciprocal_rank_fusion([["a"], ["b", "a"]], k=60, weights=[1.0, 0.5])
+    assert fused == {"a": 1 / 61 + 0.5 / 62, "b": 0.5 / 61}
 
 
 @pytest.fixture
@@ -76,9 +84,10 @@ def test_results_carry_citation_and_scores(store_config: KnowledgeConfig, make_i
     assert hit.scores.bm25 > 0
     assert hit.scores.dense is not None
     assert 0 < hit.scores.dense <= 1
-    # With the glossary, "锁具 主轴" is a second dense query: first in three rankings.
+    # The glossary translation "锁具 主轴" is a second query at half weight: dense ranks the only chunk
+    # first, BM25 finds no Chinese term in it.
     [expanded] = index.search("lock the spindle drive", k=1, role="operator", filters=only_loto)
-    assert expanded.scores.fused == pytest.approx(3 / 61)
+    assert expanded.scores.fused == pytest.approx(2.5 / 61)
 
 
 @pytest.mark.parametrize(

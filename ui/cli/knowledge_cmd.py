@@ -68,7 +68,7 @@ def ingest(
 
         report = index.ingest(paths, progress=show)
     for line in report.lines():
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     if report.failed and not (report.added or report.updated or report.unchanged):
         raise typer.Exit(1)
 
@@ -122,6 +122,7 @@ def search(
         console.print("no matching passages / 没有找到相关段落")
         return
     for number, hit in enumerate(hits, start=1):
-        console.print(f"[bold]{number}. {hit.citation.label()}[/bold]  (score {hit.scores.fused:.4f})")
-        console.print(hit.text, markup=False, highlight=False)
+        console.print(f"{number}. {hit.citation.label()}  (score {hit.scores.fused:.4f})", style="bold", markup=False,
+                      highlight=False, soft_wrap=True)
+        console.print(hit.text, markup=False, highlight=False, soft_wrap=True)
         console.print()
