@@ -65,7 +65,10 @@ class ResponseCache:
         tmp.replace(path)
 
 
-def source_fingerprint(roots: list[Path], suffixes: tuple[str, ...] = (".py", ".yaml", ".jsonl", ".json", ".md", ".html")) -> str:
+_SOURCE_SUFFIXES = (".py", ".yaml", ".jsonl", ".json", ".md", ".html")
+
+
+def source_fingerprint(roots: list[Path], suffixes: tuple[str, ...] = _SOURCE_SUFFIXES) -> str:
     """Hash of the files under `roots` (paths and contents): changes whenever the system under test does."""
     digest = hashlib.sha256()
     for root in roots:
