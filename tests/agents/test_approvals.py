@@ -181,3 +181,14 @@ def test_turn_json_of_a_paused_run_lists_the_pending_proposal(
         turn_json(events, "zh")["answer"]
         == "已提出提议 #1：Maintenance request for CNC-03，等待engineer审批，尚未执行。"
     )
+
+
+def test_a_new_question_while_paused_leaves_the_proposal_pending_and_is_answered(
+    llm_assistant: Assistant, scripted: ScriptedServer, backend: ToolBackend, executed: list[dict[str, Any]]
+) -> None:
+    proposal = _pause(llm_assistant, scripted, "a6")
+    scripted.extend([call_tool("failure_count", equipment="CNC-03"), reply("CNC-03 had 3 breakdowns.")])
+    events = list(llm_assistant.ask("How many failures on CNC-03?", session_id="a6", user="ann", role="operator"))
+    assert _final(events).text == "CNC-03 had 3 breakdowns."
+    assert backend.proposals.get(int(proposal.proposal_id)).status is ProposalStatus.PENDING
+    assert executed == []
