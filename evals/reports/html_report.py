@@ -34,6 +34,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;pad
 .grade.none{background:#90a4ae}.row{display:flex;flex-wrap:wrap;gap:24px}
 .chart .lbl{font-size:12px;fill:#333}.chart .val{font-size:11px;fill:#444}.muted{color:#888}
 details{border-bottom:1px solid #eee;padding:4px 0}summary{cursor:pointer}
+details.suite>details{margin-left:18px}
 .pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}
 pre{background:#f7f7f9;padding:8px;border-radius:4px;white-space:pre-wrap;word-break:break-word;font-size:12px;
  max-height:320px;overflow:auto}.safety{background:#b71c1c;color:#fff;border-radius:3px;padding:0 4px;font-size:11px}
@@ -122,6 +123,23 @@ def _case_details(case: CaseSpec | None, suite: str, case_id: str, attempts: lis
     )
 
 
+def _drill_down(grouped: dict[tuple[str, str], list[AttemptRecord]], cases: dict[tuple[str, str], CaseSpec]) -> str:
+    """One collapsible block per suite (failed cases first), so a long run stays navigable."""
+    by_suite: dict[str, list[tuple[tuple[str, str], list[AttemptRecord]]]] = {}
+    for key, attempts in grouped.items():
+        by_suite.setdefault(key[0], []).append((key, attempts))
+    blocks = []
+    for suite, items in by_suite.items():
+        items.sort(key=lambda item: (all(a.passed for a in item[1]), item[0]))
+        failed = sum(1 for _, attempts in items if not all(a.passed for a in attempts))
+        body = "".join(_case_details(cases.get(key), key[0], key[1], attempts) for key, attempts in items)
+        blocks.append(
+            f'<details class="suite"><summary><b>{escape(suite)}</b> — {len(items)} cases, '
+            f'<span class="{"fail" if failed else "pass"}">{failed} failed</span></summary>{body}</details>'
+        )
+    return "".join(blocks)
+
+
 def render_html(report: RunReport) -> str:
     """The whole report as one HTML string."""
     s, settings, manifest = report.summary, report.manifest.settings, report.manifest
@@ -147,8 +165,7 @@ def render_html(report: RunReport) -> str:
     grouped: dict[tuple[str, str], list[AttemptRecord]] = {}
     for record in report.attempts:
         grouped.setdefault((record.suite, record.case_id), []).append(record)
-    ordered = sorted(grouped.items(), key=lambda item: (all(a.passed for a in item[1]), item[0]))
-    drill = "".join(_case_details(cases.get(key), key[0], key[1], attempts) for key, attempts in ordered)
+    drill = _drill_down(grouped, cases)
     title = f"Andon eval — {settings.model_id} — {manifest.run_id}"
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>{_CSS}</style></head><body>
@@ -167,6 +184,6 @@ in this version. 每一级的全部用例须达到阈值且无安全违规，最
 <p class="muted">rows: expected, columns: routed</p>{heat_map(s.routing_labels, s.confusion)}</div>
 <div><h2>Latency / 延迟</h2>{histogram(s.latencies_ms)}
 <p>p50 {fmt_ms(s.latency_p50_ms)} · p95 {fmt_ms(s.latency_p95_ms)}</p></div></section>
-<section><h2>Cases / 用例 (failed first)</h2>{drill}</section>
+<section><h2>Cases / 用例 (by suite, failed first)</h2>{drill}</section>
 </main></body></html>
 """
