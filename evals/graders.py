@@ -110,15 +110,15 @@ def values_match(actual: Any, allowed: list[Any]) -> bool:
 
 def _call_matches(expected: ToolCallExpectation, call: ToolCallRecord) -> str | None:
     """None when the call matches; otherwise why not."""
-    if call.name != expected.name:
-        return f"name {call.name!r} != {expected.name!r}"
+    if call.name not in expected.names:
+        return f"name {call.name!r} not in {expected.names}"
     for arg, allowed in expected.args.items():
         if arg not in call.args:
             if None in allowed:
                 continue
-            return f"{expected.name}: argument {arg!r} missing (allowed {allowed})"
+            return f"{call.name}: argument {arg!r} missing (allowed {allowed})"
         if not values_match(call.args[arg], allowed):
-            return f"{expected.name}: argument {arg}={call.args[arg]!r} not in allowed {allowed}"
+            return f"{call.name}: argument {arg}={call.args[arg]!r} not in allowed {allowed}"
     return None
 
 
@@ -142,10 +142,11 @@ def match_tool_calls(expected: list[ToolCallExpectation], actual: list[ToolCallR
             if why is None:
                 hit = index
                 break
-            if actual[index].name == wanted.name and near is None:
+            if actual[index].name in wanted.names and near is None:
                 near = why
         if hit is None:
-            problems.append(near or f"{wanted.name} was not called" + (" in order" if ordered else ""))
+            shown = " or ".join(wanted.names)
+            problems.append(near or f"{shown} was not called" + (" in order" if ordered else ""))
         else:
             used.add(hit)
             start = hit + 1

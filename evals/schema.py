@@ -155,10 +155,15 @@ class AnswerCheck(_Strict):
 
 
 class ToolCallExpectation(_Strict):
-    """A tool that must be called; each listed argument must take one of its allowed values (BFCL style)."""
+    """A tool that must be called; each listed argument must take one of its allowed values (BFCL style).
+    `name` may list several tools when any of them answers the question."""
 
-    name: str
+    name: str | list[str]
     args: dict[str, list[Any]] = Field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name] if isinstance(self.name, str) else list(self.name)
 
     @field_validator("args", mode="before")
     @classmethod

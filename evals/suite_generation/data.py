@@ -338,7 +338,7 @@ QUESTIONS: list[tuple[_Question, list[str], list[str]]] = [
 
 # The tools that answer the equipment and supply-chain questions, with the role their permission needs.
 _TOOL_FOR: dict[str, tuple[str | None, str | None, str | None]] = {
-    "alarms": ("list_alarms", "target", None),
+    "alarms": ("list_alarms|top_alarm_codes", "target", None),
     "top-alarm": ("top_alarm_codes", "target", None),
     "vib-max": ("sensor_trend", "tag", None),
     "temp-mean": ("sensor_trend", "tag", None),
@@ -377,7 +377,8 @@ def _one(q: _Question, entity: str, period: str, lang: str) -> dict[str, Any]:
             tool_args[tool_entity_arg] = line_names(entity) if entity in LINES else [entity]
         if period and tool != "purchase_orders":
             tool_args["period"] = period_names(period)
-        expect["tool_calls"] = [{"name": tool, "args": tool_args}]
+        names = tool.split("|")
+        expect["tool_calls"] = [{"name": names[0] if len(names) == 1 else names, "args": tool_args}]
     suffix = entity.lower().replace(".", "-") if entity != "-" else "all"
     period_key = period.replace(" ", "-") if period else "now"
     return case(f"{q.key}-{suffix}-{period_key}-{lang}", text, lang, "L2", expect, role=role, tags=[q.domain, q.key])

@@ -157,3 +157,14 @@ def test_failed_attempt_and_ungrounded_numbers() -> None:
     spec = case({"grounded": True})
     checks = grade_case(spec, CaseOutcome(error="timeout after 5s", ungrounded_numbers=["42"]), {})
     assert failed(checks) == {"completed": "attempt failed: timeout after 5s", "grounded": "ungrounded numbers ['42']"}
+
+
+def test_any_of_several_tools_may_answer() -> None:
+    expected = [ToolCallExpectation(name=["list_alarms", "top_alarm_codes"], args={"target": ["CNC-03"]})]
+    assert (
+        match_tool_calls(expected, [ToolCallRecord(name="top_alarm_codes", args={"target": "CNC-03"})], ordered=False)
+        == []
+    )
+    assert match_tool_calls(expected, [ToolCallRecord(name="oee", args={})], ordered=False) == [
+        "list_alarms or top_alarm_codes was not called"
+    ]
