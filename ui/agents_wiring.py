@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from agents.models import LLMConfig
     from agents.runtime import Assistant
-    from tools import Registry
+    from tools import DocumentSearch, Registry
     from ui.system import ToolSystem
 
 __all__ = [
@@ -97,6 +97,7 @@ def agent_system(
     model: ModelChoice | None = None,
     router: Any | None = None,
     tools: ToolSystem | None = None,
+    documents: DocumentSearch | None = None,
 ) -> AgentSystem:
     """Open the plant, load the tools, pick the model and build the assistant for `settings`."""
     from agents.routing import LLMRouter
@@ -113,7 +114,7 @@ def agent_system(
         audit=system.audit,
         proposals=system.proposals,
         clock=plant_clock,
-        documents=document_search(settings),
+        documents=documents if documents is not None else document_search(settings),
     )
     tier1 = router if router is not None else tier1_router(settings, system.registry)
     assistant = Assistant(

@@ -47,8 +47,10 @@ def build_backend(settings: AndonSettings, *, model: Any = None) -> Any:
     from ui.console.backend import ConsoleBackend
     from ui.system import knowledge_config
 
-    system = agent_system(settings, model=model)
-    return ConsoleBackend(settings, system.assistant, documents=open_document_index(knowledge_config(settings)))
+    # One index for the assistant's searches and the console's uploads, so a new document is found at once.
+    documents = open_document_index(knowledge_config(settings))
+    system = agent_system(settings, model=model, documents=documents)
+    return ConsoleBackend(settings, system.assistant, documents=documents)
 
 
 def _offline_theme() -> Any:
