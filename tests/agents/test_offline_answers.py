@@ -16,6 +16,7 @@ from agents.models.offline.tool_specs import ToolSpec
         ("oee", 0.8532, "ratio", "en", "85.3%"),
         ("scrap_ratio", 0.0074, "ratio", "en", "0.74%"),
         ("scrap_ratio", 0.0101, "ratio", "zh", "1.0%"),
+        ("scrap_ratio", 0.009009, "ratio", "en", "0.90%"),
         ("share", 1.0, "min", "en", "100.0%"),
         ("total_minutes", 512.5, "min", "en", "512.5 min"),
         ("unplanned_downtime_h", 5.216667, "ratio", "en", "5.22 h"),

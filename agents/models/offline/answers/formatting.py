@@ -125,7 +125,8 @@ def format_percent(ratio: float) -> str:
     """
     percent = ratio * 100
     if 0 < abs(percent) < 1:
-        return f"{percent:.2g}%"
+        # "#" keeps the trailing zero: 0.9009 reads "0.90%", two significant digits, not "0.9%".
+        return f"{percent:#.2g}%"
     return f"{percent:.1f}%"
 
 
