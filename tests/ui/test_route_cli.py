@@ -70,3 +70,10 @@ def test_no_request_at_all_is_a_user_error(workdir: Path, capsys: pytest.Capture
     empty.write_text("\n  \n", encoding="utf-8")
     assert _run(["route", "--file", str(empty)]) == 2
     assert capsys.readouterr().err.startswith("error: no request given")
+
+
+def test_asking_for_the_llm_tier_without_an_llm_is_a_user_error(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(["route", "OEE of L2", "--tier", "llm"]) == 2
+    assert capsys.readouterr().err.startswith("error: no LLM configured")

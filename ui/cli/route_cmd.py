@@ -56,11 +56,11 @@ def build_router(config: AndonSettings, tier: Tier = Tier.AUTO) -> Router:
     from agents.errors import AgentError
     from agents.routing import LLMRouter, SmallModelRouter
 
-    small = SmallModelRouter.train(extra=_tool_examples(config), cache_dir=config.data_home / "cache")
-    if tier is Tier.SMALL or (tier is Tier.AUTO and not config.llm_configured):
-        return small
-    if not config.llm_configured or config.llm_base_url is None or config.llm_model is None:
+    if tier is Tier.LLM and not config.llm_configured:
         raise AgentError("no LLM configured: set ANDON_LLM_BASE_URL and ANDON_LLM_MODEL / 未配置大模型")
+    small = SmallModelRouter.train(extra=_tool_examples(config), cache_dir=config.data_home / "cache")
+    if tier is Tier.SMALL or not config.llm_configured or config.llm_base_url is None or config.llm_model is None:
+        return small
     from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
 
     llm = LLMConfig(
