@@ -77,3 +77,22 @@ def test_asking_for_the_llm_tier_without_an_llm_is_a_user_error(
 ) -> None:
     assert _run(["route", "OEE of L2", "--tier", "llm"]) == 2
     assert capsys.readouterr().err.startswith("error: no LLM configured")
+
+
+def test_a_configured_llm_routes_and_tier_1_covers_its_bad_replies(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agents.testing import ScriptedServer, reply
+
+    decision = '{"domains": ["quality"], "kind": "single", "confidence": 0.9}'
+    with ScriptedServer([reply(decision), reply("I think it is about production.")]) as server:
+        monkeypatch.setenv("ANDON_LLM_BASE_URL", server.base_url)
+        monkeypatch.setenv("ANDON_LLM_MODEL", "scripted")
+        code = _run(["route", "scrap on L2 yesterday", "2号线昨天的OEE是多少?", "--json"])
+        requests = list(server.requests)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (out[0]["domains"], out[0]["confidence"]) == (["quality"], 0.9)
+    assert out[1]["domains"][0] == "production"  # the reply had no JSON: tier 1 decided
+    assert len(requests) == 2
+    assert "route requests of factory staff" in json.dumps(requests[0].messages, ensure_ascii=False)
