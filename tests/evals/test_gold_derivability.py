@@ -3,6 +3,7 @@ gold functions agree with hand counts on the same data."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -11,13 +12,19 @@ from sqlalchemy import Engine, text
 
 from evals.gold import GOLD, GoldResolver
 from evals.loader import builtin_suites, load_suite
-from evals.schema import GoldRef
+from evals.schema import GoldRef, SuiteSpec
+
+
+@functools.cache
+def _suites() -> dict[str, SuiteSpec]:
+    # Parsing the YAML of every built-in suite takes seconds: once per test session is enough.
+    return {path.stem: load_suite(path) for path in builtin_suites()}
 
 
 def _all_refs() -> list[tuple[str, GoldRef, bool]]:
     found = []
-    for path in builtin_suites():
-        for case in load_suite(path).cases:
+    for suite in _suites().values():
+        for case in suite.cases:
             for check in case.expect.answer:
                 if check.numeric is not None:
                     found.append((case.id, check.numeric.gold, True))
@@ -68,7 +75,7 @@ def test_unknown_gold_function_is_an_input_error(small_plant_engine: Engine) -> 
 
 
 def test_builtin_suites_meet_their_sizes_and_cover_every_domain() -> None:
-    suites = {path.stem: load_suite(path) for path in builtin_suites()}
+    suites = _suites()
     sizes = {name: len(suite.cases) for name, suite in suites.items()}
     assert sizes["routing"] >= 300
     assert sizes["data_questions"] >= 100
@@ -87,7 +94,7 @@ def test_routing_suite_contains_the_whole_heldout_set_and_nothing_from_training(
 
     heldout = [json.loads(line) for line in HELDOUT_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
     train = {json.loads(line)["text"].lower() for line in TRAIN_FILE.read_text(encoding="utf-8").splitlines() if line}
-    suite = load_suite(next(p for p in builtin_suites() if p.stem == "routing"))
+    suite = _suites()["routing"]
     ids = {case.id for case in suite.cases}
     assert {f"ho-{row['id']}" for row in heldout} <= ids  # regenerate with `python -m evals.suite_generation`
     assert [c.id for c in suite.cases if (c.input or "").lower() in train] == []

@@ -128,24 +128,24 @@ def test_judge_must_differ_from_the_model_under_test(out_dir: Path) -> None:
 
 
 class ThreadedExecutor:
-    """Blocks a worker thread per attempt, like the agents' synchronous code does."""
+    """Blocks a worker thread per attempt until `width` attempts are in flight at once, like the agents'
+    synchronous code holds a thread; a pool narrower than `width` breaks the barrier."""
 
     model_id = "threaded"
 
-    def __init__(self) -> None:
+    def __init__(self, width: int) -> None:
         import threading
 
+        self.barrier = threading.Barrier(width, timeout=10)
         self.lock = threading.Lock()
         self.active = 0
         self.peak = 0
 
     def _block(self, case: CaseSpec) -> CaseOutcome:
-        import time
-
         with self.lock:
             self.active += 1
             self.peak = max(self.peak, self.active)
-        time.sleep(0.05)
+        self.barrier.wait()
         with self.lock:
             self.active -= 1
         return CaseOutcome(domains=list(case.expect.domains))
@@ -155,9 +155,10 @@ class ThreadedExecutor:
 
 
 def test_thread_pool_is_as_wide_as_the_concurrency(out_dir: Path) -> None:
-    executor = ThreadedExecutor()
-    asyncio.run(run_suites([SUITE], executor, RunSettings(model_id="threaded", concurrency=12), out_dir))
-    assert executor.peak == 12  # the default pool of a 2-core machine would stop at 6
+    executor = ThreadedExecutor(width=12)
+    result = asyncio.run(run_suites([SUITE], executor, RunSettings(model_id="threaded", concurrency=12), out_dir))
+    assert executor.peak == 12  # the default pool of a 2-core machine would stop at 6 and break the barrier
+    assert all(r.passed for r in result.records)
 
 
 def test_a_changed_system_fingerprint_misses_the_cache(tmp_path: Path) -> None:
