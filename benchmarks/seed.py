@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ def _run_one(scale: str, seed: int, postgres: str | None) -> dict[str, object]:
     from connectors import DatabaseConfig, open_engine, seed_plant
 
     scratch: str | None = None
+    folder: str | None = None
     admin = None
     if postgres:
         scratch = f"andon_bench_{uuid.uuid4().hex[:10]}"
@@ -59,6 +61,8 @@ def _run_one(scale: str, seed: int, postgres: str | None) -> dict[str, object]:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
             admin.dispose()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return {
         "scale": scale, "database": where, "rows": summary.total_rows,
