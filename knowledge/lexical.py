@@ -127,9 +127,10 @@ class LexicalIndex:
             if self._bm25 is None or not terms:
                 return []
             scores = self._bm25.get_scores(terms)
+            # Only chunks sharing a term have a positive score: look at those, not the whole index.
             ranked = [
                 (self._ids[i], float(scores[i]))
-                for i in range(len(self._ids))
+                for i in scores.nonzero()[0].tolist()
                 if scores[i] > 0 and self._chunk_generation[i] in allowed
             ]
         ranked.sort(key=lambda item: (-item[1], item[0]))
