@@ -135,14 +135,18 @@ class OfflineChatModel(BaseChatModel):
             index = self._indexes[key] = ToolIndex(specs, self.vocabulary)
         return index
 
-    def _threshold(self, spec: ToolSpec) -> float:
-        # A tool that takes the request's own words (document search) answers any request of its domain.
-        takes_text = any(
+    @staticmethod
+    def _takes_text(spec: ToolSpec) -> bool:
+        """The tool takes the request's own words as a required argument (document search)."""
+        return any(
             parameter_kind(name, schema if isinstance(schema, Mapping) else {}) == "text"
             for name, schema in spec.properties.items()
             if name in spec.required
         )
-        return 0.0 if takes_text else self.min_score
+
+    def _threshold(self, spec: ToolSpec) -> float:
+        # A tool that takes the request's own words answers any request of its domain.
+        return 0.0 if self._takes_text(spec) else self.min_score
 
     def _language(self, messages: Sequence[BaseMessage], request: str) -> Language:
         if self.lang:
@@ -182,6 +186,12 @@ class OfflineChatModel(BaseChatModel):
         follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=confident)
         if follow_up is not None:
             return follow_up
+        if self._takes_text(best.spec):
+            # The request's words are the query ("why must the guard stay closed?" is a fair document question);
+            # optional filters (machine, line, document type) would only narrow what the search can find.
+            filled = fill_arguments(best.spec, mentions)
+            required = set(best.spec.required)
+            return OfflineDecision(tool=best.spec.name, args={k: v for k, v in filled.args.items() if k in required})
         if _MULTI_STEP.search(request):
             return OfflineDecision(text=cannot_do(lang, reason="multi_step", tool_names=names))
         if not confident:
