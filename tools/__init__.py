@@ -26,7 +26,7 @@ from tools.errors import (
 from tools.invoke import OutcomeStatus, ToolOutcome, invoke
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
-from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables
+from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables, reset_tool_tables
 from tools.registry import BrokenPlugin, Registry
 
 __all__ = [
@@ -68,5 +68,6 @@ __all__ = [
     "load_registry",
     "parse_role",
     "require_scope",
+    "reset_tool_tables",
     "tool",
 ]

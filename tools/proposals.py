@@ -86,6 +86,13 @@ def create_tool_tables(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine, tables=[ProposalRecord.__table__])  # type: ignore[attr-defined]
 
 
+def reset_tool_tables(engine: Engine) -> None:
+    """Empty the tool layer's tables: proposals about a plant that was replaced mean nothing."""
+    tables = [ProposalRecord.__table__]  # type: ignore[attr-defined]
+    SQLModel.metadata.drop_all(engine, tables=tables)
+    SQLModel.metadata.create_all(engine, tables=tables)
+
+
 class ProposalStore:
     """Proposals in the plant database reached through `engine`."""
 

@@ -79,6 +79,10 @@ def seed(
         finally:
             if tasks:
                 bar.stop()
+        if force:
+            from tools import reset_tool_tables
+
+            reset_tool_tables(engine)  # proposals about the replaced plant mean nothing
         console.print(_counts_table(summary.row_counts))
         console.print(
             f"Seeded the {summary.scale} demo plant (seed {summary.seed}) into {describe_url(engine.url)} / "
