@@ -516,10 +516,10 @@ def test_without_tools_it_says_what_it_cannot_do() -> None:
 Language = Literal["en", "zh"]
 
 
-def test_document_questions_pass_the_words_as_the_query_without_filters(vocabulary: Vocabulary) -> None:
-    # A "why" about documents is a fair search, and naming two machines must not narrow it to one.
+def test_document_questions_pass_the_words_as_the_query(vocabulary: Vocabulary) -> None:
+    # A "why" about documents is a fair search, and naming two lines must not narrow it to one of them.
     docs = OfflineChatModel(tool_examples={"search_documents": TOOLS["search_documents"][2]}, vocabulary=vocabulary)
     search = next(tool for tool in _tools() if tool.name == "search_documents")
     bound_docs = docs.bind_tools([search])
-    request = "Why must the guard of CNC-03 and line 2 stay closed?"
+    request = "Why must the guards of line 1 and line 2 stay closed?"
     assert _call(bound_docs, [HumanMessage(request)]) == ("search_documents", {"query": request})

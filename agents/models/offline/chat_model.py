@@ -187,11 +187,12 @@ class OfflineChatModel(BaseChatModel):
         if follow_up is not None:
             return follow_up
         if self._takes_text(best.spec):
-            # The request's words are the query ("why must the guard stay closed?" is a fair document question);
-            # optional filters (machine, line, document type) would only narrow what the search can find.
+            # The request's words are the query ("why must the guard stay closed?" is a fair document question).
+            # A filter (machine, line) helps when the request names one; naming two, it would hide the other.
             filled = fill_arguments(best.spec, mentions)
-            required = set(best.spec.required)
-            return OfflineDecision(tool=best.spec.name, args={k: v for k, v in filled.args.items() if k in required})
+            several = {kind for kind in filled.kinds.values() if len({e.value for e in mentions.all(kind)}) > 1}
+            args = {k: v for k, v in filled.args.items() if filled.kinds.get(k) not in several}
+            return OfflineDecision(tool=best.spec.name, args=args)
         if _MULTI_STEP.search(request):
             return OfflineDecision(text=cannot_do(lang, reason="multi_step", tool_names=names))
         if not confident:
