@@ -253,6 +253,8 @@ def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops connections when dozens of clients connect at once.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients closing keep-alive connections at shutdown is normal, not an error to print.
