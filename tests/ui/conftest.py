@@ -86,9 +86,9 @@ def console(tmp_path_factory: pytest.TempPathFactory, small_plant_path: Path) ->
     """The console with sign-in on, over a copy of the small plant and two test documents."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from knowledge import open_document_index
-    from ui.cli.knowledge_cmd import knowledge_config
     from ui.config import AndonSettings
     from ui.console import launch_console
+    from ui.system import knowledge_config
 
     home = tmp_path_factory.mktemp("console_home")
     shutil.copy(small_plant_path, home / "plant.db")

@@ -48,13 +48,10 @@ def _ensure_plant() -> None:
 
 def _ensure_documents() -> None:
     from knowledge import demo_corpus_path, open_document_index
-    from ui.cli.knowledge_cmd import knowledge_config
+    from ui.system import knowledge_config
 
+    # Ingestion is idempotent: unchanged documents are skipped, changed ones replaced.
     index = open_document_index(knowledge_config(settings()))
-    existing = index.list_documents()
-    if existing:
-        console.print(f"Demo documents present / 演示文档已入库: {len(existing)} documents", highlight=False)
-        return
     with Progress(
         TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as bar:

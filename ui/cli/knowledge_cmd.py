@@ -10,10 +10,9 @@ import typer
 from ui.cli.common import console, err_console, print_json, settings
 
 if TYPE_CHECKING:
-    from knowledge import DocumentIndex, KnowledgeConfig
-    from ui.config import AndonSettings
+    from knowledge import DocumentIndex
 
-__all__ = ["knowledge_app", "knowledge_config"]
+__all__ = ["knowledge_app"]
 
 knowledge_app = typer.Typer(
     help="Process documents: ingest, list, remove, search (hybrid, cited). / 工艺文件：导入、列出、删除、检索。",
@@ -21,24 +20,9 @@ knowledge_app = typer.Typer(
 )
 
 
-def knowledge_config(current: AndonSettings) -> KnowledgeConfig:
-    """The knowledge layer's config from the settings: store in `<data_home>/knowledge` or a Chroma server."""
-    from knowledge import EmbeddingConfig, KnowledgeConfig
-
-    return KnowledgeConfig(
-        persist_dir=current.data_home / "knowledge",
-        chroma_url=current.chroma_url,
-        embedding=EmbeddingConfig(
-            provider=current.embedding_provider,
-            base_url=current.embedding_base_url,
-            model=current.embedding_model,
-            api_key=current.embedding_api_key,
-        ),
-    )
-
-
 def _index() -> DocumentIndex:
     from knowledge import open_document_index
+    from ui.system import knowledge_config
 
     return open_document_index(knowledge_config(settings()))
 
