@@ -169,3 +169,15 @@ def test_turn_view_keeps_the_proposal_and_shows_errors() -> None:
     failed = TurnView(lang="en")
     failed.apply(Error(message="unknown line L9, did you mean L2?"))
     assert failed.answer == "Error: unknown line L9, did you mean L2?"
+
+
+def test_users_cli_hashes_a_password_that_verifies(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    result = CliRunner().invoke(app, ["users", "hash-password", "--password", "班长-2026"])
+    assert result.exit_code == 0, result.output
+    stored = result.output.strip().splitlines()[-1]
+    assert stored.startswith("scrypt$")
+    assert verify_password("班长-2026", stored)

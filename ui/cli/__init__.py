@@ -25,6 +25,7 @@ from ui.cli.proposals_cmd import proposals_app
 from ui.cli.route_cmd import register_route
 from ui.cli.tools_cmd import tools_app
 from ui.cli.ui_cmd import register_ui
+from ui.cli.users_cmd import users_app
 
 __all__ = ["app", "main"]
 
@@ -42,6 +43,7 @@ app.add_typer(tools_app, name="tools")
 app.add_typer(proposals_app, name="proposals")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
+app.add_typer(users_app, name="users")
 register_demo(app)
 register_ui(app)
 register_ask(app)

@@ -1,0 +1,53 @@
+"""`andon users ...`: who may sign in, and password hashes for `andon.toml`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ui.cli.common import console, print_json, settings
+
+__all__ = ["users_app"]
+
+users_app = typer.Typer(help="Users and roles: list them, hash a password for andon.toml.", no_args_is_help=True)
+
+
+@users_app.command("list")
+def list_users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """The users who may sign in (the demo users while none are configured), without secrets."""
+    from ui.system import users
+
+    current = settings()
+    rows = [
+        {
+            "name": account.name,
+            "role": account.role,
+            "scopes": account.scopes,
+            "display_name": account.display_name,
+            "password": "hash set" if account.password_hash else ("= name (demo)" if current.users is None else "none"),
+        }
+        for account in users(current)
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="users / 用户")
+    for column in ("name", "role", "scopes", "display_name", "password"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v or "") for v in row.values()))
+    console.print(table)
+
+
+@users_app.command("hash-password")
+def hash_password_command(
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when omitted.")
+    ],
+) -> None:
+    """Print a salted scrypt hash to put in andon.toml as a user's `password_hash`."""
+    from ui.console.auth import hash_password
+
+    print(hash_password(password))
