@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     from agents.grounding import find_ungrounded_numbers
     from agents.models import LLMConfig, ModelKind, make_chat_model, make_openai_chat_model
     from agents.models.offline import OfflineChatModel
-    from agents.routing import LLMRouter
+    from agents.routing import (
+        DecisionPolicy,
+        LLMRouter,
+        RoutingCase,
+        RoutingReport,
+        SmallModelConfig,
+        builtin_heldout_set,
+        evaluate_router,
+        examples_from_tools,
+    )
     from agents.routing.decision import Router, RoutingDecision
     from agents.routing.small_model import SmallModelRouter
     from agents.runtime import (
@@ -68,6 +77,13 @@ _EXPORTS: dict[str, str] = {
     "Caller": "agents.runtime",
     "ConversationMemory": "agents.runtime",
     "LLMRouter": "agents.routing",
+    "SmallModelConfig": "agents.routing",
+    "DecisionPolicy": "agents.routing",
+    "RoutingCase": "agents.routing",
+    "RoutingReport": "agents.routing",
+    "evaluate_router": "agents.routing",
+    "examples_from_tools": "agents.routing",
+    "builtin_heldout_set": "agents.routing",
     "ToolBackend": "agents.runtime",
     "turn_json": "agents.runtime",
     "SafetyVerdict": "agents.safety",
@@ -92,6 +108,7 @@ __all__ = [
     "Caller",
     "Citation",
     "ConversationMemory",
+    "DecisionPolicy",
     "Error",
     "Event",
     "FinalAnswer",
@@ -102,9 +119,12 @@ __all__ = [
     "ProposalAwaitingApproval",
     "Routed",
     "Router",
+    "RoutingCase",
     "RoutingDecision",
+    "RoutingReport",
     "SafetyVerdict",
     "ScriptedServer",
+    "SmallModelConfig",
     "SmallModelRouter",
     "Supervisor",
     "Token",
@@ -113,8 +133,11 @@ __all__ = [
     "ToolFinished",
     "ToolStarted",
     "Usage",
+    "builtin_heldout_set",
     "call_tool",
     "check_request",
+    "evaluate_router",
+    "examples_from_tools",
     "find_ungrounded_numbers",
     "get_spec",
     "make_chat_model",

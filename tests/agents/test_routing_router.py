@@ -15,15 +15,13 @@ from agents.routing import (
     cases_from_examples,
     evaluate_router,
 )
-from agents.routing.features import EmbeddingCache
+from agents.routing.embedding_cache import EmbeddingCache
 
 
 @pytest.fixture(scope="module")
-def router(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> SmallModelRouter:
-    # Embeddings of the training texts are kept in pytest's cache so later runs skip the embedding.
-    cache = getattr(request.config, "cache", None)
-    cache_dir = Path(cache.mkdir("andon-router")) if cache is not None else tmp_path_factory.mktemp("router")
-    return SmallModelRouter.train(cache_dir=cache_dir)
+def router(tmp_path_factory: pytest.TempPathFactory) -> SmallModelRouter:
+    # A fresh data home, as on a first start: the built-in texts' embeddings come from the shipped file.
+    return SmallModelRouter.train(cache_dir=tmp_path_factory.mktemp("router"))
 
 
 @pytest.mark.parametrize(
