@@ -105,8 +105,9 @@ def console(tmp_path_factory: pytest.TempPathFactory, small_plant_path: Path) ->
     app.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API holds an event loop open, which asyncio.run elsewhere refuses."""
     if not CHROMIUM.exists():
         if servers_required():
             pytest.fail("ANDON_TEST_REQUIRE_SERVERS=1 but /usr/bin/chromium is missing (apt-get install chromium)")

@@ -12,8 +12,6 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WORKING = re.compile(r"Working…|处理中…")
-
 
 def sign_in(page: Any, user: str, password: str | None = None) -> None:
     page.locator("#login-user textarea, #login-user input").first.fill(user)
@@ -33,18 +31,16 @@ def ask(page: Any, question: str) -> str:
     box = page.locator("#question textarea")
     box.fill(question)
     page.locator("#send").click()
+    # The status line shows "Working…" while the turn streams and "✓ Done · N ms" when it has ended.
     page.wait_for_function(
         """([before]) => {
             const bots = document.querySelectorAll("#chatbot [data-testid='bot']");
-            if (bots.length < before + 2) return false;
-            const answer = bots[before].innerText;
-            return answer.length > 0 && !/Working…|处理中…/.test(answer)
-                && !document.querySelector("#chatbot .pending");
+            const status = document.querySelector("#turn-status");
+            return bots.length >= before + 2 && status !== null && status.innerText.includes("✓");
         }""",
         arg=[before],
         timeout=120_000,
     )
-    page.wait_for_timeout(300)
     return bot_messages(page)[before]
 
 

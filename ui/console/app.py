@@ -71,6 +71,7 @@ class _ChatTab:
     line_plot: Any
     bar_plot: Any
     table: Any
+    status: Any
 
 
 def _chat_tab(labels: _Labels, backend: ConsoleBackend) -> _ChatTab:
@@ -83,6 +84,7 @@ def _chat_tab(labels: _Labels, backend: ConsoleBackend) -> _ChatTab:
                 send = labels.button("send", variant="primary", elem_id="send")
                 new_chat = labels.button("new_chat", elem_id="new-chat")
             gr.Examples(examples=backend.example_questions(), inputs=question, label=t(lang, "examples"))
+            status = gr.Markdown("", elem_id="turn-status")
             comment = labels.textbox("feedback_comment", elem_id="feedback-comment")
             feedback_note = gr.Markdown("", elem_id="feedback-note")
         with gr.Column(scale=2):
@@ -97,7 +99,7 @@ def _chat_tab(labels: _Labels, backend: ConsoleBackend) -> _ChatTab:
             table = labels(gr.Dataframe(visible=False, label=t(lang, "table"), elem_id="data-table"), "table")
     return _ChatTab(
         chatbot, question, send, new_chat, comment, feedback_note, proposal_card, approve, reject, reason, evidence,
-        line_plot, bar_plot, table,
+        line_plot, bar_plot, table, status,
     )
 
 
@@ -140,7 +142,7 @@ def _audit_tab(labels: _Labels, handlers: Handlers, state: Any) -> None:
 def _wire_chat(chat: _ChatTab, handlers: Handlers, state: Any) -> None:
     outputs = [
         chat.chatbot, chat.question, state, chat.evidence, chat.line_plot, chat.bar_plot, chat.table,
-        chat.proposal_card, chat.approve, chat.reject, chat.reason,
+        chat.proposal_card, chat.approve, chat.reject, chat.reason, chat.status,
     ]
     chat.send.click(handlers.ask, [chat.question, chat.chatbot, state], outputs, api_name="ask")
     chat.question.submit(handlers.ask, [chat.question, chat.chatbot, state], outputs)

@@ -137,7 +137,8 @@ class Handlers:
         line, bar = _chart_updates(view.chart)
         card, approve, reject, reason = _proposal_updates(state, view) if final else (gr.update(),) * 4
         table = _table_update(view)
-        return (history, "", state, view.evidence_markdown, line, bar, table, card, approve, reject, reason)
+        status = view.status_line if final else f"⏳ {t(view.lang, 'working')}"
+        return (history, "", state, view.evidence_markdown, line, bar, table, card, approve, reject, reason, status)
 
     def decide(
         self, decision: str, reason: str, history: list[dict[str, Any]], state: dict[str, Any]

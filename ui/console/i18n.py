@@ -72,6 +72,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "knowledge_denied": ("Uploading documents needs an engineer or above.", "上传文档需要工程师或更高角色。"),
     "evals_denied": ("Running evaluations needs an engineer or above.", "运行评测需要工程师或更高角色。"),
     "working": ("Working…", "处理中…"),
+    "turn_done": ("Done", "完成"),
     "error": ("Error: {message}", "错误：{message}"),
 }
 

@@ -94,6 +94,12 @@ class TurnView:
         self.trace_lines.append(f"{event.latency_ms:.0f} ms")
 
     @property
+    def status_line(self) -> str:
+        """One line under the chat once the turn has ended: done, with its latency."""
+        latency = f" · {self.final.latency_ms:.0f} ms" if self.final is not None else ""
+        return f"✓ {t(self.lang, 'turn_done')}{latency}"
+
+    @property
     def trace_markdown(self) -> str:
         return "\n\n".join(self.trace_lines)
 
