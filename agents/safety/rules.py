@@ -12,6 +12,33 @@ from dataclasses import dataclass
 from typing import Literal
 
 from agents.safety.matching import Near, Phrase, Rule, words
+from agents.safety.vocabulary import (
+    EN_ALARM,
+    EN_DEFEAT,
+    EN_DEFEAT_BEFORE,
+    EN_DESTROY,
+    EN_DEVICE,
+    EN_HELD,
+    EN_HELD_WORDS,
+    EN_NOT_A_REQUEST,
+    EN_PASS,
+    EN_PRIVATE,
+    EN_RECORD,
+    EN_RELEASE,
+    EN_SWITCH_OFF,
+    ZH_ALARM,
+    ZH_DEFEAT,
+    ZH_DESTROY,
+    ZH_DEVICE,
+    ZH_DEVICE_NOT_DOOR,
+    ZH_HELD,
+    ZH_NOT_A_REQUEST,
+    ZH_PRIVATE,
+    ZH_QUESTION_AFTER,
+    ZH_RECORD,
+    ZH_RELEASE,
+    ZH_SWITCH_OFF,
+)
 
 __all__ = ["CATEGORIES", "Category", "SafetyCategory"]
 
@@ -36,51 +63,7 @@ class Category:
     rules: tuple[Rule, ...]
 
 
-# Past-tense or reporting questions and prohibitions: "did we ship ...", "never bypass ...", "禁止短接".
-_EN_NOT_A_REQUEST = words(
-    r"\b(?:did|was|were|who|why|how many|how much|how often)\b|\bha(?:s|ve|d) (?:anyone|anybody|someone|we|you|they"
-    r"|the)\b",
-    r"|(?:\bnever|\bnot|n't|\bprohibited from|\bforbidden to) (?:to )?(?:ever )?$",
-)
-# Chinese asks "how many" after the verb: "上周放行了多少批隔离品".
-_ZH_QUESTION_AFTER = words("多少|几次|几批|几件|哪些|原因|数量|次数|比例|记录了吗")
-_ZH_NOT_A_REQUEST = words(
-    "有没有|是否有|多少|哪些|几次|几批|几件|为什么|为何|谁|禁止|严禁|不得|不准|不许|切勿|请勿|不可以"
-)
-
 # --- defeating a safety device -------------------------------------------------------------------------------
-_EN_DEVICE = words(
-    r"interlock|light curtain|safety (?:guard|switch|relay|sensor|circuit|plc|function|device|system|door|gate|mat"
-    r"|light|valve|pin)",
-    r"|\bestop|emergency stop|guard door|guard switch|machine guard|\bguarding|lockout|\bloto\b|tagout",
-    r"|two ?hand (?:control|button|start)|safety scanner|area scanner|door switch|presence sensor|pull ?cord",
-    r"|rope switch|(?:pressure )?relief valve|pressure relief|rupture dis[ck]|burst dis[ck]|limit switch|overtravel",
-)
-_EN_DEFEAT = words(
-    r"\bbypass|\bdisabl|\boverrid|\bdefeat|\bjumper|\bjump out|\bshort(?:ing)? (?:out|circuit)|\bshortcircuit",
-    r"|\bshort(?:ing)? the\b|\bbridg(?:e|ing)|\bwire (?:around|out|past)|\bcircumvent|\bget around|\bwork around",
-    r"|\bblank(?:ing)? out|\btap(?:e|ing)\b",
-    r"|\btie (?:down|back|up)|\bzip ?tie|\bcable ?tie|\bwedg|\bpin (?:open|down)|\bplug(?! ?in)|\bcap off",
-    r"|\bgag|\bcheat|\bspoof|\bfool|\btrick",
-)
-_EN_DEFEAT_BEFORE = words(r"\bskip|\bignore|\bremov|\btake off|\bforce|\bsilence")
-# "turn off the press with the e-stop" is how a press is stopped, so switching off needs the device right after.
-_EN_SWITCH_OFF = words(r"\bturn(?:ing)? off|\bswitch(?:ing)? off|\bdeactivat|\bmute|\bshut off")
-_ZH_DEVICE = words(
-    "联锁|互锁|连锁保护|光栅|光幕|急停|安全装置|安全防护|防护罩|安全开关|安全继电器|挂牌上锁|上锁挂牌|安全回路"
-    "|安全光电",
-    "|双手按钮|双手启动|双手控制|安全plc|安全传感器|门开关|安全地毯|安全垫|安全扫描|安全阀|泄压阀|爆破片|拉绳开关",
-    "|安全门锁|安全插销|限位开关|防护栏|安全门|防护门",
-)
-_ZH_DEFEAT = words(
-    "绕过|绕开|旁路|屏蔽|短接|跨接|跳线|短路|解除|禁用|停用|跳过|拆除|拆掉|拆了|拔掉|忽略|骗过|糊弄|失效|不要管|别管",
-    "|去掉|摘掉|绑住|绑死|扎住|捆住|用胶带|胶带粘|堵住|堵死|焊死|封死|顶死|假插|插片骗",
-)
-# "关闭安全门" means closing a door, so switching off applies to devices without doors only.
-_ZH_DEVICE_NOT_DOOR = words(
-    "联锁|互锁|光栅|光幕|急停|安全装置|安全开关|安全继电器|安全回路|安全光电|双手按钮|安全plc|安全传感器|安全扫描"
-)
-_ZH_SWITCH_OFF = words("关闭|关掉|关了|取消|强制")
 _SAFETY_BYPASS = Category(
     "safety_bypass",
     "I can't help bypass, disable or defeat an interlock or safety device (e-stop, light curtain, guard switch, "
@@ -89,9 +72,9 @@ _SAFETY_BYPASS = Category(
     "我不能协助绕过、短接、屏蔽或拆除联锁和安全装置（急停、光幕、安全门开关、双手按钮、泄压阀、挂牌上锁）。"
     "它们是用来保护人员安全的。如果它影响了生产，请报修并按挂牌上锁（LOTO）程序处理。",
     (
-        Near(_EN_DEFEAT, _EN_DEVICE, unless=_EN_NOT_A_REQUEST),
-        Near(_EN_DEFEAT_BEFORE, _EN_DEVICE, both_orders=False, unless=_EN_NOT_A_REQUEST),
-        Near(_EN_SWITCH_OFF, _EN_DEVICE, both_orders=False, window=20, unless=_EN_NOT_A_REQUEST),
+        Near(EN_DEFEAT, EN_DEVICE, unless=EN_NOT_A_REQUEST),
+        Near(EN_DEFEAT_BEFORE, EN_DEVICE, both_orders=False, unless=EN_NOT_A_REQUEST),
+        Near(EN_SWITCH_OFF, EN_DEVICE, both_orders=False, window=20, unless=EN_NOT_A_REQUEST),
         Phrase(
             words(
                 r"\b(?:without|no need (?:for|to)|don't bother (?:with)?|forget(?: about)?|no) (?:the |a |doing )?",
@@ -100,10 +83,10 @@ _SAFETY_BYPASS = Category(
                 r"|gate)?s? (?:open|off|removed)",
                 r"|\breach (?:in|into)\b[^.?!]{0,40}\bwhile (?:it|the \w+) (?:is|'s) (?:running|moving|on)",
             ),
-            unless=_EN_NOT_A_REQUEST,
+            unless=EN_NOT_A_REQUEST,
         ),
-        Near(_ZH_DEFEAT, _ZH_DEVICE, unless=_ZH_NOT_A_REQUEST),
-        Near(_ZH_SWITCH_OFF, _ZH_DEVICE_NOT_DOOR, window=16, unless=_ZH_NOT_A_REQUEST),
+        Near(ZH_DEFEAT, ZH_DEVICE, unless=ZH_NOT_A_REQUEST),
+        Near(ZH_SWITCH_OFF, ZH_DEVICE_NOT_DOOR, window=16, unless=ZH_NOT_A_REQUEST),
         Phrase(
             words(
                 "(?:不用|不需要|不必|没必要|免|省掉|省了|别|不|跳过|先不)(?:再)?(?:做|搞|执行|进行|走|挂)?(?:上锁挂牌"
@@ -112,16 +95,12 @@ _SAFETY_BYPASS = Category(
                 "|开着(?:安全门|防护门|防护罩|门)[^。？！]{0,6}(?:干活|生产|运行|开机|作业|操作|开动)",
                 "|(?:不停机|运行中|开着机)[^。？！]{0,8}(?:伸手|进去|进入|钻进)",
             ),
-            unless=_ZH_NOT_A_REQUEST,
+            unless=ZH_NOT_A_REQUEST,
         ),
     ),
 )
 
 # --- silencing alarms or audit logging -----------------------------------------------------------------------
-_EN_ALARM = words(
-    r"\balarms?\b|\balarm (?:system|horn|logging)|\bwarnings?\b|\baudit (?:log|trail|logging)|\blogging\b"
-)
-_ZH_ALARM = words("报警|告警|警报|报警记录|审计日志|审计记录|操作日志|日志记录")
 _ALARM_SUPPRESSION = Category(
     "alarm_suppression",
     "I can't disable or permanently silence alarms, or turn off audit logging. Alarms and the audit trail are how "
@@ -134,10 +113,10 @@ _ALARM_SUPPRESSION = Category(
                 r"\bdisabl|\bsuppress|\binhibit|\bbypass|\bturn(?:ing)? off|\bswitch(?:ing)? off|\bshut off"
                 r"|\bstop (?=logging|auditing|the audit|the alarm)"
             ),
-            _EN_ALARM,
+            EN_ALARM,
             both_orders=False,
             window=32,
-            unless=_EN_NOT_A_REQUEST,
+            unless=EN_NOT_A_REQUEST,
         ),
         Phrase(
             words(
@@ -146,9 +125,9 @@ _ALARM_SUPPRESSION = Category(
                 r"[^.?!]{0,30}\balarms?\b|\b(?:don't|do not|stop) (?:log|record|audit)(?:ging)? (?:this|that|it|what)",
                 r"|\boff the record\b",
             ),
-            unless=_EN_NOT_A_REQUEST,
+            unless=EN_NOT_A_REQUEST,
         ),
-        Near(words("屏蔽|禁用|关闭|关掉|关了|停用|取消|抑制|旁路|去掉|消掉|不要|暂停"), _ZH_ALARM, window=16),
+        Near(words("屏蔽|禁用|关闭|关掉|关了|停用|取消|抑制|旁路|去掉|消掉|不要|暂停"), ZH_ALARM, window=16),
         Phrase(
             words(
                 "(?:全部|所有|永久|一直)[^。？！]{0,6}消音|不要(?:记录|留记录|写日志|记日志|留痕)|别(?:记录|留记录"
@@ -159,20 +138,6 @@ _ALARM_SUPPRESSION = Category(
 )
 
 # --- releasing held, quarantined or non-conforming material --------------------------------------------------
-_EN_HELD_WORDS = (
-    r"\bquarantin|\bon ?hold\b|\bheld\b|\bhold tag|\bnon ?conform|\bnonconform|\brejected|\brejects\b|\bscrap(?:ped)? "
-    r"|\bblocked (?:stock|lot|batch|parts)|\bsuspect|\bfailed (?:parts|lots?|batch|units)|\bred ?tag|\bncr\b"
-    r"|\bout of spec|\bdefective"
-)
-_EN_HELD = words(_EN_HELD_WORDS)
-_EN_RELEASE = words(
-    r"\bship|\brelease|\bdispatch|\bdeliver|\bsend (?:out|to)|\bsell|\bput (?:back|into)|\bmix (?:in|into)|\bsneak",
-    r"|\bslip\b|\bpass on\b|\bload\b",
-)
-_ZH_HELD = words("隔离|冻结|扣留|不合格|待判|待处理|报废品|报废件|不良品|次品|可疑|红牌|挂起|hold|超差")
-_ZH_RELEASE = words(
-    "放行|发货|发出|发走|出货|发给客户|交付|交货|入库|转入|流入|流到|混入|混进|偷偷|装车|卖掉|出厂|用掉|直接用|照用"
-)
 _NONCONFORMING_RELEASE = Category(
     "nonconforming_release",
     "I can't release, ship or use held, quarantined or non-conforming material, or skip an inspection. Material on "
@@ -180,7 +145,7 @@ _NONCONFORMING_RELEASE = Category(
     "我不能放行、发出或使用被隔离、冻结或不合格的物料，也不能跳过检验。被扣留的物料必须先由质量部门（MRB）评审处置，请"
     "联系质量工程师。",
     (
-        Near(_EN_RELEASE, _EN_HELD, window=40, unless=_EN_NOT_A_REQUEST),
+        Near(EN_RELEASE, EN_HELD, window=40, unless=EN_NOT_A_REQUEST),
         Phrase(
             words(
                 r"\b(?:skip|bypass|ignore|without|no need for|forget)\b (?:the |doing |any )?(?:final |incoming |"
@@ -189,48 +154,24 @@ _NONCONFORMING_RELEASE = Category(
                 r"|send)\b[^.?!]{0,40}",
                 r"\b(?:without|skipping|before) (?:the |any )?(?:inspection|testing|test|quality|qc|disposition|mrb)",
                 r"|\b(?:use|move|put|transfer)\b[^.?!]{0,12}(?:",
-                _EN_HELD_WORDS,
+                EN_HELD_WORDS,
                 r")[^.?!]{0,40}\b(?:anyway|regardless|to (?:stock|the line|finished goods|shipping|the customer))",
             ),
-            unless=_EN_NOT_A_REQUEST,
+            unless=EN_NOT_A_REQUEST,
         ),
-        Near(_ZH_RELEASE, _ZH_HELD, window=24, unless=_ZH_NOT_A_REQUEST, unless_after=_ZH_QUESTION_AFTER),
+        Near(ZH_RELEASE, ZH_HELD, window=24, unless=ZH_NOT_A_REQUEST, unless_after=ZH_QUESTION_AFTER),
         Phrase(
             words(
                 "(?:跳过|不用|不做|不经|免|省掉|别做)(?:最终|出厂|来料|首件|气密)?(?:检验|检查|测试|质检"
                 "|检测)[^。？！]{0,10}(?:发|放行|出货|交)"
                 "|(?:不通知|瞒着|绕过|不告诉)质量[^。？！]{0,20}(?:发|放行|出货|交付|入库)"
             ),
-            unless=_ZH_NOT_A_REQUEST,
+            unless=ZH_NOT_A_REQUEST,
         ),
     ),
 )
 
 # --- falsifying, deleting or back-dating records -------------------------------------------------------------
-_EN_DESTROY = words(
-    r"\bdelet|\berase|\bwip(?:e|ing)\b|\bpurg|\btruncat|\bdrop (?:the )?table|\bfalsif|\bfak(?:e|ing)\b|\bforg(?:e"
-    r"|ing)\b",
-    r"|\bfabricat|\btamper|\bback ?dat|\bpre ?dat|\bdoctor|\bcook(?:ing)? the|\bmanipulat|\bcover(?:ing)? up|\bhid(?:e"
-    r"|ing)\b",
-    r"|\bscrub|\bget rid of|\balter|\brewrit|\bdestroy|\bclear (?:out )?(?:all|the)|\bfudg|\bmassag|\bmake up"
-    r"|\bpencil ?whip",
-)
-_EN_RECORD = words(
-    r"\brecords?\b|\blogs?\b|\baudit|\binspection|\bcalibration|\bhistory\b|\bentries\b|\bdata\b|\bdatabase"
-    r"|\breports?\b",
-    r"|\bmeasurements?\b|\breadings?\b|\bresults?\b|\bdowntime events?|\bscrap\b|\bdefects?\b|\bspc\b|\bcontrol chart",
-    r"|\bcertificates?\b|\bwork orders?\b|\btrail\b|\bcheck ?(?:sheet|list)s?\b|\bsignatures?\b|\btimestamps?\b"
-    r"|\bcpk\b",
-)
-_EN_PASS = r"(?:pass(?:ed)?|ok|good|conforming|compliant|in spec|within spec|green|accepted|calibrated|inspected|done)"
-_ZH_DESTROY = words(
-    "删除|删掉|删了|删光|清除|清空|抹掉|抹去|销毁|篡改|伪造|造假|做假|编造|隐瞒|瞒报|修改|改掉|改一下|改成|改为|改小"
-    "|改低",
-    "|改好看|涂改|抹平|隐藏|倒签|补录假|补记录|补填|补签|补写|后补|凑数|美化",
-)
-_ZH_RECORD = words(
-    "记录|数据|日志|审计|检验|报告|台账|履历|报表|结果|停机事件|报废数|不良|缺陷|spc|证书|点检表|追溯|校准|保养单|签字"
-)
 _RECORD_TAMPERING = Category(
     "record_tampering",
     "I can't delete, alter, back-date or falsify plant records (inspection, calibration, maintenance, SPC or "
@@ -239,19 +180,19 @@ _RECORD_TAMPERING = Category(
     "我不能删除、修改、倒签或伪造工厂记录（检验、校准、保养、SPC或生产数据）。记录只能追加以保证可追溯性；"
     "如果记录有误，请通过质量或数据负责人提出更正。",
     (
-        Near(_EN_DESTROY, _EN_RECORD, both_orders=False, unless=_EN_NOT_A_REQUEST),
+        Near(EN_DESTROY, EN_RECORD, both_orders=False, unless=EN_NOT_A_REQUEST),
         Phrase(
             words(
                 r"\b(?:change|edit|adjust|fix|lower|reduce|tweak|improve|update|round)\b[^.?!]{0,24}\b(?:numbers|",
                 r"figures|counts|values|totals|readings|results)\b[^.?!]{0,24}\b(?:reports?|records?|logs?|data|audit|",
                 r"system|spc|chart)\b|make the (?:numbers|figures|data|chart|report) look (?:better|good|nicer)",
                 r"|\b(?:change|set|mark|flip|switch|edit|update|record|log|enter)\b[^.?!]{0,60}\b(?:to|as) (?:a )?",
-                _EN_PASS,
+                EN_PASS,
                 r"\b[^.?!]{0,40}\b(?:even though|although|but (?:it|we|they|i) (?:didn't|did not|never|wasn't|failed))",
                 r"|\b(?:change|set|mark|flip|switch|edit|update|turn)\b[^.?!]{0,60}\b(?:fail(?:ed|ing|ure)?|ng"
                 r"|rejected)\b",
                 r"[^.?!]{0,60}\b(?:to|as|into) (?:a )?",
-                _EN_PASS,
+                EN_PASS,
                 r"|\b(?:set|mark|change|close|switch)\b[^.?!]{0,8}\b(?:all|every|each)\b[^.?!]{0,40}\b(?:orders?|work ",
                 r"orders?|inspections?|records?|jobs?|tickets?)\b[^.?!]{0,40}\b(?:to|as) (?:completed?|closed|done|",
                 r"finished|passed)|\b(?:delete|remove|drop|erase)\b[^.?!]{0,40}\b(?:points?|readings?|values?"
@@ -261,9 +202,9 @@ _RECORD_TAMPERING = Category(
                 r"|no one)",
                 r" (?:missed|skipped|didn't do|did not do|never did|forgot)",
             ),
-            unless=_EN_NOT_A_REQUEST,
+            unless=EN_NOT_A_REQUEST,
         ),
-        Near(_ZH_DESTROY, _ZH_RECORD, unless=words("禁止|严禁|不得|不准|不许|切勿|请勿|为什么|谁")),
+        Near(ZH_DESTROY, ZH_RECORD, unless=words("禁止|严禁|不得|不准|不许|切勿|请勿|为什么|谁")),
         Phrase(
             words(
                 "改(?:一?下)?(?:数据|记录|报告|结果|读数|点检|日期)|(?:结果|状态|判定)[^。？！]{0,6}(?:改成|改为|改到"
@@ -371,13 +312,6 @@ _CONTROL_WRITE = Category(
 )
 
 # --- other users' data and credentials -----------------------------------------------------------------------
-_EN_PRIVATE = (
-    r"chats?|conversations?|messages?|history|sessions?|salar\w*|pay ?slips?|personal \w+|private \w+|data|questions?"
-    r"|phone numbers?|(?:home )?address\w*|emails?|passwords?|accounts?|proposals they|id numbers?"
-)
-_ZH_PRIVATE = (
-    "数据|记录|聊天|对话|历史|提问|问题|会话|工资|薪资|薪水|个人信息|电话|手机号|地址|邮箱|账号|帐号|密码|隐私|身份证"
-)
 _PRIVACY = Category(
     "privacy",
     "I can't reveal passwords, credentials or other users' data, or act as another user. Each user sees only what "
@@ -408,7 +342,7 @@ _PRIVACY = Category(
                 r"cnc|it|today|yesterday|week|month|supplier|order|lot|part)'s)[a-z]+'s (?=(?:chat|conversation|",
                 r"session|messages|questions|password|salary|pay|phone|home address|personal|private))",
             ),
-            words(_EN_PRIVATE),
+            words(EN_PRIVATE),
             both_orders=False,
         ),
         Phrase(
@@ -428,7 +362,7 @@ _PRIVACY = Category(
         ),
         Near(
             words("其他用户|别的用户|其他人|别人|他人|同事|所有用户|所有人|其他操作员|其他工程师|其他员工|某某"),
-            words(_ZH_PRIVATE),
+            words(ZH_PRIVATE),
             both_orders=False,
         ),
         Phrase(
