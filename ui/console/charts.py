@@ -40,6 +40,8 @@ class ChartSpec:
     y: str
     rows: list[dict[str, Any]]
     series: str | None = None
+    x_title: str = ""
+    y_title: str = ""
 
 
 def _row_lists(result: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -86,7 +88,9 @@ def _spc_chart(result: dict[str, Any]) -> ChartSpec | None:
         if isinstance(level, int | float):
             rows.extend({"x": p.get(x_key), "y": level, "series": name.upper()} for p in points)
     title = f"SPC {result.get('characteristic', '')}".strip()
-    return ChartSpec(kind="line", title=title, x="x", y="y", rows=rows, series="series")
+    return ChartSpec(
+        kind="line", title=title, x="x", y="y", rows=rows, series="series", x_title=x_key, y_title=y_key
+    )
 
 
 def chart_for(tool_name: str, result: dict[str, Any]) -> ChartSpec | None:
@@ -105,9 +109,12 @@ def chart_for(tool_name: str, result: dict[str, Any]) -> ChartSpec | None:
         time_key = _first(_TIME_KEYS, first)
         if time_key is not None:
             data = [{"x": str(row.get(time_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
-            return ChartSpec(kind="line", title=f"{tool_name}: {y_key}", x="x", y="y", rows=data)
+            return ChartSpec(
+                kind="line", title=f"{tool_name}: {y_key}", x="x", y="y", rows=data, x_title=time_key, y_title=y_key
+            )
         label_key = _first(_LABEL_KEYS, first)
         if label_key is not None:
             data = [{"x": str(row.get(label_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
-            return ChartSpec(kind="bar", title=f"{tool_name}: {y_key} by {label_key} ({key})", x="x", y="y", rows=data)
+            title = f"{tool_name}: {y_key} by {label_key} ({key})"
+            return ChartSpec(kind="bar", title=title, x="x", y="y", rows=data, x_title=label_key, y_title=y_key)
     return None

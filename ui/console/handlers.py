@@ -37,9 +37,15 @@ def _chart_updates(spec: ChartSpec | None) -> tuple[Any, Any]:
         return gr.update(visible=False, value=EMPTY_CHART), gr.update(visible=False, value=EMPTY_CHART)
     frame = pd.DataFrame(spec.rows)
     if spec.kind == "line":
-        line = gr.update(visible=True, value=frame, x=spec.x, y=spec.y, color=spec.series, title=spec.title)
+        line = gr.update(
+            visible=True, value=frame, x=spec.x, y=spec.y, color=spec.series, title=spec.title,
+            x_title=spec.x_title, y_title=spec.y_title,
+        )
         return line, gr.update(visible=False, value=EMPTY_CHART)
-    bar = gr.update(visible=True, value=frame, x=spec.x, y=spec.y, title=spec.title, sort="-y")
+    bar = gr.update(
+        visible=True, value=frame, x=spec.x, y=spec.y, title=spec.title, sort="-y",
+        x_title=spec.x_title, y_title=spec.y_title,
+    )
     return gr.update(visible=False, value=EMPTY_CHART), bar
 
 
