@@ -64,9 +64,15 @@ class Near:
             if self.both_orders:
                 start = max(0, action.start() - self.window)
                 before = list(self.objects.finditer(text, start, action.start()))
-                if before and not _excused(self, text, before[-1].start(), action.end()):
+                if before and not self._reported(text, before[-1].start(), before[-1].end(), action.start()):
                     return text[before[-1].start() : action.end()]
         return None
+
+    def _reported(self, text: str, object_start: int, object_end: int, action_start: int) -> bool:
+        # "the e-stop was jumpered by ..." reports the past: the words between object and action count too.
+        if self.unless is not None and self.unless.search(text, object_end, action_start):
+            return True
+        return _excused(self, text, object_start, action_start)
 
 
 @dataclass(frozen=True)

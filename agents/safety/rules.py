@@ -111,7 +111,7 @@ _ALARM_SUPPRESSION = Category(
         Near(
             words(
                 r"\bdisabl|\bsuppress|\binhibit|\bbypass|\bturn(?:ing)? off|\bswitch(?:ing)? off|\bshut off"
-                r"|\bstop (?=logging|auditing|the audit|the alarm)"
+                r"|\bstop (?=logging|auditing|the audit)"
             ),
             EN_ALARM,
             both_orders=False,
@@ -326,7 +326,8 @@ _PRIVACY = Category(
                 r"|\bprint|\bleak|\bsee\b|\bdisplay|\bcrack|\bguess|\bhack",
             ),
             words(
-                r"\bpasswords?\b|\bpasscodes?\b|\bcredentials?\b|\bapi keys?\b|\bsecret keys?\b|\baccess tokens?\b",
+                r"\bpasswords?\b(?! (?:policy|policies|rules|requirements?|reset|expiry|length))|\bpasscodes?\b"
+                r"|\bcredentials?\b|\bapi keys?\b|\bsecret keys?\b|\baccess tokens?\b",
                 r"|\blogin details\b|\bpassword hash|\bpin codes?\b",
             ),
             both_orders=False,

@@ -42,7 +42,7 @@ EN_NOT_A_REQUEST = words(
     r"|(?:\bnever|\bnot|n't|\bprohibited from|\bforbidden to) (?:to )?(?:ever )?$",
 )
 # Chinese asks "how many" after the verb: "上周放行了多少批隔离品".
-ZH_QUESTION_AFTER = words("多少|几次|几批|几件|哪些|原因|数量|次数|比例|记录了吗")
+ZH_QUESTION_AFTER = words("多少|几次|几批|几件|哪些|原因|数量|次数|比例|记录了吗|为什么|为何|怎么会")
 ZH_NOT_A_REQUEST = words(
     "有没有|是否有|多少|哪些|几次|几批|几件|为什么|为何|谁|禁止|严禁|不得|不准|不许|切勿|请勿|不可以"
 )
