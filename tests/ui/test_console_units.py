@@ -102,6 +102,7 @@ def test_daily_rows_become_a_line_chart() -> None:
     assert chart is not None
     assert chart.kind == "line"
     assert [(row["x"], row["y"]) for row in chart.rows] == [("2026-11-18", 0.71), ("2026-11-19", 0.64)]
+    assert {row["series"] for row in chart.rows} == {"oee"}
 
 
 def test_spc_chart_draws_spec_limits_as_series() -> None:
@@ -109,14 +110,34 @@ def test_spc_chart_draws_spec_limits_as_series() -> None:
         "characteristic": "BORE-D",
         "lsl": 24.98,
         "usl": 25.02,
-        "points": [{"subgroup": 1, "mean": 25.001}, {"subgroup": 2, "mean": 25.004}],
+        "ucl": 25.012,
+        "lcl": 24.994,
+        "points": [
+            {"subgroup": 1, "at": "2026-11-18T08:00", "value": 25.001},
+            {"subgroup": 2, "at": "2026-11-18T10:00", "value": 25.004},
+        ],
     }
-    chart = chart_for("spc", result)
+    chart = chart_for("spc_analysis", result)
     assert chart is not None
     assert chart.series == "series"
     series = {row["series"] for row in chart.rows}
-    assert series == {"value", "LSL", "USL"}
+    assert series == {"value", "LSL", "USL", "LCL", "UCL"}
     assert [row["y"] for row in chart.rows if row["series"] == "USL"] == [25.02, 25.02]
+    assert [row["x"] for row in chart.rows if row["series"] == "value"] == ["2026-11-18T08:00", "2026-11-18T10:00"]
+
+
+def test_sensor_trend_draws_its_normal_band_and_alarm_limit() -> None:
+    result = {
+        "tag": "CNC-03.VIB",
+        "normal_low": 0.8,
+        "normal_high": 2.5,
+        "alarm_high": 4.5,
+        "daily": [{"day": "2026-11-12", "mean": 3.9}, {"day": "2026-11-13", "mean": 4.6}],
+    }
+    chart = chart_for("sensor_trend", result)
+    assert chart is not None
+    assert {row["series"] for row in chart.rows} == {"mean", "NORMAL_LOW", "NORMAL_HIGH", "ALARM_HIGH"}
+    assert [row["y"] for row in chart.rows if row["series"] == "mean"] == [3.9, 4.6]
 
 
 def test_a_single_number_gets_no_chart() -> None:

@@ -18,6 +18,7 @@ from tools.resolvers import resolve_entity
 __all__ = ["RulePoint", "RuleViolationRow", "SPCResult", "spc_analysis"]
 
 MEAS = columns(SpcMeasurement)
+MAX_CHART_POINTS = 200
 MAX_POINTS_PER_RULE = 20
 
 
@@ -61,6 +62,12 @@ class SPCResult(ToolResult):
     out_of_spec: int = Field(description="Values outside [LSL, USL].")
     chart: str = Field(description="What the rules were checked on.")
     violations: list[RuleViolationRow]
+    center_line: float | None = Field(None, description="Centre line of the chart (mean of the plotted points).")
+    ucl: float | None = Field(None, description="Upper control limit: centre line + 3 sigma of the plotted points.")
+    lcl: float | None = Field(None, description="Lower control limit: centre line - 3 sigma of the plotted points.")
+    points: list[RulePoint] = Field(
+        default_factory=list, description="The plotted points (subgroup means or individuals), the latest ones."
+    )
 
 
 @tool(
@@ -167,5 +174,9 @@ def spc_analysis(ctx: ToolContext, characteristic: str, period: str = "past 30 d
         ppk=r(stats.ppk, 4),
         chart=f"X-bar chart of subgroups of {size}" if size > 1 else "individuals chart",
         violations=violations,
+        center_line=r(chart_mean, 6),
+        ucl=r(chart_mean + 3 * sigma_chart, 6),
+        lcl=r(chart_mean - 3 * sigma_chart, 6),
+        points=[RulePoint(subgroup=k, at=at, value=round(mean, 6)) for k, at, mean in points[-MAX_CHART_POINTS:]],
         **base,
     )

@@ -76,45 +76,54 @@ def _first(keys: tuple[str, ...], row: dict[str, Any], numeric: bool = False) ->
     return None
 
 
-def _spc_chart(result: dict[str, Any]) -> ChartSpec | None:
-    points = result.get("points")
-    if not (isinstance(points, list) and points and all(isinstance(p, dict) for p in points)):
-        return None
-    x_key = _first(("at", "subgroup"), points[0]) or "subgroup"
-    y_key = _first(("mean", "value"), points[0], numeric=True) or "mean"
-    rows: list[dict[str, Any]] = [{"x": p.get(x_key), "y": p.get(y_key), "series": "value"} for p in points]
-    limits = {name: result.get(name) for name in ("lsl", "usl", "ucl", "lcl", "center_line", "target")}
-    for name, level in limits.items():
-        if isinstance(level, int | float):
-            rows.extend({"x": p.get(x_key), "y": level, "series": name.upper()} for p in points)
-    title = f"SPC {result.get('characteristic', '')}".strip()
+_LIMIT_KEYS = ("lsl", "usl", "lcl", "ucl", "center_line", "target", "normal_low", "normal_high", "alarm_high")
+
+
+def _limit_rows(result: dict[str, Any], xs: list[Any]) -> list[dict[str, Any]]:
+    """Horizontal lines for the limits a result states (spec, control, normal band, alarm)."""
+    rows: list[dict[str, Any]] = []
+    for name in _LIMIT_KEYS:
+        level = result.get(name)
+        if isinstance(level, int | float) and not isinstance(level, bool):
+            rows.extend({"x": x, "y": level, "series": name.upper()} for x in xs)
+    return rows
+
+
+def _series_chart(title: str, x_key: str, y_key: str, rows: list[dict[str, Any]], result: dict[str, Any]) -> ChartSpec:
+    data = [
+        {"x": str(row.get(x_key)), "y": row.get(y_key), "series": y_key} for row in rows if row.get(y_key) is not None
+    ]
+    limits = _limit_rows(result, [point["x"] for point in data])
     return ChartSpec(
-        kind="line", title=title, x="x", y="y", rows=rows, series="series", x_title=x_key, y_title=y_key
+        kind="line", title=title, x="x", y="y", rows=data + limits, series="series", x_title=x_key, y_title=y_key
     )
 
 
 def chart_for(tool_name: str, result: dict[str, Any]) -> ChartSpec | None:
     """A chart for a tool result, or None when a chart would not help."""
-    if "lsl" in result and "usl" in result:
-        spc = _spc_chart(result)
-        if spc is not None:
-            return spc
+    points = result.get("points")
+    if "lsl" in result and isinstance(points, list) and points and isinstance(points[0], dict):
+        x_key = _first(("at", "subgroup"), points[0]) or "subgroup"
+        y_key = _first(("mean", "value"), points[0], numeric=True) or "value"
+        title = f"SPC {result.get('characteristic', '')}".strip()
+        return _series_chart(title, x_key, y_key, points, result)
     for key, rows in _row_lists(result):
         if len(rows) < 2:
             continue
         first = rows[0]
-        y_key = _first(_VALUE_KEYS, first, numeric=True)
-        if y_key is None:
+        value_key = _first(_VALUE_KEYS, first, numeric=True)
+        if value_key is None:
             continue
         time_key = _first(_TIME_KEYS, first)
         if time_key is not None:
-            data = [{"x": str(row.get(time_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
-            return ChartSpec(
-                kind="line", title=f"{tool_name}: {y_key}", x="x", y="y", rows=data, x_title=time_key, y_title=y_key
-            )
+            return _series_chart(f"{tool_name}: {value_key}", time_key, value_key, rows, result)
         label_key = _first(_LABEL_KEYS, first)
         if label_key is not None:
-            data = [{"x": str(row.get(label_key)), "y": row.get(y_key)} for row in rows if row.get(y_key) is not None]
-            title = f"{tool_name}: {y_key} by {label_key} ({key})"
-            return ChartSpec(kind="bar", title=title, x="x", y="y", rows=data, x_title=label_key, y_title=y_key)
+            data = [
+                {"x": str(row.get(label_key)), "y": row.get(value_key)}
+                for row in rows
+                if row.get(value_key) is not None
+            ]
+            title = f"{tool_name}: {value_key} by {label_key} ({key})"
+            return ChartSpec(kind="bar", title=title, x="x", y="y", rows=data, x_title=label_key, y_title=value_key)
     return None
