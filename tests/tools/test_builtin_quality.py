@@ -58,6 +58,11 @@ def test_spc_of_individuals(tiny_ctx: ToolContext, run: Run) -> None:
     assert result.ppk == pytest.approx(0.5 / (3 * sigma_overall), abs=1e-4)
     assert (result.sigma_method, result.chart) == ("moving range / d2 (individuals)", "individuals chart")
     assert result.violations == []
+    # The chart: the six individuals in time order, centre line 10.1, limits at 3 sigma (within) / sqrt(1).
+    assert [p.value for p in result.points] == [10.1, 10.3, 10.0, 10.2, 10.1, 9.9]
+    assert result.center_line == pytest.approx(10.1)
+    assert result.ucl == pytest.approx(10.1 + 3 * sigma_within, abs=1e-6)
+    assert result.lcl == pytest.approx(10.1 - 3 * sigma_within, abs=1e-6)
 
 
 def test_spc_with_too_few_values_says_so(tiny_ctx: ToolContext, run: Run) -> None:
