@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from agents.events import Token
 from tools import Role, parse_role
 from ui.console.backend import ConsoleBackend, SignedIn
 from ui.console.charts import ChartSpec, table_rows
@@ -18,6 +20,10 @@ from ui.console.turn_view import TurnView
 __all__ = ["EMPTY_CHART", "Handlers", "session_state"]
 
 EMPTY_CHART = pd.DataFrame({"x": [], "y": []})
+#: How often streamed tokens are sent to the browser; every update carries the whole conversation.
+TOKEN_INTERVAL_S = 0.08
+#: Outputs of a chat turn: chat, question box, state, evidence, two plots, table, card, 3 approval widgets, status.
+CHAT_OUTPUTS = 12
 
 
 def session_state(lang: Lang = "en") -> dict[str, Any]:
@@ -129,12 +135,24 @@ class Handlers:
         self, view: TurnView, base: list[dict[str, Any]], events: Iterator[Any], state: dict[str, Any]
     ) -> Iterator[tuple[Any, ...]]:
         yield self._outputs(view, base, state, final=False)
+        last_sent = time.monotonic()
         for event in events:
             view.apply(event)
+            if isinstance(event, Token):
+                # Tokens only change the chat: send it alone, and at most every TOKEN_INTERVAL_S.
+                if time.monotonic() - last_sent >= TOKEN_INTERVAL_S:
+                    yield self._chat_only(view, base)
+                    last_sent = time.monotonic()
+                continue
             yield self._outputs(view, base, state, final=False)
+            last_sent = time.monotonic()
         view.done = True
         state["last_answer"] = view.answer
         yield self._outputs(view, base, state, final=True)
+
+    def _chat_only(self, view: TurnView, base: list[dict[str, Any]]) -> tuple[Any, ...]:
+        history = [*base, *view.messages()]
+        return (history, *([gr.skip()] * (CHAT_OUTPUTS - 1)))
 
     def _outputs(
         self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool
