@@ -17,7 +17,7 @@ def sign_in(page: Any, user: str, password: str | None = None) -> None:
     page.locator("#login-user textarea, #login-user input").first.fill(user)
     page.locator("#login-password input").fill(password if password is not None else user)
     page.locator("#login-button").click()
-    page.locator("#chatbot").wait_for(state="visible")
+    page.locator("#logout-button").wait_for(state="visible")
 
 
 def bot_messages(page: Any) -> list[str]:
@@ -159,3 +159,30 @@ def test_operator_never_sees_an_engineer_only_document(page: Any, artifacts_dir:
     page.locator("#documents").get_by_text("SOP-TEST-HOIST").wait_for()
     assert "MM-TEST-SERVO" not in page.locator("#documents").inner_text()
     shot(page, artifacts_dir, "operator-documents")
+
+
+def test_audit_tab_is_for_supervisors_only(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "operator")
+    page.get_by_role("tab", name="Audit").click()
+    page.locator("#refresh-audit").click()
+    page.locator("#audit-note").get_by_text("supervisors and above").wait_for()
+    page.locator("#logout-button").click()
+    sign_in(page, "supervisor")
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "What was the OEE of line 1 yesterday?")
+    page.get_by_role("tab", name="Audit").click()
+    page.locator("#refresh-audit").click()
+    page.locator("#audit-table").get_by_text("oee").first.wait_for()
+    assert "supervisor" in page.locator("#audit-table").inner_text()
+    shot(page, artifacts_dir, "audit")
+
+
+def test_evaluations_tab_runs_a_suite_and_shows_the_card(page: Any, artifacts_dir: Path) -> None:
+    sign_in(page, "engineer")
+    page.get_by_role("tab", name="Evaluations").click()
+    page.locator("#eval-suite input").fill("analysis")
+    page.keyboard.press("Enter")
+    page.locator("#run-eval").click()
+    page.locator("#eval-card").get_by_text(re.compile(r"L[1-5]")).first.wait_for(timeout=300_000)
+    assert "report.html" in page.locator("#eval-report textarea, #eval-report input").first.input_value()
+    shot(page, artifacts_dir, "evaluations")

@@ -119,10 +119,10 @@ def _knowledge_tab(labels: _Labels, handlers: Handlers, state: Any) -> None:
 
 def _evals_tab(labels: _Labels, handlers: Handlers, state: Any, backend: ConsoleBackend) -> None:
     lang = labels.lang
-    suite = labels(gr.Dropdown(choices=backend.eval_suites(), label=t(lang, "suite")), "suite")
+    suite = labels(gr.Dropdown(choices=backend.eval_suites(), label=t(lang, "suite"), elem_id="eval-suite"), "suite")
     run = labels.button("run_eval", elem_id="run-eval")
     card = gr.Markdown("", elem_id="eval-card")
-    report = labels.textbox("report", interactive=False)
+    report = labels.textbox("report", interactive=False, elem_id="eval-report")
     with gr.Row():
         run_a = labels(gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_a")), "compare_a")
         run_b = labels(gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_b")), "compare_b")

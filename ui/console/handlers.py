@@ -213,13 +213,15 @@ class Handlers:
         account = _signed_in(state)
         return pd.DataFrame(self.backend.list_documents(account), columns=self.backend.document_columns)
 
-    def ingest(self, files: list[str] | None, state: dict[str, Any], progress: Any = None) -> tuple[str, Any]:
+    def ingest(
+        self, files: list[str] | None, state: dict[str, Any], progress: gr.Progress = gr.Progress()  # noqa: B008
+    ) -> tuple[str, Any]:
+        """Ingest uploaded files; Gradio injects `progress` (a default gr.Progress asks it to) for the bar."""
         account = _signed_in(state)
         lang: Lang = state["lang"]
         if not account.role.at_least(Role.ENGINEER):
             return t(lang, "knowledge_denied"), gr.update()
-        tracker = progress if progress is not None else gr.Progress()
-        report = self.backend.ingest([str(f) for f in files or []], progress=tracker)
+        report = self.backend.ingest([str(f) for f in files or []], progress=progress)
         return report, self.documents(state)
 
     def remove_document(self, doc_id: str, state: dict[str, Any]) -> tuple[str, Any]:
