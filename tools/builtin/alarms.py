@@ -8,7 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from connectors.schema import Alarm, AlarmCode, Equipment
-from tools.builtin.common import Limit, Part, period_of, provenance, scope_of, total, visible_line_ids
+from tools.builtin.common import Limit, Part, period_of, provenance, scope_of, total, truncation, visible_line_ids
 from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
 from tools.queries import columns, elapsed_days, within
 from tools.resolvers import Entity, resolve_entity, resolve_line_or_equipment
@@ -133,8 +133,7 @@ def list_alarms(
             alarm_code=alarm_code.code if alarm_code else None,
             severity=severity,
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         alarms=alarms,
     )
@@ -232,8 +231,7 @@ def top_alarm_codes(
         provenance=provenance(
             ["alarm", "alarm_code", "equipment"], all_alarms, span, **({entity.kind: entity.code} if entity else {})
         ),
-        complete=len(ranked) <= limit,
-        total_count=len(ranked) if len(ranked) > limit else None,
+        **truncation(len(ranked), limit),
         data_unavailable=not ranked,
         total_alarms=all_alarms,
         codes=listed,

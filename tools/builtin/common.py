@@ -28,6 +28,7 @@ __all__ = [
     "r",
     "scope_of",
     "total",
+    "truncation",
     "visible_line_ids",
 ]
 
@@ -39,6 +40,11 @@ class Part(BaseModel):
     """Base of the rows and parts inside tool results (forbids unknown fields, like the results)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+def truncation(count: int, limit: int) -> dict[str, Any]:
+    """`complete` and `total_count` of a result list cut at `limit` rows out of `count`."""
+    return {"complete": count <= limit, "total_count": count if count > limit else None}
 
 
 def r(value: float | None, digits: int = 6) -> float | None:

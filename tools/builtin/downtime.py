@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from connectors.schema import TIME_MODEL_BUCKET, DowntimeEvent, DowntimeReason, Equipment, MaintenanceWorkOrder
-from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total
+from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, truncation
 from tools.contract import ToolContext, ToolResult, tool
 from tools.queries import columns, within
 from tools.resolvers import Entity, resolve_line_or_equipment, resolve_shift
@@ -149,8 +149,7 @@ def downtime_pareto(
             category=category or ("all" if include_planned else "unplanned and set-up"),
             shift=crew.code if crew else None,
         ),
-        complete=len(grouped) <= limit,
-        total_count=len(grouped) if len(grouped) > limit else None,
+        **truncation(len(grouped), limit),
         data_unavailable=not grouped,
         target=entity.code,
         total_minutes=round(all_minutes, 2),
@@ -266,8 +265,7 @@ def top_downtime_events(
             **{entity.kind: entity.code},
             category=category,
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         target=entity.code,
         events=events,

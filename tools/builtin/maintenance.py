@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from connectors.schema import Equipment, FailureMode, MaintenanceWorkOrder, ProductionCount
-from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, visible_line_ids
+from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, truncation, visible_line_ids
 from tools.contract import ToolContext, ToolResult, tool
 from tools.kpi import reliability
 from tools.queries import columns, within
@@ -152,8 +152,7 @@ def maintenance_work_orders(
             status=status,
             kind=kind,
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         work_orders=orders,
     )
@@ -354,8 +353,7 @@ def failure_mode_history(
             **{entity.kind: entity.code},
             kind="corrective",
         ),
-        complete=len(ranked) <= limit,
-        total_count=len(ranked) if len(ranked) > limit else None,
+        **truncation(len(ranked), limit),
         data_unavailable=not rows,
         target=entity.code,
         failure_modes=found,

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, func, or_, select
 
 from connectors.schema import Equipment, Line, Product, ProductionCount, ProductionOrder, Shift
-from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, visible_line_ids
+from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, truncation, visible_line_ids
 from tools.contract import ToolContext, ToolResult, tool
 from tools.kpi import rate
 from tools.queries import columns, within
@@ -224,8 +224,7 @@ def list_production_orders(
         provenance=provenance(
             ["production_order", "product", "line"], count, span, line=entity.code if entity else None, status=status
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         orders=orders,
     )
@@ -411,8 +410,7 @@ def schedule_adherence(ctx: ToolContext, line: str | None = None, period: str = 
         period=span,
         scope=scope_of(entity),
         provenance=provenance(["production_order"], len(rows), span, line=entity.code if entity else None),
-        complete=len(late) <= 100,
-        total_count=len(late) if len(late) > 100 else None,
+        **truncation(len(late), 100),
         data_unavailable=not rows,
         adherence=r(adherence),
         orders_due=len(rows),

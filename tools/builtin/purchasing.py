@@ -8,7 +8,7 @@ from typing import Literal
 from sqlalchemy import case, func, select
 
 from connectors.schema import Material, PurchaseOrder, PurchaseOrderLine, Supplier
-from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total
+from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, total, truncation
 from tools.contract import Role, ToolContext, ToolResult, tool
 from tools.kpi import rate
 from tools.queries import columns, day_span
@@ -145,8 +145,7 @@ def purchase_orders(
             material=item.code if item else None,
             as_of=str(today),
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         lines=lines,
     )
@@ -242,8 +241,7 @@ def supplier_on_time_delivery(
             supplier=vendor.code if vendor else None,
             rule="received_date <= promised_date",
         ),
-        complete=len(rows) <= limit,
-        total_count=len(rows) if len(rows) > limit else None,
+        **truncation(len(rows), limit),
         data_unavailable=not rows,
         suppliers=rows[:limit],
         overall_rate=r(overall),

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 
 from connectors.schema import Defect, DefectCode, Equipment, Inspection, ProductionCount
-from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of
+from tools.builtin.common import Limit, Part, period_of, provenance, r, scope_of, truncation
 from tools.contract import ToolContext, ToolResult, tool
 from tools.kpi import first_pass_yield as fpy
 from tools.kpi import quality_ratios
@@ -124,8 +124,7 @@ def defect_pareto(ctx: ToolContext, target: str, period: str = "last week", limi
             span,
             **{entity.kind: entity.code},
         ),
-        complete=len(grouped) <= limit,
-        total_count=len(grouped) if len(grouped) > limit else None,
+        **truncation(len(grouped), limit),
         data_unavailable=not grouped,
         target=entity.code,
         total_defects=all_parts,

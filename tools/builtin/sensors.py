@@ -11,7 +11,7 @@ from pydantic import Field
 from sqlalchemy import select
 
 from connectors.schema import Equipment, SensorReading, SensorTag
-from tools.builtin.common import Part, period_of, provenance, r, scope_of
+from tools.builtin.common import Part, period_of, provenance, r, scope_of, truncation
 from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
 from tools.kpi import AnomalyInterval, band_intervals, rolling_zscore_intervals
 from tools.queries import columns, within
@@ -133,8 +133,7 @@ def sensor_trend(ctx: ToolContext, tag: str, period: str = "past 7 days") -> Sen
         period=span,
         scope=_tag_scope(entity, machine),
         provenance=provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code),
-        complete=len(daily) <= MAX_DAYS,
-        total_count=len(daily) if len(daily) > MAX_DAYS else None,
+        **truncation(len(daily), MAX_DAYS),
         data_unavailable=not points,
         tag=spec.code,
         equipment=machine,
@@ -242,8 +241,7 @@ def detect_anomalies(
         period=span,
         scope=_tag_scope(entity, machine),
         provenance=provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code),
-        complete=len(found) <= MAX_INTERVALS,
-        total_count=len(found) if len(found) > MAX_INTERVALS else None,
+        **truncation(len(found), MAX_INTERVALS),
         data_unavailable=not points,
         tag=spec.code,
         equipment=machine,

@@ -18,7 +18,7 @@ from connectors.schema import (
     StorageLocation,
     Supplier,
 )
-from tools.builtin.common import Limit, Part, provenance, scope_of, total
+from tools.builtin.common import Limit, Part, provenance, scope_of, total, truncation
 from tools.contract import ToolContext, ToolResult, tool
 from tools.kpi import BomLine as BomComponent
 from tools.kpi import component_availability, reorder_status
@@ -174,8 +174,7 @@ def stock_levels(
             material_type=material_type,
             as_of="plant clock",
         ),
-        complete=count <= limit,
-        total_count=count if count > limit else None,
+        **truncation(count, limit),
         data_unavailable=count == 0,
         stock=rows,
     )
@@ -267,8 +266,7 @@ def materials_below_reorder_point(
             material_type=material_type,
             rule="on hand - reserved < reorder point",
         ),
-        complete=len(below) <= limit,
-        total_count=len(below) if len(below) > limit else None,
+        **truncation(len(below), limit),
         materials=listed,
     )
 
