@@ -80,6 +80,24 @@ class _Sleeper:
         )
 
 
+class _AsyncClient:
+    """One model call per case with the async OpenAI client on the runner's own event loop (no threads)."""
+
+    model_id = "openai:scripted"
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    async def run(self, case: CaseSpec, attempt: int) -> Any:
+        from evals import CaseOutcome
+
+        started = time.perf_counter()
+        answer = await self.model.ainvoke(case.messages[0])
+        return CaseOutcome(
+            domains=["production"], answer=str(answer.content), latency_ms=(time.perf_counter() - started) * 1000
+        )
+
+
 def runner_only(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
     """The same suite, grading and JSONL writes, with an executor that only waits."""
     executor = _Sleeper(latency_s)
@@ -103,8 +121,9 @@ def runner_only(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
     }
 
 
-def throughput(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
-    """n cases, one model call each through the assistant executor, against the scripted server."""
+def throughput(n: int, latency_s: float, concurrency: int, *, client: str = "threads") -> dict[str, float]:
+    """n cases, one model call each against the scripted server: through the assistant executor (a sync
+    client in worker threads, as the assistant calls its model) or with the async client on the event loop."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -127,7 +146,7 @@ def throughput(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
                 ),
             ]
 
-        executor = AssistantExecutor(ask, "openai:scripted")
+        executor: Any = AssistantExecutor(ask, "openai:scripted") if client == "threads" else _AsyncClient(model)
         settings = RunSettings(model_id="openai:scripted", concurrency=concurrency, timeout_s=30)
         with tempfile.TemporaryDirectory() as out:
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -212,6 +231,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.skip_throughput:
         _print_throughput(throughput(args.cases, args.latency, args.concurrency), args, "scripted server")
+        async_figures = throughput(args.cases, args.latency, args.concurrency, client="async")
+        _print_throughput(async_figures, args, "async client")
         _print_throughput(runner_only(args.cases, args.latency, args.concurrency), args, "runner only")
     if args.skip_card:
         return 0
@@ -221,6 +242,7 @@ def main() -> int:
 def _print_throughput(figures: dict[str, float], args: argparse.Namespace, mode: str) -> None:
     titles = {
         "scripted server": "scripted OpenAI-compatible server (own process), sync client in worker threads",
+        "async client": "scripted OpenAI-compatible server (own process), async client on the runner's event loop",
         "runner only": "runner only: the executor just waits the latency (no client, no server)",
     }
     print(f"[{titles[mode]}]")
