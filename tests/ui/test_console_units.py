@@ -140,8 +140,25 @@ def test_sensor_trend_draws_its_normal_band_and_alarm_limit() -> None:
     assert [row["y"] for row in chart.rows if row["series"] == "mean"] == [3.9, 4.6]
 
 
-def test_a_single_number_gets_no_chart() -> None:
-    assert chart_for("oee", {"figures": {"oee": 0.6}, "provenance": {"tables": []}}) is None
+def test_a_single_number_gets_no_chart_and_a_table_of_its_figures() -> None:
+    result = {
+        "summary": "OEE of L2",
+        "unit": "ratio",
+        "complete": True,
+        "target": "L2",
+        "figures": {"oee": 0.81, "availability": 0.923, "performance": 0.902, "quality": 0.973},
+        "provenance": {"tables": []},
+    }
+    assert chart_for("oee", result) is None
+    headers, rows = table_rows(result)
+    assert headers == ["field", "value"]
+    assert rows == [
+        ["target", "L2"],
+        ["figures.oee", 0.81],
+        ["figures.availability", 0.923],
+        ["figures.performance", 0.902],
+        ["figures.quality", 0.973],
+    ]
 
 
 def test_turn_view_streams_answer_trace_evidence_and_chart() -> None:

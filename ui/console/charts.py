@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 __all__ = ["ChartSpec", "chart_for", "table_rows"]
 
+_META_KEYS = {"summary", "unit", "complete", "data_unavailable", "total_count", "provenance", "period", "scope"}
 _TIME_KEYS = ("day", "date", "hour", "at", "start", "time", "ts", "period_start")
 _LABEL_KEYS = ("reason", "code", "key", "defect", "alarm", "material", "supplier", "equipment", "name_en", "name")
 _VALUE_KEYS = (
@@ -58,8 +59,15 @@ def table_rows(result: dict[str, Any], limit: int = 200) -> tuple[list[str], lis
     """Headers and rows of the first list of row objects in a result (scalar columns only)."""
     lists = _row_lists(result)
     if not lists:
-        scalars = {k: v for k, v in result.items() if isinstance(v, int | float | str) and k != "summary"}
-        return (["field", "value"], [[k, v] for k, v in scalars.items()]) if scalars else ([], [])
+        fields: dict[str, Any] = {}
+        for key, value in result.items():
+            if key in _META_KEYS:
+                continue
+            if isinstance(value, dict):  # e.g. the OEE breakdown: its figures are what a person looks for
+                fields.update({f"{key}.{k}": v for k, v in value.items() if isinstance(v, int | float | str)})
+            elif isinstance(value, int | float | str) and not isinstance(value, bool):
+                fields[key] = value
+        return (["field", "value"], [[k, v] for k, v in fields.items()]) if fields else ([], [])
     rows = lists[0][1][:limit]
     headers = [key for key, value in rows[0].items() if not isinstance(value, dict | list)]
     return headers, [[row.get(key) for key in headers] for row in rows]
