@@ -26,6 +26,8 @@ from typing import Any
 # shadow the `agents` package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from evals.metrics import percentile  # noqa: E402
+
 QUESTIONS: tuple[str, ...] = (
     "What was the OEE of line 2 yesterday?",
     "2号线昨天的OEE是多少？",
@@ -44,15 +46,11 @@ QUESTIONS: tuple[str, ...] = (
 )
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def _line(label: str, values: Sequence[float]) -> str:
     return (
-        f"{label:<44} p50 {statistics.median(values):8.1f} ms   p95 {_percentile(values, 0.95):8.1f} ms   "
+        f"{label:<44} p50 {statistics.median(values):8.1f} ms   p95 {percentile(values, 95):8.1f} ms   "
         f"n={len(values)}"
     )
 

@@ -37,12 +37,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main() -> None:
@@ -91,6 +85,8 @@ def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def _measure(url: str, args: argparse.Namespace, run_sessions: Any) -> None:
+    from evals.metrics import percentile
+
     run_sessions(url, ["What was the OEE of line 1 yesterday?"])  # warm-up: first turn loads models
     first: list[float] = []
     total: list[float] = []
@@ -112,8 +108,8 @@ def _measure(url: str, args: argparse.Namespace, run_sessions: Any) -> None:
     turns = args.sessions * args.rounds
     print(f"{turns} turns from {args.sessions} simultaneous sessions in {wall_s:.1f} s")
     print(f"errors {errors}, answers that reached the wrong session {wrong}")
-    print(f"time to first token  p50 {statistics.median(first):.3f} s  p95 {_percentile(first, 0.95):.3f} s")
-    print(f"turn incl. sign-in   p50 {statistics.median(total):.3f} s  p95 {_percentile(total, 0.95):.3f} s")
+    print(f"time to first token  p50 {statistics.median(first):.3f} s  p95 {percentile(first, 95):.3f} s")
+    print(f"turn incl. sign-in   p50 {statistics.median(total):.3f} s  p95 {percentile(total, 95):.3f} s")
 
 
 if __name__ == "__main__":
