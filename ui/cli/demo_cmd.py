@@ -22,23 +22,17 @@ DEMO_QUESTIONS = (
 def _ensure_plant() -> None:
     from connectors import DatabaseConfig, has_plant, open_engine, plant_info
 
-    current = settings()
-    engine = open_engine(DatabaseConfig(url=current.effective_database_url))
+    engine = open_engine(DatabaseConfig(url=settings().effective_database_url))
     try:
-        present = has_plant(engine)
+        plant = plant_info(engine) if has_plant(engine) else None
     finally:
         engine.dispose()
-    if not present:
+    if plant is None:
         console.print("Seeding the medium demo plant / 正在生成中等规模演示工厂 …")
         from ui.cli.db_cmd import ScaleOption, seed
 
         seed(scale=ScaleOption.medium, seed_value=7, force=False)
         return
-    engine = open_engine(DatabaseConfig(url=current.effective_database_url))
-    try:
-        plant = plant_info(engine)
-    finally:
-        engine.dispose()
     console.print(
         f"Demo plant present / 演示工厂已存在: {plant.total_rows:,} rows, scale {plant.scale}, seed {plant.seed}, "
         f"plant clock / 工厂时钟 {plant.plant_clock:%Y-%m-%d %H:%M}",
