@@ -167,6 +167,7 @@ def _embedding(text: str, dim: int = 16) -> list[float]:
 def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # the server is quiet
             return
