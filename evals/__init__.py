@@ -30,6 +30,7 @@ from evals.reports import (
 from evals.runner import Judge, RunResult, compute_golds, load_records, run_suites
 from evals.schema import CaseSpec, GoldRef, SuiteSpec
 from evals.summary import RunSummary, summarize
+from evals.workers import ExecutorFactory, ProcessExecutor, RemoteCaseError
 
 __all__ = [
     "AgentCard",
@@ -42,12 +43,15 @@ __all__ = [
     "CitationRecord",
     "CompositeExecutor",
     "EvalError",
+    "ExecutorFactory",
     "GoldError",
     "GoldRef",
     "Judge",
     "JudgeError",
     "LLMJudge",
+    "ProcessExecutor",
     "ProposalRecord",
+    "RemoteCaseError",
     "ResponseCache",
     "RouterExecutor",
     "RunComparison",

@@ -130,6 +130,11 @@ def _prepare_out_dir(out_dir: Path, manifest: RunManifest) -> RunManifest:
     return manifest
 
 
+def _describe(exc: Exception) -> str:
+    # An error raised in a worker process keeps the name of its class there.
+    return f"{getattr(exc, 'remote_type', type(exc).__name__)}: {exc}"
+
+
 class _Attempts:
     """Runs attempts against the executor with the run's limits and writes each graded record."""
 
@@ -163,13 +168,15 @@ class _Attempts:
                 outcome = await asyncio.wait_for(self.executor.run(case, attempt), self.settings.timeout_s)
             except TimeoutError:
                 return CaseOutcome(error=f"timeout after {self.settings.timeout_s:g}s")
+            except EvalError:
+                raise  # the harness itself failed (e.g. a worker died): stop the run, resume later
             except Exception as exc:
                 if is_transport_error(exc):
-                    last = f"{type(exc).__name__}: {exc}"
+                    last = _describe(exc)
                     # Back off a little so a struggling endpoint is not hammered.
                     await asyncio.sleep(min(0.05 * 2**tries, 2.0))
                     continue
-                return CaseOutcome(error=f"{type(exc).__name__}: {exc}")
+                return CaseOutcome(error=_describe(exc))
             if not outcome.latency_ms:
                 outcome.latency_ms = (time.perf_counter() - started) * 1000
             return outcome

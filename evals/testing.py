@@ -9,13 +9,15 @@ checked without a model.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from evals.outcome import CaseOutcome
 from evals.schema import CaseSpec, SuiteSpec
 
-__all__ = ["ScriptedExecutor", "route_case", "suite_of"]
+__all__ = ["ScriptedExecutor", "WorkerScript", "route_case", "suite_of"]
 
 
 def suite_of(cases: list[dict[str, Any]], name: str = "tiny") -> SuiteSpec:
@@ -74,3 +76,40 @@ class ScriptedExecutor:
             return self._answer(case, attempt)
         finally:
             self.active -= 1
+
+
+@dataclass(frozen=True)
+class WorkerScript:
+    """A picklable executor factory for `ProcessExecutor` tests: each worker answers every case with its
+    expected domains and says which process answered (`worker <index> pid <pid>`).
+
+    `crash_on` ends the worker process abruptly at that case; `fail_start` makes the worker fail to start
+    with that message; `fail_first` / `raise_error` / `delay` are passed to `ScriptedExecutor`.
+    """
+
+    delay: float = 0.0
+    model_id: str = "fake-model"
+    crash_on: str | None = None
+    fail_start: str | None = None
+    fail_first: tuple[tuple[str, int], ...] = ()
+    raise_error: type[BaseException] | None = None
+    reject: str | None = None
+
+    def __call__(self, index: int) -> ScriptedExecutor:
+        if self.fail_start is not None:
+            raise RuntimeError(self.fail_start)
+
+        def answer(case: CaseSpec, attempt: int) -> CaseOutcome:
+            if case.id == self.crash_on:
+                os._exit(3)
+            if case.id == self.reject:
+                raise ValueError(f"case {case.id} is not for this worker")
+            return CaseOutcome(domains=list(case.expect.domains), answer=f"worker {index} pid {os.getpid()}")
+
+        return ScriptedExecutor(
+            answer,
+            delay=self.delay,
+            model_id=self.model_id,
+            fail_first=dict(self.fail_first),
+            raise_error=self.raise_error,
+        )

@@ -1,0 +1,104 @@
+"""Worker processes: cases played in spawned processes, with the runner's limits, errors and resume."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from evals.errors import EvalError
+from evals.executor import TransportError
+from evals.outcome import CaseOutcome
+from evals.records import RunSettings
+from evals.runner import RESULTS_FILE, RunResult, load_records, run_suites
+from evals.testing import WorkerScript, route_case, suite_of
+from evals.workers import ProcessExecutor
+
+SUITE = suite_of([route_case(f"c{i}", "production") for i in range(12)])
+
+
+def run(script: WorkerScript, out: Path, *, workers: int = 2, **settings: object) -> RunResult:
+    options = {"model_id": script.model_id, "concurrency": 4, **settings}
+    run_settings = RunSettings.model_validate(options)
+    executor = ProcessExecutor(script, model_id=script.model_id, workers=workers, concurrency=run_settings.concurrency)
+    with executor:
+        return asyncio.run(run_suites([SUITE], executor, run_settings, out))
+
+
+def answering_processes(result: RunResult) -> set[str]:
+    return {r.outcome.answer.split(" pid ")[1] for r in result.records}
+
+
+def test_cases_are_played_in_every_worker_and_graded_in_the_parent(out_dir: Path) -> None:
+    result = run(WorkerScript(delay=0.05), out_dir, workers=2)
+    assert len(result.records) == 12
+    assert all(r.passed for r in result.records)
+    pids = answering_processes(result)
+    assert len(pids) == 2
+    assert str(os.getpid()) not in pids
+    assert {r.outcome.answer.split(" pid ")[0] for r in result.records} == {"worker 0", "worker 1"}
+    assert len((out_dir / RESULTS_FILE).read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_an_error_in_a_worker_fails_that_case_with_its_own_class_name(out_dir: Path) -> None:
+    result = run(WorkerScript(reject="c3"), out_dir)
+    c3 = next(r for r in result.records if r.case_id == "c3")
+    assert not c3.passed
+    assert c3.outcome.error == "ValueError: case c3 is not for this worker"
+    assert sum(r.passed for r in result.records) == 11
+
+
+def test_transport_errors_in_a_worker_are_retried(out_dir: Path) -> None:
+    script = WorkerScript(fail_first=(("c0", 2),), raise_error=TransportError)
+    result = run(script, out_dir, workers=1, retries=2)
+    assert all(r.passed for r in result.records)
+
+    too_many = WorkerScript(fail_first=(("c0", 5),), raise_error=ConnectionError)
+    again = run(too_many, out_dir / "again", workers=1, retries=1)
+    c0 = next(r for r in again.records if r.case_id == "c0")
+    assert c0.outcome.error == "transport error after 2 tries: ConnectionError: connection reset by peer"
+
+
+def test_a_slow_case_times_out_in_the_parent(out_dir: Path) -> None:
+    result = run(WorkerScript(delay=1.0), out_dir, timeout_s=0.1, concurrency=12)
+    assert {r.outcome.error for r in result.records} == {"timeout after 0.1s"}
+
+
+def test_a_dead_worker_stops_the_run_and_the_run_resumes(out_dir: Path) -> None:
+    with pytest.raises(EvalError, match=r"eval worker 0 stopped unexpectedly \(exit code 3\)"):
+        run(WorkerScript(crash_on="c5"), out_dir, workers=1, concurrency=1)
+    done = {r.case_id for r in load_records(out_dir)}
+    assert done == {f"c{i}" for i in range(5)}  # one at a time, in order: c0-c4 answered before c5 crashed
+
+    resumed = run(WorkerScript(), out_dir, workers=1, concurrency=1)
+    assert resumed.skipped == len(done)
+    assert resumed.executed == 12 - len(done)
+    assert len(resumed.records) == 12
+    assert all(r.passed for r in resumed.records)
+
+
+def test_a_worker_that_cannot_start_is_one_clear_error(out_dir: Path) -> None:
+    with pytest.raises(EvalError, match="eval worker 0 could not start: RuntimeError: no plant database here"):
+        run(WorkerScript(fail_start="no plant database here"), out_dir)
+
+
+def test_workers_must_test_the_model_the_run_names(out_dir: Path) -> None:
+    executor = ProcessExecutor(WorkerScript(model_id="model-a"), model_id="model-b", workers=1, concurrency=1)
+    with pytest.raises(EvalError, match="eval worker 0 tests model-a, not model-b"):
+        executor.start()
+
+
+def test_worker_count_must_be_positive() -> None:
+    with pytest.raises(EvalError, match="workers must be at least 1"):
+        ProcessExecutor(WorkerScript(), model_id="fake-model", workers=0, concurrency=1)
+
+
+def test_outcomes_cross_the_process_boundary_intact(out_dir: Path) -> None:
+    # The record the parent writes is the worker's outcome, field for field.
+    result = run(WorkerScript(), out_dir, workers=1)
+    outcome = result.records[0].outcome
+    assert isinstance(outcome, CaseOutcome)
+    assert outcome.domains == ["production"]
+    assert outcome.answer.startswith("worker 0 pid ")
