@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from evals.executor import CaseExecutor
 from evals.outcome import CaseOutcome, CitationRecord, ProposalRecord, ToolCallRecord, Usage
 from evals.schema import CaseSpec
 
@@ -192,9 +193,10 @@ class AssistantExecutor:
 
 
 class CompositeExecutor:
-    """Routing-only cases to the router executor, the rest to the assistant executor."""
+    """Routing-only cases to the router executor, the rest to the assistant's executor (in process, or
+    an `evals.ProcessExecutor` whose workers each run one)."""
 
-    def __init__(self, router: RouterExecutor, assistant: AssistantExecutor | None) -> None:
+    def __init__(self, router: RouterExecutor, assistant: CaseExecutor | None) -> None:
         self.router = router
         self.assistant = assistant
 

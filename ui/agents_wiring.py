@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from agents.models import LLMConfig
-    from agents.runtime import Assistant
+    from agents.runtime import Assistant, ConversationMemory
     from tools import DocumentSearch, Registry
     from ui.system import ToolSystem
 
@@ -98,8 +98,12 @@ def agent_system(
     router: Any | None = None,
     tools: ToolSystem | None = None,
     documents: DocumentSearch | None = None,
+    memory: ConversationMemory | None = None,
 ) -> AgentSystem:
-    """Open the plant, load the tools, pick the model and build the assistant for `settings`."""
+    """Open the plant, load the tools, pick the model and build the assistant for `settings`.
+
+    Conversations are kept in the data home unless another `memory` is given (evals keep their own).
+    """
     from agents.routing import LLMRouter
     from agents.runtime import Assistant, ConversationMemory, ToolBackend
     from connectors import plant_clock
@@ -120,7 +124,7 @@ def agent_system(
     assistant = Assistant(
         model=llm,
         backend=backend,
-        memory=ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME),
+        memory=memory if memory is not None else ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME),
         router=tier1,
         model_kind=kind,
         llm_router=LLMRouter(llm, fallback=tier1) if kind == "openai" else None,

@@ -14,10 +14,13 @@ import typer
 from ui.cli.common import console, err_console, print_json, settings
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from sqlalchemy import Engine
 
     from evals import CaseExecutor, Judge, SuiteSpec
     from ui.config import AndonSettings
+    from ui.eval_executors import ModelChoice
 
 __all__ = ["eval_app"]
 
@@ -37,11 +40,13 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
     from connectors import DatabaseConfig, has_plant, open_engine, plant_info, seed_plant
     from evals import EvalError
+    from tools import create_tool_tables
 
     if database:
         engine = open_engine(DatabaseConfig(url=database))
         if not has_plant(engine):
             raise EvalError(f"{database}: holds no plant / 数据库中没有工厂数据")
+        create_tool_tables(engine)  # proposals raised during the run are stored with the plant
         return engine
     path = andon.data_home / "evals" / f"plant-{scale}-{seed}.db"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,8 +54,6 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     if not has_plant(engine):
         err_console.print(f"seeding the {scale} demo plant (seed {seed}) for evals / 正在生成评测用工厂数据: {path}")
         seed_plant(engine, scale=scale, seed=seed)
-    from tools import create_tool_tables
-
     create_tool_tables(engine)  # proposals raised during the run are stored with the plant
     info = plant_info(engine)
     if (info.seed, info.scale) != (seed, scale):
@@ -101,14 +104,16 @@ def _executor(
     engine: Engine | None,
     out: Path,
     prices: tuple[float, float] = (0.0, 0.0),
+    *,
+    workers: int = 1,
+    concurrency: int = 8,
+    stack: ExitStack | None = None,
 ) -> Any:
-    """Routing-only cases through the router alone; the rest through the assistant on the eval plant.
-
-    The assistant is composed as `andon ask` composes it (`ui.agents_wiring`), on the eval plant, with the
-    run's own audit log so evaluation calls do not mix with the operators' audit trail.
-    """
-    from evals import AssistantExecutor, CompositeExecutor, EvalError, RouterExecutor
-    from ui.agents_wiring import agent_system, tier1_router
+    """Routing-only cases through the router alone; the rest through the assistant on the eval plant,
+    in this process or, with `workers` > 1, in that many worker processes (closed with `stack`)."""
+    from evals import CompositeExecutor, EvalError, ProcessExecutor, RouterExecutor
+    from ui.agents_wiring import tier1_router
+    from ui.eval_executors import AssistantRecipe, build_assistant_executor, model_id_of
     from ui.system import load_tools
 
     registry = load_tools(andon)
@@ -117,36 +122,28 @@ def _executor(
     needs_assistant = any(not c.expect.route_only for s in suites for c in s.cases)
     if model == "openai" and not andon.llm_configured:
         raise EvalError("--model openai needs llm_base_url and llm_model (andon.toml or ANDON_LLM_*) / 未配置LLM")
-    model_id = "offline" if model == "offline" else f"openai:{andon.llm_model}"
+    choice: ModelChoice = "openai" if model == "openai" else "offline"
+    model_id = model_id_of(andon, choice)
     route_executor = RouterExecutor(router, model_id if not needs_assistant else "router")
     route_executor.warm(texts)
     if not needs_assistant or engine is None:
         return route_executor
-    from tools import AuditLog, Permission, ProposalStore
-    from ui.system import ToolSystem
-
-    tools = ToolSystem(
-        settings=andon,
-        engine=engine,
-        registry=registry,
-        audit=AuditLog(out / "audit.jsonl"),
-        proposals=ProposalStore(engine),
-    )
-    assistant = agent_system(
-        andon, model="offline" if model == "offline" else "openai", router=router, tools=tools
-    ).assistant
-
-    def ask(case: Any, message: str, session_id: str) -> Any:
-        user = case.user or case.role
-        return list(
-            assistant.ask(
-                message, session_id=session_id, user=user, role=case.role, lang=case.lang, scopes=frozenset(case.scopes)
-            )
+    audit_path = out / "audit.jsonl"
+    if workers > 1:
+        recipe = AssistantRecipe(
+            settings=andon,
+            model=choice,
+            database_url=engine.url.render_as_string(hide_password=False),
+            audit_path=audit_path,
+            prices_per_mtok=prices,
         )
-
-    writes = frozenset(t.name for t in registry if t.permission is Permission.WRITE)
-    agent_executor = AssistantExecutor(
-        ask, model_id, write_tools=writes, serial=model == "offline", prices_per_mtok=prices
+        err_console.print(f"starting {workers} eval workers / 正在启动{workers}个评测工作进程")
+        pool = ProcessExecutor(recipe, model_id=model_id, workers=workers, concurrency=concurrency).start()
+        if stack is not None:
+            stack.callback(pool.close)
+        return CompositeExecutor(route_executor, pool)
+    agent_executor = build_assistant_executor(
+        andon, choice, engine, registry=registry, router=router, audit_path=audit_path, prices_per_mtok=prices
     )
     return CompositeExecutor(route_executor, agent_executor)
 
@@ -194,6 +191,9 @@ def run_command(
     model: Annotated[str, typer.Option(help="offline or openai (the configured endpoint).")] = "offline",
     repeats: Annotated[int, typer.Option(min=1, help="Attempts per case (for pass^k).")] = 1,
     concurrency: Annotated[int, typer.Option(min=1, help="Cases in flight at once.")] = 8,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes that play the cases (use the cores; each builds its own assistant).")
+    ] = 1,
     out: Annotated[Path | None, typer.Option(help="Run folder; an existing run there is resumed.")] = None,
     fail_under: Annotated[float | None, typer.Option(help="Exit 1 when the pass rate is below (0.9 or 90).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the demo plant the gold values come from.")] = 7,
@@ -209,6 +209,7 @@ def run_command(
     price_out: Annotated[float, typer.Option(help="USD per million completion tokens.")] = 0.0,
 ) -> int:
     """Run suites against a model, grade every case, write report.json / report.html / summary.md."""
+    from contextlib import ExitStack
     from datetime import UTC, datetime
 
     from evals import (
@@ -234,31 +235,42 @@ def run_command(
     golds = compute_golds(loaded, GoldResolver(engine, GOLD)) if engine is not None else {}
     run_dir.mkdir(parents=True, exist_ok=True)
     _ensure_documents(andon, loaded)
-    executor = _executor(andon, loaded, model, engine, run_dir, (price_in, price_out))
-    judge = _judge(andon, judge_model, executor.model_id)
-    run_settings = RunSettings(
-        model_id=executor.model_id,
-        seed=seed,
-        scale=scale,
-        repeats=repeats,
-        k=k,
-        level_threshold=level_threshold,
-        concurrency=concurrency,
-        timeout_s=timeout,
-        retries=retries,
-        judge_model_id=judge.model_id if judge is not None else None,
-    )
-    cache = None
-    if not no_cache:
-        import agents
-        import connectors
-        import knowledge
-        import tools
-        from evals import source_fingerprint
+    with ExitStack() as stack:
+        executor = _executor(
+            andon,
+            loaded,
+            model,
+            engine,
+            run_dir,
+            (price_in, price_out),
+            workers=workers,
+            concurrency=concurrency,
+            stack=stack,
+        )
+        judge = _judge(andon, judge_model, executor.model_id)
+        run_settings = RunSettings(
+            model_id=executor.model_id,
+            seed=seed,
+            scale=scale,
+            repeats=repeats,
+            k=k,
+            level_threshold=level_threshold,
+            concurrency=concurrency,
+            timeout_s=timeout,
+            retries=retries,
+            judge_model_id=judge.model_id if judge is not None else None,
+        )
+        cache = None
+        if not no_cache:
+            import agents
+            import connectors
+            import knowledge
+            import tools
+            from evals import source_fingerprint
 
-        system = [Path(str(m.__file__)).parent for m in (agents, tools, connectors, knowledge)]
-        cache = ResponseCache(andon.data_home / "evals" / "cache", salt=source_fingerprint(system))
-    result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
+            system = [Path(str(m.__file__)).parent for m in (agents, tools, connectors, knowledge)]
+            cache = ResponseCache(andon.data_home / "evals" / "cache", salt=source_fingerprint(system))
+        result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
     report = build_report(result.manifest, result.records)
     paths = write_reports(report, run_dir)
     summary = report.summary
