@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +71,16 @@ def training_texts(
 def _one_blas_thread() -> Iterator[None]:
     """Run numpy / scikit-learn maths on one thread: the matrices are small, and on a busy machine
     BLAS worker threads spin and make a 1-second fit take 15 seconds."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1):
+    with _threadpools().limit(limits=1):
         yield
+
+
+@cache
+def _threadpools() -> Any:
+    # Finding the loaded BLAS libraries reads the process's memory map (~7 ms): once per process, not per route.
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
 
 
 def _fit_members(features: Any, rows: Sequence[LabelledText], c: float) -> Any:
