@@ -26,7 +26,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from agents.events import FinalAnswer, Routed, Usage  # noqa: E402
 from agents.models.openai_compatible import LLMConfig, make_openai_chat_model  # noqa: E402
-from agents.testing import ScriptedRequest, ScriptedServer, ScriptedTurn, reply  # noqa: E402
+from agents.testing import ScriptedRequest, ScriptedServer, ScriptedTurn, call_tool, reply  # noqa: E402
 from evals import AssistantExecutor, RunSettings, build_report, run_suites  # noqa: E402
 from evals.schema import CaseSpec, SuiteSpec  # noqa: E402
 
@@ -48,14 +48,14 @@ def _script(request: ScriptedRequest) -> ScriptedTurn:
     return reply("OEE of the line was 71.3 %.")
 
 
-def _serve(latency_s: float, urls: Any, stop: Any, counts: Any) -> None:
-    """The scripted server in its own process, as a real endpoint would be (no GIL shared with the harness)."""
+def _serve(latency_s: float, urls: Any, stop: Any, counts: Any, script: Any = None) -> None:
+    """Runs in the endpoint's process."""
     import socketserver
 
     # socketserver's listen backlog is 5: with 32 clients connecting at once the kernel drops SYNs and the
     # client retries a second later, which measures TCP back-off instead of the harness.
     socketserver.TCPServer.request_queue_size = 128
-    with ScriptedServer(_script, latency_s=latency_s) as server:
+    with ScriptedServer(script or _script, latency_s=latency_s) as server:
         urls.put(server.base_url)
         stop.wait()
         counts.put(len(server.chat_requests))
@@ -101,38 +101,23 @@ class _AsyncClient:
 def runner_only(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
     """The same suite, grading and JSONL writes, with an executor that only waits."""
     executor = _Sleeper(latency_s)
-    settings = RunSettings(model_id=executor.model_id, concurrency=concurrency, timeout_s=30)
-    with tempfile.TemporaryDirectory() as out:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        result = asyncio.run(run_suites([_suite(n)], executor, settings, Path(out)))
-        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        report = build_report(result.manifest, result.records)
-    ideal = executor.calls * latency_s / concurrency
-    return {
-        "cases": n,
-        "calls": executor.calls,
-        "wall_s": wall,
-        "ideal_s": ideal,
-        "ratio": wall / ideal,
-        "cpu_s": cpu,
-        "pass_rate": report.summary.pass_rate or 0.0,
-        "p50_ms": report.summary.latency_p50_ms or 0.0,
-        "p95_ms": report.summary.latency_p95_ms or 0.0,
-    }
+    figures = _timed_run(executor, n, concurrency)
+    return {**figures, "calls": executor.calls, "ideal_s": executor.calls * latency_s / concurrency, "startup_s": 0.0}
 
 
-def throughput(n: int, latency_s: float, concurrency: int, *, client: str = "threads") -> dict[str, float]:
-    """n cases, one model call each against the scripted server: through the assistant executor (a sync
-    client in worker threads, as the assistant calls its model) or with the async client on the event loop."""
-    import multiprocessing
+class _OneCallRecipe:
+    """Builds, in whichever process runs the cases, an executor that makes one model call per case with
+    the model the assistant uses (`make_openai_chat_model`): through `AssistantExecutor` (the sync client
+    in worker threads, as the assistant calls it) or with the async client on the event loop."""
 
-    context = multiprocessing.get_context("spawn")
-    urls, counts, stop = context.Queue(), context.Queue(), context.Event()
-    process = context.Process(target=_serve, args=(latency_s, urls, stop, counts), daemon=True)
-    process.start()
-    try:
-        base_url = urls.get(timeout=60)
-        model = make_openai_chat_model(LLMConfig(base_url=base_url, model="scripted", max_retries=0))
+    def __init__(self, base_url: str, client: str) -> None:
+        self.base_url = base_url
+        self.client = client
+
+    def __call__(self, worker_index: int) -> Any:
+        model = make_openai_chat_model(LLMConfig(base_url=self.base_url, model="scripted", max_retries=0))
+        if self.client == "async":
+            return _AsyncClient(model)
 
         def ask(case: CaseSpec, message: str, session_id: str) -> list[Any]:
             started = time.perf_counter()
@@ -146,30 +131,129 @@ def throughput(n: int, latency_s: float, concurrency: int, *, client: str = "thr
                 ),
             ]
 
-        executor: Any = AssistantExecutor(ask, "openai:scripted") if client == "threads" else _AsyncClient(model)
-        settings = RunSettings(model_id="openai:scripted", concurrency=concurrency, timeout_s=30)
-        with tempfile.TemporaryDirectory() as out:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            result = asyncio.run(run_suites([_suite(n)], executor, settings, Path(out)))
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-            report = build_report(result.manifest, result.records)
-        stop.set()
-        calls = int(counts.get(timeout=60))
-    finally:
-        stop.set()
-        process.join(timeout=10)
-    ideal = calls * latency_s / concurrency
+        return AssistantExecutor(ask, "openai:scripted")
+
+
+class _ScriptedEndpoint:
+    """The scripted server in its own process, as a real endpoint would be (no GIL shared with the harness)."""
+
+    def __init__(self, latency_s: float, script: Any = None) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._urls, self._counts, self._stop = context.Queue(), context.Queue(), context.Event()
+        self._process = context.Process(
+            target=_serve, args=(latency_s, self._urls, self._stop, self._counts, script), daemon=True
+        )
+
+    def __enter__(self) -> str:
+        self._process.start()
+        return str(self._urls.get(timeout=60))
+
+    def calls(self) -> int:
+        """Stop the server and return how many chat completions it answered."""
+        self._stop.set()
+        return int(self._counts.get(timeout=60))
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._process.join(timeout=10)
+
+
+def throughput(
+    n: int, latency_s: float, concurrency: int, *, client: str = "threads", workers: int = 1
+) -> dict[str, float]:
+    """n cases, one model call each against the scripted server, in this process or in worker processes."""
+    from evals import ProcessExecutor
+
+    endpoint = _ScriptedEndpoint(latency_s)
+    with endpoint as base_url:
+        recipe = _OneCallRecipe(base_url, client)
+        startup = 0.0
+        pool: Any = None
+        if workers > 1:
+            started = time.perf_counter()
+            pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
+            executor = pool.start()
+            startup = time.perf_counter() - started
+        else:
+            executor = recipe(0)
+        try:
+            figures = _timed_run(executor, n, concurrency)
+        finally:
+            if pool is not None:
+                pool.close()
+        calls = endpoint.calls()
+    return {**figures, "calls": calls, "ideal_s": calls * latency_s / concurrency, "startup_s": startup}
+
+
+def _timed_run(executor: Any, n: int, concurrency: int, suite: SuiteSpec | None = None) -> dict[str, float]:
+    settings = RunSettings(model_id=executor.model_id, concurrency=concurrency, timeout_s=60, retries=0)
+    with tempfile.TemporaryDirectory() as out:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = asyncio.run(run_suites([suite or _suite(n)], executor, settings, Path(out)))
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        report = build_report(result.manifest, result.records)
     return {
-        "cases": n,
-        "calls": calls,
+        "cases": len(result.records),
         "wall_s": wall,
-        "ideal_s": ideal,
-        "ratio": wall / ideal,
         "cpu_s": cpu,
+        "errors": sum(1 for r in result.records if r.outcome.error),
         "pass_rate": report.summary.pass_rate or 0.0,
         "p50_ms": report.summary.latency_p50_ms or 0.0,
         "p95_ms": report.summary.latency_p95_ms or 0.0,
     }
+
+
+def _assistant_script(request: ScriptedRequest) -> ScriptedTurn:
+    """A data question as an LLM answers it: call the OEE tool, then answer from its result."""
+    last = request.messages[-1] if request.messages else {}
+    if last.get("role") == "tool":
+        return reply("The OEE of the line is in the tool result above.")
+    return call_tool("oee", target="L1", period="yesterday")
+
+
+def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, data_home: Path) -> dict[str, float]:
+    """The real `andon eval run --model openai` composition (safety rules, router, domain agent, tools,
+    grounding) on the small plant, each case's LLM turns played by the scripted server."""
+    from connectors import DatabaseConfig, has_plant, open_engine, seed_plant
+    from evals import ProcessExecutor
+    from tools import create_tool_tables
+    from ui.config import AndonSettings
+    from ui.eval_executors import AssistantRecipe
+
+    plant = data_home / "bench-assistant-plant.db"
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{plant}"))
+    if not has_plant(engine):
+        seed_plant(engine, scale="small", seed=7)
+    create_tool_tables(engine)
+    engine.dispose()
+    cases = [
+        {
+            "id": f"assistant-{i:04d}",
+            "input": f"What was the OEE of line {i % 4 + 1} yesterday?",
+            "level": "L2",
+            "expect": {"domains": ["production"], "tool_calls": [{"name": "oee"}], "answer": [{"contains": ["OEE"]}]},
+        }
+        for i in range(n)
+    ]
+    suite = SuiteSpec.model_validate({"suite": "bench-assistant", "cases": cases})
+    endpoint = _ScriptedEndpoint(latency_s, _assistant_script)
+    with endpoint as base_url:
+        settings = AndonSettings(data_home=data_home, llm_base_url=base_url, llm_model="scripted", llm_max_retries=0)
+        recipe = AssistantRecipe(
+            settings=settings, model="openai", database_url=f"sqlite:///{plant}", audit_path=data_home / "audit.jsonl"
+        )
+        started = time.perf_counter()
+        pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
+        executor = pool.start()
+        startup = time.perf_counter() - started
+        try:
+            figures = _timed_run(executor, n, concurrency, suite)
+        finally:
+            pool.close()
+        calls = endpoint.calls()
+    return {**figures, "calls": calls, "ideal_s": calls * latency_s / concurrency, "startup_s": startup}
 
 
 def offline_card(data_home: Path) -> int:
@@ -225,34 +309,56 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes for the multi-process rows")
+    parser.add_argument("--assistant-cases", type=int, default=200, help="cases through the full assistant")
     parser.add_argument("--skip-card", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-assistant", action="store_true")
     parser.add_argument("--data-home", type=Path, default=Path(tempfile.gettempdir()) / "andon-bench-evals")
     args = parser.parse_args()
+    args.data_home.mkdir(parents=True, exist_ok=True)
     if not args.skip_throughput:
-        _print_throughput(throughput(args.cases, args.latency, args.concurrency), args, "scripted server")
-        async_figures = throughput(args.cases, args.latency, args.concurrency, client="async")
-        _print_throughput(async_figures, args, "async client")
-        _print_throughput(runner_only(args.cases, args.latency, args.concurrency), args, "runner only")
+        n, latency, concurrency, workers = args.cases, args.latency, args.concurrency, args.workers
+        print(
+            f"[eval harness throughput: {n} cases, one model call each at {latency * 1000:.0f} ms, concurrency "
+            f"{concurrency}; ideal = calls x latency / concurrency; goal <= 1.3x ideal]"
+        )
+        _print_header()
+        _print_row("runner only (executor waits; no client, no server)", 1, runner_only(n, latency, concurrency))
+        for client, title in (("threads", "sync client in threads (AssistantExecutor)"), ("async", "async client")):
+            for count in (1, workers):
+                _print_row(title, count, throughput(n, latency, concurrency, client=client, workers=count))
+    if not args.skip_assistant:
+        n = args.assistant_cases
+        print(
+            f"\n[full assistant as `andon eval run --model openai --workers {args.workers}` composes it: {n} cases, "
+            "each an OEE tool call and an answer (2 LLM calls), small plant]"
+        )
+        _print_header()
+        figures = full_assistant(n, args.latency, args.concurrency, args.workers, args.data_home)
+        _print_row("safety, router, domain agent, tool, grounding", args.workers, figures)
+        print(
+            f"  CPU per case in the workers is what bounds this row on {os.cpu_count()} cores: the parent used "
+            f"{figures['cpu_s'] / figures['cases'] * 1000:.1f} ms per case; see the note in the module docstring."
+        )
     if args.skip_card:
         return 0
     return offline_card(args.data_home)
 
 
-def _print_throughput(figures: dict[str, float], args: argparse.Namespace, mode: str) -> None:
-    titles = {
-        "scripted server": "scripted OpenAI-compatible server (own process), sync client in worker threads",
-        "async client": "scripted OpenAI-compatible server (own process), async client on the runner's event loop",
-        "runner only": "runner only: the executor just waits the latency (no client, no server)",
-    }
-    print(f"[{titles[mode]}]")
+def _print_header() -> None:
     print(
-        f"  {figures['cases']} cases, {figures['calls']} model calls at {args.latency * 1000:.0f} ms, concurrency "
-        f"{args.concurrency}: wall {figures['wall_s']:.2f} s, ideal {figures['ideal_s']:.2f} s, "
-        f"{figures['ratio']:.2f}x ideal (goal <= 1.3x), efficiency {1 / figures['ratio']:.0%}; "
-        f"pass rate {figures['pass_rate']:.0%}, case latency p50 {figures['p50_ms']:.0f} ms / "
-        f"p95 {figures['p95_ms']:.0f} ms; harness process CPU {figures['cpu_s']:.1f} s "
-        f"({figures['cpu_s'] / figures['cases'] * 1000:.1f} ms per case: client, executor, grading, JSONL)"
+        f"  {'path':<52} {'workers':>7} {'calls':>6} {'wall s':>7} {'ideal s':>7} {'x ideal':>7} "
+        f"{'case p50/p95 ms':>16} {'parent CPU ms/case':>18} {'passed':>6} {'startup s':>9}"
+    )
+
+
+def _print_row(title: str, workers: int, f: dict[str, float]) -> None:
+    ratio = f["wall_s"] / f["ideal_s"]
+    latency = f"{f['p50_ms']:.0f}/{f['p95_ms']:.0f}"
+    print(
+        f"  {title:<52} {workers:>7} {f['calls']:>6.0f} {f['wall_s']:>7.2f} {f['ideal_s']:>7.2f} {ratio:>6.2f}x "
+        f"{latency:>16} {f['cpu_s'] / f['cases'] * 1000:>18.1f} {f['pass_rate']:>6.0%} {f['startup_s']:>9.1f}"
     )
 
 
