@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -256,16 +257,19 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
     return {**figures, "calls": calls, "ideal_s": calls * latency_s / concurrency, "startup_s": startup}
 
 
-def offline_card(data_home: Path) -> int:
+def offline_card(data_home: Path, workers: int) -> int:
     """Run the built-in suites on the offline model through `andon eval run` and print the card."""
     from evals import builtin_suites, load_report
     from ui.cli import main
 
     os.environ["ANDON_DATA_HOME"] = str(data_home)
     out = data_home / "bench-offline-run"
+    if out.exists():
+        shutil.rmtree(out)  # a fresh run, not a resumed one
+    extra = ["--no-cache", "--workers", str(workers), "--concurrency", str(2 * workers)]
     started = time.perf_counter()
     try:
-        main(["eval", "run", *[str(p) for p in builtin_suites()], "--model", "offline", "--out", str(out)])
+        main(["eval", "run", *[str(p) for p in builtin_suites()], "--model", "offline", "--out", str(out), *extra])
     except SystemExit as exc:
         code = int(exc.code or 0)
         if code == 2:
@@ -273,7 +277,10 @@ def offline_card(data_home: Path) -> int:
     wall = time.perf_counter() - started
     report = load_report(out)
     s = report.summary
-    print(f"\noffline model on the built-in suites ({s.cases} cases, {wall:.0f} s including router training):")
+    print(
+        f"\noffline model on the built-in suites ({s.cases} cases, {workers} workers, {wall:.0f} s including router "
+        "training and worker start):"
+    )
     print(
         f"  pass rate {s.pass_rate:.1%}, routing accuracy {s.routing_accuracy:.1%}, macro-F1 {s.routing_macro_f1:.1%}"
     )
@@ -343,7 +350,7 @@ def main() -> int:
         )
     if args.skip_card:
         return 0
-    return offline_card(args.data_home)
+    return offline_card(args.data_home, args.workers)
 
 
 def _print_header() -> None:
