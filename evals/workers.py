@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +61,9 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _worker_main(factory: ExecutorFactory, index: int, conn: Connection, concurrency: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers, which must
+    # not each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         executor = factory(index)
         model_id = executor.model_id
@@ -196,6 +200,11 @@ class ProcessExecutor:
     @property
     def model_id(self) -> str:
         return self._model_id
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the workers (alive or not), in worker order."""
+        return [int(w.process.pid) for w in self._workers]
 
     @property
     def workers(self) -> int:

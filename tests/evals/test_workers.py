@@ -102,3 +102,15 @@ def test_outcomes_cross_the_process_boundary_intact(out_dir: Path) -> None:
     assert isinstance(outcome, CaseOutcome)
     assert outcome.domains == ["production"]
     assert outcome.answer.startswith("worker 0 pid ")
+
+
+def test_ctrl_c_is_left_to_the_parent(out_dir: Path) -> None:
+    # Ctrl-C in a terminal interrupts every process of the group; workers ignore it and the parent,
+    # which handles it, stops them. A worker that got SIGINT still answers.
+    import signal
+
+    script = WorkerScript()
+    with ProcessExecutor(script, model_id=script.model_id, workers=1, concurrency=1) as executor:
+        os.kill(executor.pids[0], signal.SIGINT)
+        result = asyncio.run(run_suites([SUITE], executor, RunSettings(model_id=script.model_id), out_dir))
+    assert all(r.passed for r in result.records)
