@@ -28,10 +28,12 @@ from tools.permissions import can_approve, check_role, in_scope, parse_role, req
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
 from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables, reset_tool_tables
 from tools.registry import BrokenPlugin, Registry
+from tools.screening import WITHHELD_MARKER, ScreenedText, withhold_instructions
 
 __all__ = [
     "DOMAINS",
     "ENTRY_POINT_GROUP",
+    "WITHHELD_MARKER",
     "AuditEntry",
     "AuditLog",
     "BrokenPlugin",
@@ -51,6 +53,7 @@ __all__ = [
     "RegisterTools",
     "Registry",
     "Role",
+    "ScreenedText",
     "Tool",
     "ToolContext",
     "ToolError",
@@ -70,4 +73,5 @@ __all__ = [
     "require_scope",
     "reset_tool_tables",
     "tool",
+    "withhold_instructions",
 ]
