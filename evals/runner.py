@@ -259,8 +259,16 @@ async def run_suites(
     pool = ThreadPoolExecutor(max_workers=settings.concurrency + 1, thread_name_prefix="andon-eval")
     asyncio.get_running_loop().set_default_executor(pool)
     started = time.perf_counter()
+    tasks = [asyncio.ensure_future(attempts.one(suite, case, attempt)) for suite, case, attempt in todo]
     try:
-        fresh = await asyncio.gather(*(attempts.one(suite, case, attempt) for suite, case, attempt in todo))
+        fresh = await asyncio.gather(*tasks)
+    except BaseException:
+        # The harness failed (or the run was interrupted): stop the other attempts and let them finish
+        # quietly; what was graded is in results.jsonl for a resume.
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     finally:
         pool.shutdown(wait=False)
     wall = time.perf_counter() - started

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from pathlib import Path
 
@@ -77,6 +78,16 @@ def test_a_dead_worker_stops_the_run_and_the_run_resumes(out_dir: Path) -> None:
     assert resumed.executed == 12 - len(done)
     assert len(resumed.records) == 12
     assert all(r.passed for r in resumed.records)
+
+
+def test_a_dead_worker_with_cases_in_flight_stops_the_run_quietly(
+    out_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The attempts still in flight are cancelled and awaited: asyncio has nothing left to complain about.
+    with pytest.raises(EvalError, match="stopped unexpectedly"):
+        run(WorkerScript(crash_on="c1", delay=0.2), out_dir, workers=1, concurrency=4)
+    gc.collect()  # "Task exception was never retrieved" is reported when a task is collected
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
 
 
 def test_a_worker_that_cannot_start_is_one_clear_error(out_dir: Path) -> None:
