@@ -109,3 +109,16 @@ def test_import_assetopsbench_writes_a_valid_suite(workspace: Path) -> None:
         pytest.skip("AssetOpsBench scenarios not present")
     assert run_cli(["eval", "import", f"assetopsbench:{source}", "--out", "aob.yaml"]) == 0
     assert run_cli(["eval", "validate", "aob.yaml"]) == 0
+
+
+def test_ctrl_c_during_a_run_exits_130_with_one_line(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_executor(monkeypatch, wrong=set())
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ui.cli.eval_cmd._run", interrupted)
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run"]) == 130
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "aborted / 已取消"

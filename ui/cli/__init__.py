@@ -80,6 +80,9 @@ def _save_traceback() -> Path:
     return Path(handle.name)
 
 
+_INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `andon` console script."""
     try:
@@ -106,4 +109,6 @@ def main(argv: list[str] | None = None) -> None:
             soft_wrap=True,
         )
         sys.exit(1)
+    if result == _INTERRUPTED:  # Typer turns Ctrl-C inside a command into this exit code
+        err_console.print("aborted / 已取消")
     sys.exit(result if isinstance(result, int) else 0)
