@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,7 +85,8 @@ class WorkerScript:
     expected domains and says which process answered (`worker <index> pid <pid>`).
 
     `crash_on` ends the worker process abruptly at that case; `fail_start` makes the worker fail to start
-    with that message; `fail_first` / `raise_error` / `delay` are passed to `ScriptedExecutor`.
+    with that message; `busy_s` spends that much CPU on each case; `fail_first` / `raise_error` / `delay`
+    are passed to `ScriptedExecutor`.
     """
 
     delay: float = 0.0
@@ -94,6 +96,7 @@ class WorkerScript:
     fail_first: tuple[tuple[str, int], ...] = ()
     raise_error: type[BaseException] | None = None
     reject: str | None = None
+    busy_s: float = 0.0  # CPU time spent on each case (a busy loop)
 
     def __call__(self, index: int) -> ScriptedExecutor:
         if self.fail_start is not None:
@@ -104,6 +107,9 @@ class WorkerScript:
                 os._exit(3)
             if case.id == self.reject:
                 raise ValueError(f"case {case.id} is not for this worker")
+            started = time.process_time()
+            while time.process_time() - started < self.busy_s:
+                pass
             return CaseOutcome(domains=list(case.expect.domains), answer=f"worker {index} pid {os.getpid()}")
 
         return ScriptedExecutor(

@@ -17,10 +17,12 @@ let `andon eval run` resume.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import multiprocessing
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -71,8 +73,10 @@ def _worker_main(factory: ExecutorFactory, index: int, conn: Connection, concurr
         conn.send(("failed", _one_line(exc)))
         conn.close()
         return
-    conn.send(("ready", model_id))
+    conn.send(("ready", model_id, time.process_time()))
     asyncio.run(_serve(executor, conn, concurrency))
+    with contextlib.suppress(OSError):
+        conn.send(("cpu", time.process_time()))  # for figures: CPU of all this worker's threads
     conn.close()
 
 
@@ -153,6 +157,9 @@ class _Worker:
     conn: Connection
     in_flight: int = 0
     alive: bool = True
+    cpu_at_ready: float = 0.0
+    cpu_s: float | None = None
+    reader: threading.Thread | None = None
     send_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, message: tuple[Any, ...]) -> bool:
@@ -207,6 +214,13 @@ class ProcessExecutor:
         return [int(w.process.pid) for w in self._workers]
 
     @property
+    def worker_cpu_s(self) -> float | None:
+        """CPU seconds the workers used playing cases (all their threads, start-up excluded), known once every
+        worker has stopped."""
+        used = [w.cpu_s for w in self._workers]
+        return None if not used or any(u is None for u in used) else sum(u for u in used if u is not None)
+
+    @property
     def workers(self) -> int:
         """Workers alive now."""
         return sum(1 for w in self._workers if w.alive)
@@ -234,7 +248,8 @@ class ProcessExecutor:
             raise
         for worker in self._workers:
             name = f"andon-eval-outbox-{worker.index}"
-            threading.Thread(target=self._read, args=(worker,), name=name, daemon=True).start()
+            worker.reader = threading.Thread(target=self._read, args=(worker,), name=name, daemon=True)
+            worker.reader.start()
         return self
 
     def _await_ready(self, worker: _Worker) -> None:
@@ -252,6 +267,7 @@ class ProcessExecutor:
             ) from None
         if message[0] == "failed":
             raise EvalError(f"eval worker {worker.index} could not start: {message[1]} / 评测工作进程无法启动")
+        worker.cpu_at_ready = float(message[2])
         if message[1] != self._model_id:
             raise EvalError(
                 f"eval worker {worker.index} tests {message[1]}, not {self._model_id} / 评测工作进程的模型不一致"
@@ -264,6 +280,9 @@ class ProcessExecutor:
                 message = worker.conn.recv()
             except (EOFError, OSError):
                 break
+            if message[0] == "cpu":
+                worker.cpu_s = float(message[1]) - worker.cpu_at_ready
+                continue
             with self._lock:
                 pending = self._pending.pop(message[1], None)
             if pending is None:
@@ -335,6 +354,8 @@ class ProcessExecutor:
             if worker.process.is_alive():
                 worker.process.terminate()
                 worker.process.join(timeout=5)
+            if worker.reader is not None:
+                worker.reader.join(timeout=2)  # it ends at the worker's EOF, after its last report
             with worker.send_lock:
                 worker.alive = False
                 worker.conn.close()

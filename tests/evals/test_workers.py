@@ -125,3 +125,15 @@ def test_ctrl_c_is_left_to_the_parent(out_dir: Path) -> None:
         os.kill(executor.pids[0], signal.SIGINT)
         result = asyncio.run(run_suites([SUITE], executor, RunSettings(model_id=script.model_id), out_dir))
     assert all(r.passed for r in result.records)
+
+
+def test_workers_report_the_cpu_they_used_when_they_stop(out_dir: Path) -> None:
+    script = WorkerScript(busy_s=0.02)
+    executor = ProcessExecutor(script, model_id=script.model_id, workers=2, concurrency=2)
+    with executor:
+        assert executor.worker_cpu_s is None  # not known while they run
+        asyncio.run(run_suites([SUITE], executor, RunSettings(model_id=script.model_id), out_dir))
+    used = executor.worker_cpu_s
+    assert used is not None
+    # 12 cases x 20 ms of CPU, plus a little for the messages; the start-up (imports) is not counted.
+    assert 0.24 <= used < 1.0
