@@ -81,13 +81,16 @@ def build_assistant_executor(
 
 @dataclass(frozen=True)
 class AssistantRecipe:
-    """Everything a worker process needs to build the assistant executor itself."""
+    """Everything a worker process needs to build the assistant executor itself. `router`, when given,
+    is the tier-1 router the main process trained (it pickles to about 1 MB; training again in every
+    worker would cost seconds of CPU each)."""
 
     settings: AndonSettings
     model: ModelChoice
     database_url: str
     audit_path: Path
     prices_per_mtok: tuple[float, float] = (0.0, 0.0)
+    router: Any = None
 
     def __call__(self, worker_index: int) -> AssistantExecutor:
         import os
@@ -105,7 +108,7 @@ class AssistantRecipe:
             self.model,
             engine,
             registry=registry,
-            router=tier1_router(self.settings, registry),
+            router=self.router if self.router is not None else tier1_router(self.settings, registry),
             audit_path=self.audit_path,
             prices_per_mtok=self.prices_per_mtok,
         )

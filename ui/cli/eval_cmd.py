@@ -136,6 +136,7 @@ def _executor(
             database_url=engine.url.render_as_string(hide_password=False),
             audit_path=audit_path,
             prices_per_mtok=prices,
+            router=router,
         )
         err_console.print(f"starting {workers} eval workers / 正在启动{workers}个评测工作进程")
         pool = ProcessExecutor(recipe, model_id=model_id, workers=workers, concurrency=concurrency).start()
