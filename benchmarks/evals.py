@@ -406,7 +406,12 @@ def _throughput_table(args: argparse.Namespace) -> None:
     print(f"  median x ideal over {args.rounds} round(s):")
     for i, (title, count, _) in enumerate(paths):
         each = ", ".join(f"{r:.2f}" for r in ratios[i])
-        print(f"    {title:<52} workers {count}: {statistics.median(ratios[i]):.2f}x  ({each})")
+        median = statistics.median(ratios[i])
+        verdict = "meets" if median <= 1.3 else "misses"
+        print(
+            f"    {title:<52} workers {count}: {median:.2f}x ideal, efficiency {1 / median:.0%}, {verdict} the "
+            f"1.3x goal  (rounds: {each})"
+        )
 
 
 def _print_header() -> None:
