@@ -14,6 +14,9 @@ the goal is a wall time within 1.3x of it. Rows, interleaved in each round:
   `--workers` processes (`evals.ProcessExecutor`, what `andon eval run --workers N` uses).
 - async client: the same model awaited on the event loop.
 
+Then one row at 1 s per call in one process: at the pace of a real LLM the client's CPU per call
+(~6 ms) no longer matters and one process is enough.
+
 Full assistant: the composition `andon eval run --model openai --workers N` builds (safety rules, tier-1
 router, domain agent, tools on the small plant, grounding), each case a tool call and an answer. Its
 figure is bounded by CPU per case on this machine (the router's embedding, the agent graph, the client),
@@ -351,6 +354,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="worker processes for the multi-process rows")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the throughput table (medians printed)")
+    parser.add_argument("--slow-latency", type=float, default=1.0, help="seconds per call of the one-process row")
     parser.add_argument("--assistant-cases", type=int, default=200, help="cases through the full assistant")
     parser.add_argument("--skip-card", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
@@ -360,6 +364,15 @@ def main() -> int:
     args.data_home.mkdir(parents=True, exist_ok=True)
     if not args.skip_throughput:
         _throughput_table(args)
+    if not args.skip_throughput and args.slow_latency > 0:
+        n = 20 * args.concurrency
+        print(
+            f"\n[at {args.slow_latency:g} s per call (an LLM's usual pace): {n} cases, concurrency {args.concurrency}, "
+            "one process]"
+        )
+        _print_header()
+        figures = throughput(n, args.slow_latency, args.concurrency, client="threads", workers=1)
+        _print_row("sync client in threads (AssistantExecutor)", 1, figures)
     if not args.skip_assistant:
         n = args.assistant_cases
         print(
