@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import itertools
 import multiprocessing
+import pickle
 import signal
 import threading
 import time
@@ -238,7 +239,13 @@ class ProcessExecutor:
                     name=f"andon-eval-worker-{index}",
                     daemon=True,
                 )
-                process.start()
+                try:
+                    process.start()
+                except (pickle.PicklingError, AttributeError, TypeError) as exc:
+                    raise EvalError(
+                        f"the executor factory cannot be sent to a worker process ({_one_line(exc)}); use a "
+                        "module-level function or a functools.partial of one / 执行器工厂无法传给工作进程"
+                    ) from None
                 child_end.close()
                 self._workers.append(_Worker(index=index, process=process, conn=parent_end))
             for worker in self._workers:

@@ -137,3 +137,12 @@ def test_workers_report_the_cpu_they_used_when_they_stop(out_dir: Path) -> None:
     assert used is not None
     # 12 cases x 20 ms of CPU, plus a little for the messages; the start-up (imports) is not counted.
     assert 0.24 <= used < 1.0
+
+
+def test_a_factory_that_cannot_reach_a_worker_is_one_clear_error() -> None:
+    def local_factory(index: int) -> object:  # a local function does not pickle
+        return WorkerScript()(index)
+
+    executor = ProcessExecutor(local_factory, model_id="fake-model", workers=1, concurrency=1)  # type: ignore[arg-type]
+    with pytest.raises(EvalError, match="the executor factory cannot be sent to a worker process"):
+        executor.start()
