@@ -42,19 +42,26 @@ def build_assistant_executor(
     audit_path: Path,
     prices_per_mtok: tuple[float, float] = (0.0, 0.0),
 ) -> AssistantExecutor:
-    """An executor that plays each case through the assistant, every message of a case in one session."""
+    """An executor that plays each case through the assistant, every message of a case in one session.
+
+    Proposals raised by the cases go to the run's own store (`proposals.db` beside the audit log), never
+    to the plant's queue: graded against a live plant database, an eval must not ask anyone to approve.
+    """
     from agents.runtime import ConversationMemory
+    from connectors import DatabaseConfig, open_engine
     from evals import AssistantExecutor
-    from tools import AuditLog, Permission, ProposalStore
+    from tools import AuditLog, Permission, ProposalStore, create_tool_tables
     from ui.agents_wiring import agent_system
     from ui.system import ToolSystem
 
+    proposals_engine = open_engine(DatabaseConfig(url=f"sqlite:///{(audit_path.parent / 'proposals.db').as_posix()}"))
+    create_tool_tables(proposals_engine)
     tools = ToolSystem(
         settings=settings,
         engine=engine,
         registry=registry,
         audit=AuditLog(audit_path),
-        proposals=ProposalStore(engine),
+        proposals=ProposalStore(proposals_engine),
     )
     assistant = agent_system(
         settings, model=model, router=router, tools=tools, memory=ConversationMemory(":memory:")

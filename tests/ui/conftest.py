@@ -128,3 +128,19 @@ def page(browser: Any, console: RunningConsole) -> Iterator[Any]:
     opened.goto(console.url)
     yield opened
     context.close()
+
+
+@pytest.fixture
+def worker_cases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the cases handed to eval worker processes (recorded in this, the main, process)."""
+    from evals.workers import ProcessExecutor
+
+    played: list[str] = []
+    original = ProcessExecutor.run
+
+    async def run(self: ProcessExecutor, case: Any, attempt: int) -> Any:
+        played.append(case.id)
+        return await original(self, case, attempt)
+
+    monkeypatch.setattr(ProcessExecutor, "run", run)
+    return played

@@ -73,11 +73,12 @@ def run_cli(args: list[str]) -> int:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_llm_cases_are_graded_against_gold_with_tokens_and_pass_hat_k(
-    llm: ScriptedServer, tmp_path: Path, workers: int
+    llm: ScriptedServer, tmp_path: Path, workers: int, worker_cases: list[str]
 ) -> None:
     args = ["eval", "run", "llm.yaml", "--model", "openai", "--database", f"sqlite:///{tmp_path / 'plant.db'}"]
     options = ["--repeats", "2", "--workers", str(workers), "--no-cache", "--fail-under", "1.0", "--out", "run"]
     assert run_cli([*args, *options]) == 0
+    assert sorted(worker_cases) == ([] if workers == 1 else ["oee-en", "oee-en", "oee-zh", "oee-zh"])
 
     report: dict[str, Any] = json.loads((tmp_path / "run" / "report.json").read_text(encoding="utf-8"))
     summary = report["summary"]

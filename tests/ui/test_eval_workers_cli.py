@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def case_results(run: Path) -> dict[str, tuple[dict[str, bool], str]]:
 
 
 def test_workers_grade_like_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_plant_path: Path, capsys: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_plant_path: Path, capsys: Any, worker_cases: list[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ANDON_DATA_HOME", str(tmp_path / "home"))
@@ -72,8 +73,10 @@ def test_workers_grade_like_one_process(
     common = ["eval", "run", "workers.yaml", "--database", f"sqlite:///{plant}", "--no-cache", "--concurrency", "4"]
 
     assert run_cli([*common, "--out", "one"]) == 0
+    assert worker_cases == []
     assert run_cli([*common, "--out", "two", "--workers", "2"]) == 0
     assert "starting 2 eval workers" in capsys.readouterr().err
+    assert sorted(worker_cases) == ["oee-en", "oee-zh", "propose-zh"]  # routing-only cases stay with the router
 
     one, two = case_results(tmp_path / "one"), case_results(tmp_path / "two")
     assert set(one) == {"oee-en", "oee-zh", "propose-zh", "route-only"}
@@ -81,6 +84,15 @@ def test_workers_grade_like_one_process(
         assert all(one[case][0].values()), one[case]
     assert one["propose-zh"][0]["propose"] is True  # the proposal was raised (and not executed)
     assert two == one  # same verdicts and the same answers, word for word
-    # The proposal was stored on the plant by a worker, and recorded in the run's own audit log.
+    # The proposal went to the run's own store, never to the plant's queue, and into the run's audit log.
     audit = (tmp_path / "two" / "audit.jsonl").read_text(encoding="utf-8")
     assert "propose_maintenance_request" in audit
+    for run in ("one", "two"):
+        with sqlite3.connect(tmp_path / run / "proposals.db") as db:
+            assert db.execute("SELECT action, status FROM tool_proposal").fetchall() == [
+                ("propose_maintenance_request", "pending")
+            ]
+    with sqlite3.connect(plant) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "tool_proposal" not in tables
+

@@ -40,13 +40,11 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
     from connectors import DatabaseConfig, has_plant, open_engine, plant_info, seed_plant
     from evals import EvalError
-    from tools import create_tool_tables
-
     if database:
+        # Only read: proposals raised during the run go to the run's own store (see ui.eval_executors).
         engine = open_engine(DatabaseConfig(url=database))
         if not has_plant(engine):
             raise EvalError(f"{database}: holds no plant / 数据库中没有工厂数据")
-        create_tool_tables(engine)  # proposals raised during the run are stored with the plant
         return engine
     path = andon.data_home / "evals" / f"plant-{scale}-{seed}.db"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,7 +52,6 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     if not has_plant(engine):
         err_console.print(f"seeding the {scale} demo plant (seed {seed}) for evals / 正在生成评测用工厂数据: {path}")
         seed_plant(engine, scale=scale, seed=seed)
-    create_tool_tables(engine)  # proposals raised during the run are stored with the plant
     info = plant_info(engine)
     if (info.seed, info.scale) != (seed, scale):
         raise EvalError(f"{path}: plant has seed {info.seed} ({info.scale}), expected {seed} ({scale})")
