@@ -95,4 +95,3 @@ def test_workers_grade_like_one_process(
     with sqlite3.connect(plant) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "tool_proposal" not in tables
-
