@@ -51,9 +51,11 @@ class ScriptedExecutor:
         model_id: str = "fake-model",
         fail_first: dict[str, int] | None = None,
         raise_error: type[BaseException] | None = None,
+        thread_delay: float = 0.0,
     ) -> None:
         self._answer = answer
         self.delay = delay
+        self.thread_delay = thread_delay
         self._model_id = model_id
         self.calls = 0
         self.active = 0
@@ -71,6 +73,8 @@ class ScriptedExecutor:
         self.peak = max(self.peak, self.active)
         try:
             await asyncio.sleep(self.delay)
+            if self.thread_delay:
+                await asyncio.to_thread(time.sleep, self.thread_delay)
             if self.fail_first.get(case.id, 0) > 0 and self.raise_error is not None:
                 self.fail_first[case.id] -= 1
                 raise self.raise_error("connection reset by peer")
@@ -97,6 +101,8 @@ class WorkerScript:
     raise_error: type[BaseException] | None = None
     reject: str | None = None
     busy_s: float = 0.0  # CPU time spent on each case (a busy loop)
+    thread_delay: float = 0.0  # a blocking wait in a worker thread, as synchronous agent code would
+    unserializable: str | None = None  # this case's outcome holds an object JSON cannot write
 
     def __call__(self, index: int) -> ScriptedExecutor:
         if self.fail_start is not None:
@@ -110,11 +116,15 @@ class WorkerScript:
             started = time.process_time()
             while time.process_time() - started < self.busy_s:
                 pass
-            return CaseOutcome(domains=list(case.expect.domains), answer=f"worker {index} pid {os.getpid()}")
+            events = [{"type": "note", "value": object()}] if case.id == self.unserializable else []
+            return CaseOutcome(
+                domains=list(case.expect.domains), answer=f"worker {index} pid {os.getpid()}", events=events
+            )
 
         return ScriptedExecutor(
             answer,
             delay=self.delay,
+            thread_delay=self.thread_delay,
             model_id=self.model_id,
             fail_first=dict(self.fail_first),
             raise_error=self.raise_error,

@@ -20,11 +20,13 @@ import asyncio
 import contextlib
 import itertools
 import multiprocessing
+import os
 import pickle
 import signal
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -63,11 +65,12 @@ def _one_line(exc: BaseException) -> str:
 # Inside a worker process
 
 
-def _worker_main(factory: ExecutorFactory, index: int, conn: Connection, concurrency: int) -> None:
+def _worker_main(factory_bytes: bytes, index: int, conn: Connection, concurrency: int) -> None:
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers, which must
-    # not each print a traceback of their own.
+    # not each print a traceback of their own (the parent also starts them with SIGINT ignored).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        factory: ExecutorFactory = pickle.loads(factory_bytes)
         executor = factory(index)
         model_id = executor.model_id
     except BaseException as exc:  # reported to the parent as one line; the worker then exits
@@ -75,10 +78,16 @@ def _worker_main(factory: ExecutorFactory, index: int, conn: Connection, concurr
         conn.close()
         return
     conn.send(("ready", model_id, time.process_time()))
-    asyncio.run(_serve(executor, conn, concurrency))
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(_serve(executor, conn, concurrency))
     with contextlib.suppress(OSError):
         conn.send(("cpu", time.process_time()))  # for figures: CPU of all this worker's threads
     conn.close()
+    # Threads still inside a cancelled attempt (a model call, an offline turn) are not waited for: their
+    # answers are no longer wanted, and every write they made went through its own committed transaction.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 async def _serve(executor: CaseExecutor, conn: Connection, concurrency: int) -> None:
@@ -114,14 +123,14 @@ class _Inbox:
         try:
             case = CaseSpec.model_validate_json(case_json)
             outcome = await self.executor.run(case, attempt)
+            answer: tuple[Any, ...] = ("result", task_id, outcome.model_dump_json())
         except asyncio.CancelledError:
             return  # the parent gave up on this attempt (timeout); it expects no answer
         except Exception as exc:
-            self.send(("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc)))
-        else:
-            self.send(("result", task_id, outcome.model_dump_json()))
+            answer = ("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc))
         finally:
             self.tasks.pop(task_id, None)
+        self.send(answer)
 
     def start(self, task_id: int, case_json: str, attempt: int) -> None:
         self.tasks[task_id] = self.loop.create_task(self.play(task_id, case_json, attempt))
@@ -149,6 +158,19 @@ class _Inbox:
 
 # ---------------------------------------------------------------------------------------------------
 # In the parent
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process (only the main thread may change it; elsewhere, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -228,26 +250,28 @@ class ProcessExecutor:
 
     def start(self) -> ProcessExecutor:
         """Spawn the workers and wait until each has built its executor (or one has failed)."""
+        try:
+            factory_bytes = pickle.dumps(self.factory)
+        except (pickle.PicklingError, AttributeError, TypeError) as exc:
+            raise EvalError(
+                f"the executor factory cannot be sent to a worker process ({_one_line(exc)}); use a "
+                "module-level function or a functools.partial of one / 执行器工厂无法传给工作进程"
+            ) from None
         context = multiprocessing.get_context("spawn")
         per_worker = max(1, -(-self.concurrency // self.workers_wanted))
         try:
-            for index in range(self.workers_wanted):
-                parent_end, child_end = context.Pipe(duplex=True)
-                process = context.Process(
-                    target=_worker_main,
-                    args=(self.factory, index, child_end, per_worker),
-                    name=f"andon-eval-worker-{index}",
-                    daemon=True,
-                )
-                try:
+            with _sigint_ignored():  # inherited: a Ctrl-C while a worker imports is the parent's to handle
+                for index in range(self.workers_wanted):
+                    parent_end, child_end = context.Pipe(duplex=True)
+                    process = context.Process(
+                        target=_worker_main,
+                        args=(factory_bytes, index, child_end, per_worker),
+                        name=f"andon-eval-worker-{index}",
+                        daemon=True,
+                    )
                     process.start()
-                except (pickle.PicklingError, AttributeError, TypeError) as exc:
-                    raise EvalError(
-                        f"the executor factory cannot be sent to a worker process ({_one_line(exc)}); use a "
-                        "module-level function or a functools.partial of one / 执行器工厂无法传给工作进程"
-                    ) from None
-                child_end.close()
-                self._workers.append(_Worker(index=index, process=process, conn=parent_end))
+                    child_end.close()
+                    self._workers.append(_Worker(index=index, process=process, conn=parent_end))
             for worker in self._workers:
                 self._await_ready(worker)
         except BaseException:
@@ -315,7 +339,12 @@ class ProcessExecutor:
         if pending.future.done():
             return
         if message[0] == "result":
-            pending.future.set_result(CaseOutcome.model_validate_json(message[2]))
+            try:
+                outcome = CaseOutcome.model_validate_json(message[2])
+            except ValueError as exc:
+                pending.future.set_exception(RemoteCaseError("InvalidOutcome", " ".join(str(exc).split())))
+            else:
+                pending.future.set_result(outcome)
             return
         _, _, remote_type, text, transport = message
         kind = RemoteTransportError if transport else RemoteCaseError
@@ -341,6 +370,7 @@ class ProcessExecutor:
             with self._lock:
                 self._pending.pop(task_id, None)
             worker.in_flight -= 1
+            future.cancel()  # the reader may have failed it already; nobody will await it
             raise EvalError(f"eval worker {worker.index} is not reachable / 无法联系评测工作进程")
         try:
             return await future
@@ -352,15 +382,18 @@ class ProcessExecutor:
                 worker.send(("cancel", task_id))
             raise
 
-    def close(self) -> None:
-        """Stop the workers: ask politely, then terminate those that do not exit."""
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Stop the workers: ask all at once, wait for them together, then terminate those still running."""
         for worker in self._workers:
             worker.send(("stop",))
+        deadline = time.monotonic() + timeout_s
         for worker in self._workers:
-            worker.process.join(timeout=10)
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+        for worker in self._workers:
             if worker.process.is_alive():
                 worker.process.terminate()
-                worker.process.join(timeout=5)
+        for worker in self._workers:
+            worker.process.join(timeout=5)
             if worker.reader is not None:
                 worker.reader.join(timeout=2)  # it ends at the worker's EOF, after its last report
             with worker.send_lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,26 @@ def test_a_factory_that_cannot_reach_a_worker_is_one_clear_error() -> None:
     executor = ProcessExecutor(local_factory, model_id="fake-model", workers=1, concurrency=1)  # type: ignore[arg-type]
     with pytest.raises(EvalError, match="the executor factory cannot be sent to a worker process"):
         executor.start()
+
+
+def test_stopping_does_not_wait_for_threads_still_inside_abandoned_attempts(out_dir: Path) -> None:
+    # Synchronous agent code cannot be cancelled: a worker asked to stop leaves such threads behind
+    # instead of waiting a minute for them, and still reports its figures.
+    script = WorkerScript(thread_delay=60.0)
+    executor = ProcessExecutor(script, model_id=script.model_id, workers=2, concurrency=4)
+    with executor:
+        result = asyncio.run(
+            run_suites([SUITE], executor, RunSettings(model_id=script.model_id, timeout_s=0.2), out_dir)
+        )
+        started = time.monotonic()
+    assert time.monotonic() - started < 8  # a hang guard, not a speed figure: waiting would take 60 s
+    assert {r.outcome.error for r in result.records} == {"timeout after 0.2s"}
+    assert executor.worker_cpu_s is not None  # they exited on their own, after reporting
+
+
+def test_an_outcome_that_cannot_be_written_fails_its_case_at_once(out_dir: Path) -> None:
+    result = run(WorkerScript(unserializable="c2"), out_dir, timeout_s=60)
+    c2 = next(r for r in result.records if r.case_id == "c2")
+    assert c2.outcome.error is not None
+    assert c2.outcome.error.startswith("PydanticSerializationError: ")
+    assert sum(r.passed for r in result.records) == 11
