@@ -251,7 +251,7 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
     from evals import ProcessExecutor
     from tools import create_tool_tables
     from ui.config import AndonSettings
-    from ui.eval_executors import AssistantRecipe
+    from ui.eval_executors import AssistantRecipe, run_proposal_store
 
     plant = data_home / "bench-assistant-plant.db"
     engine = open_engine(DatabaseConfig(url=f"sqlite:///{plant}"))
@@ -275,6 +275,7 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
         recipe = AssistantRecipe(
             settings=settings, model="openai", database_url=f"sqlite:///{plant}", audit_path=data_home / "audit.jsonl"
         )
+        run_proposal_store(data_home)
         started = time.perf_counter()
         pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
         executor = pool.start()
@@ -289,7 +290,7 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
         "calls": calls,
         "ideal_s": calls * latency_s / concurrency,
         "startup_s": startup,
-        "worker_cpu_s": pool.worker_cpu_s or -1.0,
+        "worker_cpu_s": -1.0 if pool.worker_cpu_s is None else pool.worker_cpu_s,
     }
 
 
@@ -382,13 +383,16 @@ def main() -> int:
         _print_header()
         figures = full_assistant(n, args.latency, args.concurrency, args.workers, args.data_home)
         _print_row("safety, router, domain agent, tool, grounding", args.workers, figures)
-        per_case = figures["worker_cpu_s"] / figures["cases"]
-        floor = figures["cases"] * per_case / (os.cpu_count() or 1)
-        print(
-            f"  the workers used {per_case * 1000:.0f} ms CPU per case: on {os.cpu_count()} cores "
-            f"no harness can play these {figures['cases']} cases in less than {floor:.1f} s of CPU time alone, "
-            f"{floor / figures['ideal_s']:.2f}x ideal"
-        )
+        if figures["worker_cpu_s"] < 0:
+            print("  the workers did not report their CPU (one was terminated)")
+        else:
+            per_case = figures["worker_cpu_s"] / figures["cases"]
+            floor = figures["cases"] * per_case / (os.cpu_count() or 1)
+            print(
+                f"  the workers used {per_case * 1000:.0f} ms CPU per case: on {os.cpu_count()} cores "
+                f"no harness can play these {figures['cases']} cases in less than {floor:.1f} s of CPU time "
+                f"alone, {floor / figures['ideal_s']:.2f}x ideal"
+            )
     if args.skip_card:
         return 0
     return offline_card(args.data_home, args.workers)
@@ -414,7 +418,7 @@ def _throughput_table(args: argparse.Namespace) -> None:
     for round_no in range(args.rounds):
         for i, (title, count, measure) in enumerate(paths):
             figures = measure()
-            ratios[i].append(figures["wall_s"] / figures["ideal_s"])
+            ratios[i].append(figures["wall_s"] / figures["ideal_s"] if figures["ideal_s"] else float("inf"))
             _print_row(f"{title} #{round_no + 1}", count, figures)
     print(f"  median x ideal over {args.rounds} round(s):")
     for i, (title, count, _) in enumerate(paths):
@@ -436,6 +440,9 @@ def _print_header() -> None:
 
 
 def _print_row(title: str, workers: int, f: dict[str, float]) -> None:
+    if not f["calls"]:
+        print(f"  {title:<52} {workers:>7}: no model call reached the server ({f['pass_rate']:.0%} passed)")
+        return
     ratio = f["wall_s"] / f["ideal_s"]
     latency = f"{f['p50_ms']:.0f}/{f['p95_ms']:.0f}"
     # Worker processes report the CPU they used playing cases when they stop; "-" when the cases ran in process.

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from evals import AssistantExecutor
-    from tools import Registry
+    from tools import ProposalStore, Registry
 
-__all__ = ["AssistantRecipe", "ModelChoice", "build_assistant_executor", "model_id_of"]
+__all__ = ["AssistantRecipe", "ModelChoice", "build_assistant_executor", "model_id_of", "run_proposal_store"]
 
 ModelChoice = Literal["offline", "openai"]
 
@@ -30,6 +30,24 @@ ModelChoice = Literal["offline", "openai"]
 def model_id_of(settings: AndonSettings, model: ModelChoice) -> str:
     """The id a run records for the model under test (part of the cache key)."""
     return "offline" if model == "offline" else f"openai:{settings.llm_model}"
+
+
+def run_proposal_store(run_dir: Path) -> ProposalStore:
+    """The run's own proposal store, `proposals.db` in the run folder. Safe when several worker processes
+    open it at once (the main process creates it before they start; a lost race to create it is harmless)."""
+    from sqlalchemy.exc import OperationalError
+
+    from connectors import DatabaseConfig, open_engine
+    from tools import ProposalStore, create_tool_tables
+
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{(run_dir / 'proposals.db').as_posix()}"))
+    try:
+        create_tool_tables(engine)
+    except OperationalError as exc:
+        if "already exists" not in str(exc):
+            raise
+        create_tool_tables(engine)  # another process created them between the check and the CREATE
+    return ProposalStore(engine)
 
 
 def build_assistant_executor(
@@ -48,20 +66,17 @@ def build_assistant_executor(
     to the plant's queue: graded against a live plant database, an eval must not ask anyone to approve.
     """
     from agents.runtime import ConversationMemory
-    from connectors import DatabaseConfig, open_engine
     from evals import AssistantExecutor
-    from tools import AuditLog, Permission, ProposalStore, create_tool_tables
+    from tools import AuditLog, Permission
     from ui.agents_wiring import agent_system
     from ui.system import ToolSystem
 
-    proposals_engine = open_engine(DatabaseConfig(url=f"sqlite:///{(audit_path.parent / 'proposals.db').as_posix()}"))
-    create_tool_tables(proposals_engine)
     tools = ToolSystem(
         settings=settings,
         engine=engine,
         registry=registry,
         audit=AuditLog(audit_path),
-        proposals=ProposalStore(proposals_engine),
+        proposals=run_proposal_store(audit_path.parent),
     )
     assistant = agent_system(
         settings, model=model, router=router, tools=tools, memory=ConversationMemory(":memory:")

@@ -110,7 +110,7 @@ def _executor(
     in this process or, with `workers` > 1, in that many worker processes (closed with `stack`)."""
     from evals import CompositeExecutor, EvalError, ProcessExecutor, RouterExecutor
     from ui.agents_wiring import tier1_router
-    from ui.eval_executors import AssistantRecipe, build_assistant_executor, model_id_of
+    from ui.eval_executors import AssistantRecipe, build_assistant_executor, model_id_of, run_proposal_store
     from ui.system import load_tools
 
     registry = load_tools(andon)
@@ -135,6 +135,7 @@ def _executor(
             prices_per_mtok=prices,
             router=router,
         )
+        run_proposal_store(out)  # created once here, opened by every worker
         err_console.print(f"starting {workers} eval workers / 正在启动{workers}个评测工作进程")
         pool = ProcessExecutor(recipe, model_id=model_id, workers=workers, concurrency=concurrency).start()
         if stack is not None:
