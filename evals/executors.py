@@ -8,6 +8,7 @@ it reads events as JSON mappings so a recorded trace can be re-read without the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -176,16 +177,15 @@ class AssistantExecutor:
 
     def _play(self, case: CaseSpec, attempt: int) -> CaseOutcome:
         session_id = f"eval-{case.id}-{attempt}-{time.monotonic_ns()}"
-        started = time.perf_counter()
         events: list[Any] = []
+        elapsed = 0.0  # time in the assistant; waiting for the serial lock is not the case's latency
         for message in case.messages:
-            if self._lock is not None:
-                with self._lock:
-                    events.extend(self.ask(case, message, session_id))
-            else:
+            with self._lock if self._lock is not None else contextlib.nullcontext():
+                started = time.perf_counter()
                 events.extend(self.ask(case, message, session_id))
+                elapsed += time.perf_counter() - started
         outcome = outcome_from_events(events, write_tools=self.write_tools, prices_per_mtok=self.prices)
-        outcome.latency_ms = (time.perf_counter() - started) * 1000
+        outcome.latency_ms = elapsed * 1000
         return outcome
 
     async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:

@@ -93,3 +93,26 @@ def test_router_executor_routes_warm_texts_in_one_batch() -> None:
     outcome = asyncio.run(executor.run(case, 0))
     assert outcome.domains == ["clarify"]
     assert router.batches == [2]
+
+
+def test_a_serial_assistant_reports_each_case_s_own_time_not_its_wait_for_the_lock() -> None:
+    import time
+
+    from evals.executors import AssistantExecutor
+    from evals.testing import route_case, suite_of
+
+    def ask(case: CaseSpec, message: str, session_id: str) -> list[object]:
+        time.sleep(0.2)
+        return [Routed(domains=["production"], confidence=1.0, kind="single")]
+
+    executor = AssistantExecutor(ask, "offline", serial=True)
+    cases = suite_of([route_case(f"c{i}", "production") for i in range(4)]).cases
+
+    async def play_all() -> list[float]:
+        outcomes = await asyncio.gather(*(executor.run(case, 0) for case in cases))
+        return [o.latency_ms for o in outcomes]
+
+    latencies = asyncio.run(play_all())
+    # One at a time: the last case waited ~600 ms for the lock, but each took ~200 ms in the assistant
+    # (with the wait counted they would read 200, 400, 600 and 800 ms).
+    assert all(195 <= ms < 390 for ms in latencies), latencies
