@@ -175,7 +175,8 @@ class AssistantExecutor:
     def model_id(self) -> str:
         return self._model_id
 
-    def _play(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+    def play_blocking(self, case: CaseSpec, attempt: int) -> CaseOutcome:
+        """Play the case on this thread (the assistant's code is synchronous)."""
         session_id = f"eval-{case.id}-{attempt}-{time.monotonic_ns()}"
         events: list[Any] = []
         elapsed = 0.0  # time in the assistant; waiting for the serial lock is not the case's latency
@@ -189,7 +190,7 @@ class AssistantExecutor:
         return outcome
 
     async def run(self, case: CaseSpec, attempt: int) -> CaseOutcome:
-        return await asyncio.to_thread(self._play, case, attempt)
+        return await asyncio.to_thread(self.play_blocking, case, attempt)
 
 
 class CompositeExecutor:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from evals.executors import AssistantExecutor
 from evals.outcome import CaseOutcome
 from evals.schema import CaseSpec, SuiteSpec
 
@@ -103,10 +104,27 @@ class WorkerScript:
     busy_s: float = 0.0  # CPU time spent on each case (a busy loop)
     thread_delay: float = 0.0  # a blocking wait in a worker thread, as synchronous agent code would
     unserializable: str | None = None  # this case's outcome holds an object JSON cannot write
+    blocking: bool = False  # an `AssistantExecutor` over a synchronous ask, as the real assistant is played
 
-    def __call__(self, index: int) -> ScriptedExecutor:
+    def _blocking(self, index: int) -> AssistantExecutor:
+        def ask(case: CaseSpec, message: str, session_id: str) -> list[dict[str, Any]]:
+            if case.id == self.crash_on:
+                os._exit(3)
+            if case.id == self.reject:
+                raise ValueError(f"case {case.id} is not for this worker")
+            time.sleep(self.thread_delay)
+            return [
+                {"type": "routed", "domains": list(case.expect.domains), "kind": "single"},
+                {"type": "final", "text": f"worker {index} pid {os.getpid()}"},
+            ]
+
+        return AssistantExecutor(ask, self.model_id)
+
+    def __call__(self, index: int) -> ScriptedExecutor | AssistantExecutor:
         if self.fail_start is not None:
             raise RuntimeError(self.fail_start)
+        if self.blocking:
+            return self._blocking(index)
 
         def answer(case: CaseSpec, attempt: int) -> CaseOutcome:
             if case.id == self.crash_on:

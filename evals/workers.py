@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -100,22 +100,32 @@ def _worker_main(factory_bytes: bytes, index: int, conn: Connection, concurrency
 async def _serve(executor: CaseExecutor, conn: Connection, concurrency: int) -> None:
     loop = asyncio.get_running_loop()
     # Executors that run synchronous agent code use threads: as many as cases may be in flight here.
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=concurrency + 1, thread_name_prefix="andon-eval"))
-    inbox = _Inbox(executor, conn, loop)
+    pool = ThreadPoolExecutor(max_workers=concurrency + 1, thread_name_prefix="andon-eval")
+    loop.set_default_executor(pool)
+    inbox = _Inbox(executor, conn, loop, pool)
     threading.Thread(target=inbox.read, name="andon-eval-inbox", daemon=True).start()
     await inbox.stopped.wait()
     for task in list(inbox.tasks.values()):
         task.cancel()
+    for future in list(inbox.futures.values()):
+        future.cancel()
 
 
 class _Inbox:
     """A worker's side of the pipe: starts and cancels attempts as the parent asks, sends back answers."""
 
-    def __init__(self, executor: CaseExecutor, conn: Connection, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, executor: CaseExecutor, conn: Connection, loop: asyncio.AbstractEventLoop, pool: ThreadPoolExecutor
+    ) -> None:
         self.executor = executor
         self.conn = conn
         self.loop = loop
+        self.pool = pool
+        # An executor of synchronous code (`play_blocking`) is called straight from a pool thread, which
+        # also sends the answer: no hops through the event loop, each a wait for the GIL in a busy worker.
+        self.blocking: Callable[[CaseSpec, int], CaseOutcome] | None = getattr(executor, "play_blocking", None)
         self.tasks: dict[int, asyncio.Task[None]] = {}
+        self.futures: dict[int, Future[None]] = {}
         self.stopped = asyncio.Event()
         self._send_lock = threading.Lock()
 
@@ -139,6 +149,17 @@ class _Inbox:
             self.tasks.pop(task_id, None)
         self.send(answer)
 
+    def play_in_thread(self, task_id: int, case_json: str, attempt: int) -> None:
+        assert self.blocking is not None
+        try:
+            case = CaseSpec.model_validate_json(case_json)
+            answer: tuple[Any, ...] = ("result", task_id, self.blocking(case, attempt).model_dump_json())
+        except Exception as exc:
+            answer = ("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc))
+        finally:
+            self.futures.pop(task_id, None)
+        self.send(answer)
+
     def start(self, task_id: int, case_json: str, attempt: int) -> None:
         self.tasks[task_id] = self.loop.create_task(self.play(task_id, case_json, attempt))
 
@@ -154,8 +175,14 @@ class _Inbox:
                 message = self.conn.recv()
             except (EOFError, OSError):
                 break
-            if message[0] == "run":
+            if message[0] == "run" and self.blocking is not None:
+                self.futures[message[1]] = self.pool.submit(self.play_in_thread, *message[1:])
+            elif message[0] == "run":
                 self.loop.call_soon_threadsafe(self.start, *message[1:])
+            elif message[0] == "cancel" and self.blocking is not None:
+                queued = self.futures.pop(message[1], None)
+                if queued is not None:
+                    queued.cancel()  # a running one cannot be stopped; its late answer is ignored
             elif message[0] == "cancel":
                 self.loop.call_soon_threadsafe(self.cancel, message[1])
             elif message[0] == "stop":

@@ -30,7 +30,7 @@ def run(script: WorkerScript, out: Path, *, workers: int = 2, **settings: object
 
 
 def answering_processes(result: RunResult) -> set[str]:
-    return {r.outcome.answer.split(" pid ")[1] for r in result.records}
+    return {r.outcome.answer.split(" pid ")[1] for r in result.records if not r.outcome.error}
 
 
 def test_cases_are_played_in_every_worker_and_graded_in_the_parent(out_dir: Path) -> None:
@@ -170,3 +170,23 @@ def test_an_outcome_that_cannot_be_written_fails_its_case_at_once(out_dir: Path)
     assert c2.outcome.error is not None
     assert c2.outcome.error.startswith("PydanticSerializationError: ")
     assert sum(r.passed for r in result.records) == 11
+
+
+def test_a_synchronous_executor_is_played_on_worker_threads_with_the_same_limits(out_dir: Path) -> None:
+    # The assistant's executor is synchronous: workers call it from their threads directly. Answers,
+    # errors, timeouts and a prompt stop behave as with an async executor.
+    fast = run(WorkerScript(blocking=True, reject="c3"), out_dir / "fast", workers=2)
+    assert len(answering_processes(fast)) == 2
+    c3 = next(r for r in fast.records if r.case_id == "c3")
+    assert c3.outcome.error == "ValueError: case c3 is not for this worker"
+    assert sum(r.passed for r in fast.records) == 11
+
+    script = WorkerScript(blocking=True, thread_delay=60.0)
+    executor = ProcessExecutor(script, model_id=script.model_id, workers=2, concurrency=4)
+    with executor:
+        slow = asyncio.run(
+            run_suites([SUITE], executor, RunSettings(model_id=script.model_id, timeout_s=0.2), out_dir / "slow")
+        )
+        started = time.monotonic()
+    assert time.monotonic() - started < 8  # a hang guard: waiting for the sleeping threads would take 60 s
+    assert {r.outcome.error for r in slow.records} == {"timeout after 0.2s"}
