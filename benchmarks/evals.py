@@ -120,12 +120,24 @@ def runner_only(n: int, latency_s: float, concurrency: int) -> dict[str, float]:
     """The same suite, grading and JSONL writes, with an executor that only waits."""
     executor = _Sleeper(latency_s)
     figures = _timed_run(executor, n, concurrency)
+    return _with_ideal(figures, executor.calls, latency_s, concurrency)
+
+
+def _with_ideal(
+    figures: dict[str, float],
+    calls: int,
+    latency_s: float,
+    concurrency: int,
+    startup_s: float = 0.0,
+    worker_cpu_s: float | None = None,
+) -> dict[str, float]:
+    """A run's figures plus the model calls, the ideal wall time, start-up and the workers' CPU (-1: none)."""
     return {
         **figures,
-        "calls": executor.calls,
-        "ideal_s": executor.calls * latency_s / concurrency,
-        "startup_s": 0.0,
-        "worker_cpu_s": -1.0,
+        "calls": calls,
+        "ideal_s": calls * latency_s / concurrency,
+        "startup_s": startup_s,
+        "worker_cpu_s": -1.0 if worker_cpu_s is None else worker_cpu_s,
     }
 
 
@@ -188,34 +200,39 @@ def throughput(
     n: int, latency_s: float, concurrency: int, *, client: str = "threads", workers: int = 1
 ) -> dict[str, float]:
     """n cases, one model call each against the scripted server, in this process or in worker processes."""
-    from evals import ProcessExecutor
-
     endpoint = _ScriptedEndpoint(latency_s)
     with endpoint as base_url:
-        recipe = _OneCallRecipe(base_url, client)
-        startup = 0.0
-        pool: Any = None
-        if workers > 1:
-            started = time.perf_counter()
-            pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
-            executor = pool.start()
-            startup = time.perf_counter() - started
-        else:
-            executor = recipe(0)
-        try:
-            figures = _timed_run(executor, n, concurrency)
-        finally:
-            if pool is not None:
-                pool.close()
-        calls = endpoint.calls()
+        return _measure(_OneCallRecipe(base_url, client), endpoint, n, latency_s, concurrency, workers)
+
+
+def _measure(
+    recipe: Any,
+    endpoint: _ScriptedEndpoint,
+    n: int,
+    latency_s: float,
+    concurrency: int,
+    workers: int,
+    suite: SuiteSpec | None = None,
+) -> dict[str, float]:
+    """Play the cases with the executor `recipe` builds: here (1 worker) or in worker processes."""
+    from evals import ProcessExecutor
+
+    pool: ProcessExecutor | None = None
+    startup = 0.0
+    if workers > 1:
+        started = time.perf_counter()
+        pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
+        executor: Any = pool.start()
+        startup = time.perf_counter() - started
+    else:
+        executor = recipe(0)
+    try:
+        figures = _timed_run(executor, n, concurrency, suite)
+    finally:
+        if pool is not None:
+            pool.close()
     worker_cpu = pool.worker_cpu_s if pool is not None else None
-    return {
-        **figures,
-        "calls": calls,
-        "ideal_s": calls * latency_s / concurrency,
-        "startup_s": startup,
-        "worker_cpu_s": -1.0 if worker_cpu is None else worker_cpu,
-    }
+    return _with_ideal(figures, endpoint.calls(), latency_s, concurrency, startup, worker_cpu)
 
 
 def _timed_run(executor: Any, n: int, concurrency: int, suite: SuiteSpec | None = None) -> dict[str, float]:
@@ -248,8 +265,6 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
     """The real `andon eval run --model openai` composition (safety rules, router, domain agent, tools,
     grounding) on the small plant, each case's LLM turns played by the scripted server."""
     from connectors import DatabaseConfig, has_plant, open_engine, seed_plant
-    from evals import ProcessExecutor
-    from tools import create_tool_tables
     from ui.config import AndonSettings
     from ui.eval_executors import AssistantRecipe, run_proposal_store
 
@@ -257,7 +272,6 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
     engine = open_engine(DatabaseConfig(url=f"sqlite:///{plant}"))
     if not has_plant(engine):
         seed_plant(engine, scale="small", seed=7)
-    create_tool_tables(engine)
     engine.dispose()
     cases = [
         {
@@ -275,23 +289,8 @@ def full_assistant(n: int, latency_s: float, concurrency: int, workers: int, dat
         recipe = AssistantRecipe(
             settings=settings, model="openai", database_url=f"sqlite:///{plant}", audit_path=data_home / "audit.jsonl"
         )
-        run_proposal_store(data_home)
-        started = time.perf_counter()
-        pool = ProcessExecutor(recipe, model_id="openai:scripted", workers=workers, concurrency=concurrency)
-        executor = pool.start()
-        startup = time.perf_counter() - started
-        try:
-            figures = _timed_run(executor, n, concurrency, suite)
-        finally:
-            pool.close()
-        calls = endpoint.calls()
-    return {
-        **figures,
-        "calls": calls,
-        "ideal_s": calls * latency_s / concurrency,
-        "startup_s": startup,
-        "worker_cpu_s": -1.0 if pool.worker_cpu_s is None else pool.worker_cpu_s,
-    }
+        run_proposal_store(data_home)  # created once here, opened by every worker
+        return _measure(recipe, endpoint, n, latency_s, concurrency, workers, suite)
 
 
 def offline_card(data_home: Path, workers: int) -> int:
