@@ -106,12 +106,16 @@ class WorkerScript:
     unserializable: str | None = None  # this case's outcome holds an object JSON cannot write
     blocking: bool = False  # an `AssistantExecutor` over a synchronous ask, as the real assistant is played
 
+    def _misbehave(self, case: CaseSpec) -> None:
+        """Crash the worker or raise, when the script says so for this case."""
+        if case.id == self.crash_on:
+            os._exit(3)
+        if case.id == self.reject:
+            raise ValueError(f"case {case.id} is not for this worker")
+
     def _blocking(self, index: int) -> AssistantExecutor:
         def ask(case: CaseSpec, message: str, session_id: str) -> list[dict[str, Any]]:
-            if case.id == self.crash_on:
-                os._exit(3)
-            if case.id == self.reject:
-                raise ValueError(f"case {case.id} is not for this worker")
+            self._misbehave(case)
             time.sleep(self.thread_delay)
             return [
                 {"type": "routed", "domains": list(case.expect.domains), "kind": "single"},
@@ -127,10 +131,7 @@ class WorkerScript:
             return self._blocking(index)
 
         def answer(case: CaseSpec, attempt: int) -> CaseOutcome:
-            if case.id == self.crash_on:
-                os._exit(3)
-            if case.id == self.reject:
-                raise ValueError(f"case {case.id} is not for this worker")
+            self._misbehave(case)
             started = time.process_time()
             while time.process_time() - started < self.busy_s:
                 pass

@@ -111,6 +111,11 @@ async def _serve(executor: CaseExecutor, conn: Connection, concurrency: int) -> 
         future.cancel()
 
 
+def _error_reply(task_id: int, exc: Exception) -> tuple[Any, ...]:
+    """What the parent needs to re-raise an attempt's error: its class name, one line, and whether to retry."""
+    return ("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc))
+
+
 class _Inbox:
     """A worker's side of the pipe: starts and cancels attempts as the parent asks, sends back answers."""
 
@@ -144,7 +149,7 @@ class _Inbox:
         except asyncio.CancelledError:
             return  # the parent gave up on this attempt (timeout); it expects no answer
         except Exception as exc:
-            answer = ("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc))
+            answer = _error_reply(task_id, exc)
         finally:
             self.tasks.pop(task_id, None)
         self.send(answer)
@@ -155,7 +160,7 @@ class _Inbox:
             case = CaseSpec.model_validate_json(case_json)
             answer: tuple[Any, ...] = ("result", task_id, self.blocking(case, attempt).model_dump_json())
         except Exception as exc:
-            answer = ("error", task_id, type(exc).__name__, " ".join(str(exc).split()), is_transport_error(exc))
+            answer = _error_reply(task_id, exc)
         finally:
             self.futures.pop(task_id, None)
         self.send(answer)
