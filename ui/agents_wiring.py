@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONVERSATIONS_FILE_NAME",
     "AgentSystem",
+    "ModelChoice",
     "agent_system",
     "chat_model",
     "default_model_kind",

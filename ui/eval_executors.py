@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from ui.agents_wiring import ModelChoice
 from ui.config import AndonSettings
 
 if TYPE_CHECKING:
@@ -22,9 +23,7 @@ if TYPE_CHECKING:
     from evals import AssistantExecutor
     from tools import ProposalStore, Registry
 
-__all__ = ["AssistantRecipe", "ModelChoice", "build_assistant_executor", "model_id_of", "run_proposal_store"]
-
-ModelChoice = Literal["offline", "openai"]
+__all__ = ["AssistantRecipe", "build_assistant_executor", "model_id_of", "run_proposal_store"]
 
 
 def model_id_of(settings: AndonSettings, model: ModelChoice) -> str:

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from evals import CaseExecutor, Judge, SuiteSpec
+    from ui.agents_wiring import ModelChoice
     from ui.config import AndonSettings
-    from ui.eval_executors import ModelChoice
 
 __all__ = ["eval_app"]
 
