@@ -282,11 +282,6 @@ class ProcessExecutor:
         used = [w.cpu_s for w in self._workers]
         return None if not used or any(u is None for u in used) else sum(u for u in used if u is not None)
 
-    @property
-    def workers(self) -> int:
-        """Workers alive now."""
-        return sum(1 for w in self._workers if w.alive)
-
     def start(self) -> ProcessExecutor:
         """Spawn the workers and wait until each has built its executor (or one has failed)."""
         try:
