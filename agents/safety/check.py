@@ -1,31 +1,50 @@
-"""Checking a request against the category table, and the refusal an operator reads."""
+"""Checking a request: the rule table first, then the learned classifier; and the refusal an operator reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from agents.safety.matching import normalize
 from agents.safety.rules import CATEGORIES, Category, SafetyCategory
 
-__all__ = ["SafetyVerdict", "check_request", "refusal_text"]
+if TYPE_CHECKING:
+    from agents.safety.classifier import SafetyClassifier
+
+__all__ = [
+    "SafetyGuard",
+    "SafetyLayer",
+    "SafetyVerdict",
+    "check_request",
+    "check_rules",
+    "default_guard",
+    "refusal_text",
+]
+
+SafetyLayer = Literal["rules", "classifier"]
+_BY_NAME = {category.name: category for category in CATEGORIES}
 
 
 @dataclass(frozen=True)
 class SafetyVerdict:
-    """Why a request is refused: the rule category, a reason in both languages and the words that matched."""
+    """Why a request is refused: the category, a reason in both languages, the words that matched (rules),
+    which layer refused and how sure it was (1.0 for a rule)."""
 
     category: SafetyCategory
     reason_en: str
     reason_zh: str
     matched: str
+    layer: SafetyLayer = "rules"
+    confidence: float = 1.0
 
     def reason(self, lang: str) -> str:
         """The reason in the request's language."""
         return self.reason_zh if lang == "zh" else self.reason_en
 
 
-def check_request(text: str) -> SafetyVerdict | None:
-    """The refusal verdict for an unsafe request, or None when the request may proceed."""
+def check_rules(text: str) -> SafetyVerdict | None:
+    """The verdict of the rule table alone, or None when no rule matches."""
     normalized = normalize(text)
     for category in CATEGORIES:
         matched = _first_match(category, normalized)
@@ -40,6 +59,40 @@ def _first_match(category: Category, text: str) -> str | None:
         if matched is not None:
             return matched
     return None
+
+
+class SafetyGuard:
+    """Rules OR classifier: a request is refused when a rule matches or the classifier's P(unsafe)
+    reaches its threshold; the verdict carries the category's reason and the layer that refused."""
+
+    def __init__(self, classifier: SafetyClassifier | None) -> None:
+        self.classifier = classifier
+
+    def check(self, text: str) -> SafetyVerdict | None:
+        """The refusal verdict for an unsafe request, or None when the request may proceed."""
+        verdict = check_rules(text)
+        if verdict is not None or self.classifier is None:
+            return verdict
+        score = self.classifier.score(text)
+        if not self.classifier.refuses(score):
+            return None
+        category = _BY_NAME[score.category]
+        return SafetyVerdict(
+            category.name, category.reason_en, category.reason_zh, "", layer="classifier", confidence=score.unsafe
+        )
+
+
+@cache
+def default_guard() -> SafetyGuard:
+    """The rules and the classifier trained on the shipped data (once per process, about a second)."""
+    from agents.safety.classifier import SafetyClassifier
+
+    return SafetyGuard(SafetyClassifier.train())
+
+
+def check_request(text: str) -> SafetyVerdict | None:
+    """The refusal verdict of the default guard (rules, then classifier), or None when the request may proceed."""
+    return default_guard().check(text)
 
 
 def refusal_text(verdict: SafetyVerdict, lang: str) -> str:
