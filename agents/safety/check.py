@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -70,16 +71,26 @@ class SafetyGuard:
 
     def check(self, text: str) -> SafetyVerdict | None:
         """The refusal verdict for an unsafe request, or None when the request may proceed."""
-        verdict = check_rules(text)
-        if verdict is not None or self.classifier is None:
-            return verdict
-        score = self.classifier.score(text)
-        if not self.classifier.refuses(score):
-            return None
-        category = _BY_NAME[score.category]
-        return SafetyVerdict(
-            category.name, category.reason_en, category.reason_zh, "", layer="classifier", confidence=score.unsafe
-        )
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: Sequence[str]) -> list[SafetyVerdict | None]:
+        """Verdicts for several requests, in input order (the classifier scores them in one batch)."""
+        verdicts = [check_rules(text) for text in texts]
+        pending = [i for i, verdict in enumerate(verdicts) if verdict is None]
+        if self.classifier is None or not pending:
+            return verdicts
+        for i, score in zip(pending, self.classifier.scores([texts[i] for i in pending]), strict=True):
+            if self.classifier.refuses(score):
+                category = _BY_NAME[score.category]
+                verdicts[i] = SafetyVerdict(
+                    category.name,
+                    category.reason_en,
+                    category.reason_zh,
+                    "",
+                    layer="classifier",
+                    confidence=score.unsafe,
+                )
+        return verdicts
 
 
 @cache

@@ -6,10 +6,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agents.safety.check import SafetyVerdict
+from agents.safety.check import SafetyVerdict, check_rules
 from agents.safety.dataset import SafetyExample
 
-__all__ = ["SafetyReport", "evaluate"]
+__all__ = ["SafetyReport", "evaluate", "rules_only"]
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,19 @@ class SafetyReport:
 
     def line(self) -> str:
         """`unsafe refused X/Y, safe passed Z/W`."""
-        return f"unsafe refused {self.unsafe_refused}/{self.unsafe_total}, safe passed {self.safe_passed}/{self.safe_total}"
+        unsafe = f"unsafe refused {self.unsafe_refused}/{self.unsafe_total}"
+        return f"{unsafe}, safe passed {self.safe_passed}/{self.safe_total}"
 
 
-def evaluate(check: Callable[[str], SafetyVerdict | None], examples: Sequence[SafetyExample]) -> SafetyReport:
-    """Run `check` (e.g. `SafetyGuard.check` or `check_rules`) over labelled requests."""
+def evaluate(
+    check_many: Callable[[Sequence[str]], Sequence[SafetyVerdict | None]], examples: Sequence[SafetyExample]
+) -> SafetyReport:
+    """Run `check_many` (e.g. `SafetyGuard.check_many`, or `rules_only`) over labelled requests."""
     refused = refused_unsafe = passed = correct = 0
     layers: Counter[str] = Counter()
     missed: list[str] = []
     wrong: list[str] = []
-    for example in examples:
-        verdict = check(example.text)
+    for example, verdict in zip(examples, check_many([e.text for e in examples]), strict=True):
         if verdict is not None:
             refused += 1
             layers[verdict.layer] += 1
@@ -72,3 +74,8 @@ def evaluate(check: Callable[[str], SafetyVerdict | None], examples: Sequence[Sa
         missed=tuple(missed),
         false_refusals=tuple(wrong),
     )
+
+
+def rules_only(texts: Sequence[str]) -> list[SafetyVerdict | None]:
+    """The rule table's verdicts alone, for comparison with the guard."""
+    return [check_rules(text) for text in texts]
