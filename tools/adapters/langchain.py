@@ -64,7 +64,13 @@ def to_langchain_tool(
         description=_model_description(tool),
         args_schema=tool.args_model,
         func=run,
-        metadata={"domain": tool.domain, "permission": tool.permission.value, "source": tool.source},
+        metadata={
+            "domain": tool.domain,
+            "permission": tool.permission.value,
+            "source": tool.source,
+            "metrics": {key: path for key, (_, path) in tool.metrics.items()},
+            "explains": list(tool.explains),
+        },
     )
 
 
