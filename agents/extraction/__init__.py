@@ -3,7 +3,7 @@
 from agents.extraction.language import Language, detect_language, has_cjk
 from agents.extraction.mentions import EntityMention, Mentions, extract_mentions
 from agents.extraction.plant_vocabulary import PLANT_VOCABULARY_TABLES, vocabulary_from_session
-from agents.extraction.time_mentions import TimeMention, find_time_mentions
+from agents.extraction.time_mentions import TimeMention, find_time_mentions, find_unread_time_words
 from agents.extraction.vocabulary import EntityKind, Term, Vocabulary, VocabularyMatch, terms_from_rows
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "detect_language",
     "extract_mentions",
     "find_time_mentions",
+    "find_unread_time_words",
     "has_cjk",
     "terms_from_rows",
     "vocabulary_from_session",
