@@ -389,6 +389,18 @@ def test_unknown_expression_lists_accepted_forms_in_both_languages() -> None:
         resolve_period("sometime", NOW)
 
 
+def test_a_shift_the_plant_does_not_have_is_named_with_the_plant_shifts() -> None:
+    with pytest.raises(InvalidArgumentsError) as caught:
+        resolve_period("昨天白班", DEMO, shifts=DEMO_SHIFTS)
+    message = str(caught.value)
+    assert message.startswith(
+        "no shift called '白班' / 没有名为 '白班' 的班次; shifts / 班次: Morning shift (A) 早班（A班）"
+    )
+    assert "Night shift (C) 夜班（C班）" in message
+    with pytest.raises(InvalidArgumentsError, match="cannot read 'Nov 31' as a period"):
+        resolve_period("night shift on Nov 31", DEMO, shifts=DEMO_SHIFTS)
+
+
 def test_shift_expressions_need_a_shift_calendar() -> None:
     with pytest.raises(ToolError):
         resolve_period("昨天夜班", NOW)

@@ -46,7 +46,8 @@ def describe_period(period: PeriodSpan | Mapping[str, Any], lang: str = "en") ->
     if span.reading is not None:
         name = span.reading.zh if lang == "zh" else span.reading.en
     else:
-        name = span.label if span.label.replace(" ", "") != dates.replace(" ", "") else ""
+        shown = {describe_span(span.start, span.end, other).replace(" ", "") for other in ("en", "zh")}
+        name = "" if span.label.replace(" ", "") in shown else span.label
     if not name:
         return dates
     return f"{name}：{dates}" if lang == "zh" else f"{name}: {dates}"

@@ -26,7 +26,7 @@ from tools.contract import PeriodReading, PeriodSpan
 from tools.errors import InvalidArgumentsError
 from tools.resolvers.time_grammar import parse_time_expression
 from tools.resolvers.time_nodes import Read, bad_period, evaluate, future_error, names_of, raw_span
-from tools.resolvers.time_scan import scan_time_text
+from tools.resolvers.time_scan import scan_time_text, shift_word
 from tools.resolvers.time_words import normalize_expression
 
 __all__ = [
@@ -57,7 +57,7 @@ class ShiftWindow:
 
 _LAST_NIGHT = {"last night": "yesterday night", "tonight": "today night", "昨晚": "昨天夜班", "昨夜": "昨天夜班"}
 _LAST_NIGHT["今晚"] = "今天夜班"
-_CURRENT_SHIFT = {"current shift", "this shift", "本班", "当班", "本班次", "这个班"}
+_CURRENT_SHIFT = {"current shift", "this shift", "本班", "当班", "本班次", "这个班", "这个班次", "当前班次"}
 _PREVIOUS_SHIFT = {"last shift", "previous shift", "上一班", "上个班", "上一个班次", "上个班次"}
 _SHIFT_GLUE = re.compile(r"(?:'s\b|\bshift\b|\bthe\b|\bof\b|\bon\b|\bduring\b|\bin\b|班次|的|\s)+")
 
@@ -133,7 +133,7 @@ def _shift(text: str, now: datetime, shifts: Sequence[ShiftWindow], words: str) 
     return None
 
 
-def _unreadable(words: str) -> InvalidArgumentsError:
+def _unreadable(words: str, shifts: Sequence[ShiftWindow]) -> InvalidArgumentsError:
     scan = scan_time_text(words)
     unread, readable = [found.text for found in scan.unread], scan.readable
     if not unread:
@@ -145,6 +145,10 @@ def _unreadable(words: str) -> InvalidArgumentsError:
         rest.append(words[position:])
         unread = [" ".join(" ".join(rest).split())] if readable else []
     shown = "; ".join(part for part in unread if part) or words
+    shift = shift_word(words) if shifts else None
+    if shift and not any(_name_pattern(name).search(shift) for known in shifts for name in known.names):
+        named = ", ".join(" ".join(_shift_names(known)) for known in shifts)
+        return bad_period(f"no shift called {shift!r} / 没有名为 {shift!r} 的班次; shifts / 班次: {named}")
     return bad_period(
         f"cannot read {shown!r} as a period / 无法识别的时间表达 {shown!r}; accepted forms / 可用格式: {ACCEPTED_FORMS}"
     )
@@ -172,7 +176,7 @@ def resolve_period(
     node = parse_time_expression(text)
     read = evaluate(node, now, words) if node is not None else _shift(text, now, shifts, words)
     if read is None:
-        raise _unreadable(words)
+        raise _unreadable(words, shifts)
     start, end, label, en, zh = read.start, read.end, words, read.en, read.zh
     if end - start > max_span:
         start = end - max_span

@@ -53,9 +53,9 @@ def _words(node: TimeNode, *names: str) -> None:
         _FIXED[name] = node
 
 
-_words(Relative("day", 0), "today", "今天", "今日", "当天", "本日")
-_words(Relative("day", -1), "yesterday", "昨天", "昨日")
-_words(Relative("day", -2), "the day before yesterday", "day before yesterday", "前天", "前日")
+_words(Relative("day", 0), "today", "今天", "今日", "当天", "本日", "今儿", "today so far", "so far today")
+_words(Relative("day", -1), "yesterday", "昨天", "昨日", "昨儿")
+_words(Relative("day", -2), "the day before yesterday", "day before yesterday", "前天", "前日", "前儿")
 _words(Relative("day", -3), "大前天")
 _words(Relative("week", 0), "this week", "current week", "本周", "这周", "这一周", "这星期", "本星期", "这个星期")
 _words(Relative("week", 0), "这礼拜", "这个礼拜", "本礼拜")
@@ -81,6 +81,7 @@ for _unit in _TO_DATE_UNITS:
 _words(Relative("year", 0), "年初至今", "年初以来", "年初到现在", "今年迄今")
 _words(Relative("month", 0), "月初至今", "月初以来", "月初到现在")
 _words(Relative("quarter", 0), "季初至今", "季初以来")
+_words(Rolling(6, "month"), "近半年", "最近半年", "过去半年", "past half year", "the past half year")
 _words(Weekend(None), "weekend", "the weekend", "周末")
 _words(Weekend(0), "this weekend", "本周末", "这周末", "这个周末")
 _words(Weekend(-1), "last weekend", "previous weekend", "上周末", "上个周末")
@@ -88,7 +89,7 @@ _words(Weekend(-2), "the weekend before last", "上上周末", "上上个周末"
 for _future_word in (
     "tomorrow", "the day after tomorrow", "day after tomorrow", "next week", "next month", "next quarter",
     "next year", "next weekend", "明天", "明日", "后天", "下周", "下一周", "下个周", "下星期", "下个星期", "下礼拜",
-    "下个礼拜", "下个月", "下月", "下季度", "下个季度", "下一季度", "明年", "下一年", "下周末",
+    "下个礼拜", "下个月", "下月", "下季度", "下个季度", "下一季度", "明年", "下一年", "下周末", "明儿",
 ):  # fmt: skip
     _FIXED[_future_word] = Future(_future_word)
 

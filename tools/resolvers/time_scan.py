@@ -10,6 +10,7 @@ period. Every readable mention is accepted by `resolve_period` (given the plant'
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from tools.resolvers.time_grammar import parse_time_expression
 from tools.resolvers.time_nodes import DayOf, Future, Relative, TimeNode, Weekday
 from tools.resolvers.time_words import COUNT_WORDS, MONTHS_EN, WEEKDAYS_EN, normalize_expression, words_pattern
 
-__all__ = ["FoundTime", "TimeScan", "scan_time_text"]
+__all__ = ["FoundTime", "TimeScan", "scan_time_text", "shift_word"]
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,16 @@ _TOKEN_TABLE: tuple[tuple[str, str], ...] = (
     (rf"{_DIGITS}\d{{1,4}}(?:st|nd|rd|th|h)?(?![a-z0-9])", _NUM),
     (rf"\b(?:{_COUNTS})\b", _NUM),
     # Chinese: the longest words first.
-    (r"大前天|今天|昨天|前天|明天|后天|今日|昨日|明日|前日|本日|当天|昨晚|昨夜|今晚", _STRONG),
+    (r"大前天|今天|昨天|前天|明天|后天|今日|昨日|明日|前日|本日|当天|昨晚|昨夜|今晚|今儿|昨儿|前儿|明儿", _STRONG),
     (r"这几天|前几天|这两天|近期|近来|年初|月初|季初|周初|年底|月底|以来|至今|迄今|到现在|到目前为止", _STRONG),
     (r"季度|半年|周末", _STRONG),
     (r"(?:周|星期|礼拜)[一二三四五六日天]", _STRONG),
     (r"一下|以下|以上|上午|下午|中午|晚上|早上|凌晨|上班|下班", _AFTER),
-    (r"早班|中班|晚班|夜班|白班|[a-c]班|班次|本班次|本班|当班|上一个班次|上个班次|上一班|上个班|这个班", _WEAK),
+    (
+        r"早班|中班|晚班|夜班|白班|[a-c]班|班次|本班次|本班|当班|上一个班次|上个班次|上一班|上个班|这个班次|这个班",
+        _WEAK,
+    ),
+    (r"当前班次", _WEAK),
     (r"上上个|上上|上一个|上一|上个|这一个|这一|这个|当前|最近|过去的|过去|未来|接下来的|接下来", _MOD),
     (r"下一个|下一|下个|大前|[上本这当今去下近每自从前]", _MOD),
     (r"之前|之后|以前|以后|[前后]", _AFTER),
@@ -89,7 +94,7 @@ _TOKEN_TABLE: tuple[tuple[str, str], ...] = (
     (r"为止|止|起|开始", _AFTER),
     (r"几", _VAGUE),
     (rf"\d{{1,4}}|{_CJK_NUM}", _NUM),
-    (r"小时|钟头|[天日月年周季]|星期|礼拜|月份|年度", _WEAK),
+    (r"小时|钟头|[天月年周季]|星期|礼拜|月份|年度", _WEAK),
 )
 _TOKENS = re.compile("|".join(f"(?P<t{index}>{pattern})" for index, (pattern, _) in enumerate(_TOKEN_TABLE)), re.I)
 _CLASSES = tuple(cls for _, cls in _TOKEN_TABLE)
@@ -107,6 +112,7 @@ _SHIFT_WORD = re.compile(
 )
 _SHIFT_ALONE = {"last night", "tonight", "昨晚", "昨夜", "今晚", "current shift", "this shift", "last shift"}
 _SHIFT_ALONE |= {"previous shift", "本班", "当班", "本班次", "这个班", "上一班", "上个班", "上一个班次", "上个班次"}
+_SHIFT_ALONE |= {"这个班次", "当前班次"}
 _SHIFT_GLUE = re.compile(r"(?:'s\b|\bthe\b|\bof\b|\bon\b|\bduring\b|\bin\b|班次|的|\s)+")
 
 
@@ -143,6 +149,12 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
 
 def _day_node(node: TimeNode | None) -> bool:
     return isinstance(node, DayOf | Weekday) or (isinstance(node, Relative) and node.unit == "day" and node.offset <= 0)
+
+
+def shift_word(expression: str) -> str | None:
+    """The shift named in general words ("night shift", "夜班", "shift B"), if the expression names one."""
+    found = _SHIFT_WORD.search(normalize_expression(expression))
+    return found.group() if found else None
 
 
 def _readable_shift(text: str) -> bool:
@@ -212,6 +224,11 @@ def _blocked(run: list[_Token], first: int, last: int, text: str) -> bool:
             return True
         if _glued(tail, after) and not _month_with_day(run, last, last - 1, first, last):
             return True
+    if _SHIFT_WORD.fullmatch(normalize_expression(text[head.start : tail.end])):
+        # A shift named without its day after a day word ("明天白班", "tomorrow's day shift") is that day's.
+        earlier = [token for token in run[:first] if token.cls != _EDGE]
+        if earlier and earlier[-1].cls == _STRONG:
+            return True
     if first == last and head.cls == _AMBIGUOUS:
         # "May" is a month only after "in", "since", ... ("in May"); "may I see" is not a time.
         previous = text[: head.start].split()
@@ -234,10 +251,34 @@ def _found(text: str, start: int, end: int) -> FoundTime:
 
 def _reportable(tokens: list[_Token]) -> bool:
     """Time words worth asking about: a time word of its own ("fortnight", "Q7"), or a prefix with a unit
-    ("past few days", "这几天", "this morning"); not a lone unit ("by day") nor a recurrence ("每天")."""
-    classes = {token.cls for token in tokens}
+    ("past few days", "这几天", "this morning"); not a lone unit ("by day"), a recurrence ("每天") nor a
+    one-character prefix and unit inside a word ("去日本", "去天津")."""
+    counted = any(token.cls in (_NUM, _VAGUE) for token in tokens)
+    unit = any(
+        token.cls in (_WEAK, _AFTER) and (token.word.isascii() or len(token.word) > 1 or counted) for token in tokens
+    )
     prefixed = any(token.cls == _MOD and token.word not in _RECURRING for token in tokens)
-    return _STRONG in classes or (prefixed and bool(classes & {_WEAK, _AFTER}))
+    return any(token.cls == _STRONG for token in tokens) or (prefixed and unit)
+
+
+def _segments(tokens: list[_Token]) -> list[list[_Token]]:
+    """Unread tokens cut where another expression starts ("next week from past" -> "next week", "from
+    past"), each without the numbers at its ends that belong to something else ("明天2线", "line 2 tomorrow")."""
+    segments = [[tokens[0]]]
+    for before, token in itertools.pairwise(tokens):
+        suffix = token.word == "前" and before.cls in (_STRONG, _WEAK, _NUM)  # "14号前", "三天前"
+        if token.cls in (_MOD, _STRONG) and before.cls != _MOD and not suffix and not _glued(before, token):
+            segments.append([token])
+        else:
+            segments[-1].append(token)
+    trimmed = []
+    for segment in segments:
+        while len(segment) > 1 and segment[-1].cls == _NUM and not _is_month(segment[-2]):
+            segment = segment[:-1]
+        while len(segment) > 1 and segment[0].cls == _NUM and not _is_month(segment[1]):
+            segment = segment[1:]
+        trimmed.append(segment)
+    return trimmed
 
 
 def _read_run(run: list[_Token], low: int, high: int, text: str, scan: TimeScan) -> None:
@@ -258,8 +299,9 @@ def _read_run(run: list[_Token], low: int, high: int, text: str, scan: TimeScan)
         _read_run(run, last + 1, high, text, scan)
         return
     meaningful = [token for token in run[low:high] if token.cls not in (_EDGE, _CONN)]
-    if _reportable(meaningful):
-        scan.unread.append(_found(text, meaningful[0].start, meaningful[-1].end))
+    for segment in _segments(meaningful) if meaningful else []:
+        if _reportable(segment):
+            scan.unread.append(_found(text, segment[0].start, segment[-1].end))
 
 
 def scan_time_text(text: str) -> TimeScan:
