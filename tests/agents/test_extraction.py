@@ -206,6 +206,9 @@ DEMO_SHIFTS = [
             datetime(2026, 11, 19, 14),
         ),
         ("查一下上周的OEE", "上周", datetime(2026, 11, 9), datetime(2026, 11, 16)),
+        ("昨天前3的停机原因", "昨天", datetime(2026, 11, 19), datetime(2026, 11, 20)),
+        ("how many good parts did line 3 make today so far", "today so far", datetime(2026, 11, 20), DEMO),
+        ("3号线这个班次能完成计划吗？", "这个班次", datetime(2026, 11, 19, 22), DEMO),
         (
             "What was the scrap rate on last Wednesday?",
             "last Wednesday",

@@ -220,7 +220,8 @@ def _blocked(run: list[_Token], first: int, last: int, text: str) -> bool:
             return True
     if last + 1 < len(run):
         after = run[last + 1]
-        if after.cls == _AFTER or after.word == "前":
+        top_n = last + 2 < len(run) and run[last + 2].cls == _NUM  # "昨天前3的停机原因": top 3, not "before"
+        if after.cls == _AFTER or (after.word == "前" and not top_n):
             return True
         if _glued(tail, after) and not _month_with_day(run, last, last - 1, first, last):
             return True
