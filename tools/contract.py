@@ -37,6 +37,7 @@ __all__ = [
     "DOMAINS",
     "DocumentSearch",
     "Domain",
+    "PeriodReading",
     "PeriodSpan",
     "Permission",
     "ProposalDraft",
@@ -97,12 +98,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PeriodReading(_Strict):
+    """How a time expression was read: the kind of period and its canonical name in both languages.
+
+    `kind` is day, week, month, quarter, half, year, range, since, rolling or shift; `to_date` is true when
+    the period runs up to the plant clock ("this quarter" = the quarter to date). `en` / `zh` name the
+    reading ("last quarter (Q3 2026)" / "上季度（2026年第三季度）"); they are empty where the dates alone
+    say it (an explicit date or range).
+    """
+
+    kind: Literal["day", "week", "month", "quarter", "half", "year", "range", "since", "rolling", "shift"]
+    to_date: bool = False
+    en: str = ""
+    zh: str = ""
+
+
 class PeriodSpan(_Strict):
-    """A resolved period: [start, end) in plant time, with the expression it came from."""
+    """A resolved period: [start, end) in plant time, with the expression it came from and how it was read."""
 
     start: datetime
     end: datetime
     label: str
+    reading: PeriodReading | None = None
 
 
 class Provenance(_Strict):
