@@ -120,6 +120,8 @@ def http_app(system: ToolSystem, *, host: str, port: int) -> Starlette:
     server = mcp_server(system, bearer_subject)
     return server.streamable_http_app(
         host=host,
+        # Plain JSON answers: no tool streams progress, and clients of the 2025 protocol skip the SSE framing.
+        json_response=True,
         token_verifier=UserTokens(system.settings),
         # Andon checks its own tokens; it is no OAuth authorization server, so none is advertised.
         auth=AuthSettings(issuer_url=f"http://{host}:{port}", resource_server_url=None),

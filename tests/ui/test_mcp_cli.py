@@ -126,12 +126,12 @@ def andon(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
     return int(exited.value.code or 0), out, err
 
 
-def over_http(url: str, token: str | None, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+def over_http(url: str, token: str | None, calls: list[tuple[str, dict[str, Any]]], mode: str = "auto") -> list[Any]:
     async def go() -> list[Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         async with (
             httpx2.AsyncClient(headers=headers) as http,
-            Client(streamable_http_client(url, http_client=http), cache=None) as client,
+            Client(streamable_http_client(url, http_client=http), cache=None, mode=mode) as client,
         ):
             await client.list_tools()
             return [await client.call_tool(name, arguments) for name, arguments in calls]
@@ -191,8 +191,10 @@ def test_http_acts_as_the_tokens_user_with_their_role_and_scopes(http_server: st
     assert own.structured_content["scope"] == {"line": "L1"}
     assert other.is_error is True
     assert "mia may only see L1" in other.content[0].text
-    [whole_plant] = over_http(http_server, EVE_TOKEN, [("oee", {"target": "L2"})])
+    # A client of the 2025 protocol (initialize handshake) is served the same way.
+    [whole_plant] = over_http(http_server, EVE_TOKEN, [("oee", {"target": "L2"})], mode="legacy")
     assert whole_plant.is_error is False
+    assert whole_plant.structured_content["scope"] == {"line": "L2"}
     calls = [(e["user"], e["role"], e["outcome"]) for e in audit_lines(plant_dir)[-3:]]
     assert calls == [("mia", "operator", "ok"), ("mia", "operator", "denied"), ("eve", "engineer", "ok")]
 

@@ -119,8 +119,8 @@ def bearer_subject(ctx: ServerRequestContext[Any, Any]) -> str | None:
     """The user a bearer token was verified for (its `subject`), from the HTTP request of this call."""
     from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 
-    request = ctx.request
-    user = getattr(request, "user", None) if request is not None else None
+    scope = getattr(ctx.request, "scope", None)  # a Starlette request over HTTP; None over stdio
+    user = scope.get("user") if isinstance(scope, dict) else None
     if isinstance(user, AuthenticatedUser):
         return user.access_token.subject
     return None
