@@ -141,5 +141,7 @@ def serve_http(system: ToolSystem, *, host: str, port: int) -> None:
     )
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
-    except SystemExit as exc:  # uvicorn exits when it cannot bind
+    except SystemExit as exc:  # uvicorn exits this way when it cannot bind
+        if exc.code in (0, None):
+            return
         raise ToolError(f"cannot serve on {host}:{port} (is the port in use?) / 端口不可用") from exc

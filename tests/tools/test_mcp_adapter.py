@@ -188,3 +188,30 @@ def test_a_caller_nobody_authenticated_is_refused_before_any_tool_runs(plant: En
     assert answer.is_error is True
     assert answer.content[0].text == "denied: not authenticated / 未认证"
     assert audit.entries() == []
+
+
+def test_every_read_tool_answers_over_mcp_as_in_process_and_matches_its_output_schema(
+    plant: Engine, audit: AuditLog, tmp_path: Path
+) -> None:
+    # The SDK's client checks each structured result against the listed output schema and raises on a mismatch.
+    samples = [(item, dict(item.sample_args or {})) for item in REGISTRY if item.sample_args is not None]
+    samples = [(item, args) for item, args in samples if item.permission.value == "read"]
+    assert len(samples) >= 25
+
+    async def go() -> list[Any]:
+        async with Client(demo_server(plant, audit, "eng"), cache=None) as client:
+            await client.list_tools()
+            return [await client.call_tool(item.name, args) for item, args in samples]
+
+    answers = anyio.run(go)
+    direct_audit = AuditLog(tmp_path / "direct.jsonl", durable=False)
+    for (item, args), answer in zip(samples, answers, strict=True):
+        with opener(plant)("eng") as ctx:
+            direct = invoke(item, ctx, args, audit=direct_audit)
+        assert answer.content[0].text == direct.text(), item.name
+        if direct.status.value == "ok":
+            assert answer.is_error is False, item.name
+            assert answer.structured_content == direct.result.model_dump(mode="json"), item.name
+        else:
+            assert answer.is_error is True, item.name
+    assert sum(1 for answer in answers if not answer.is_error) >= 25

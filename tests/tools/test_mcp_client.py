@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -72,9 +73,10 @@ def sessions() -> Iterator[McpSessions]:
 @pytest.fixture(scope="module")
 def registry(sessions: McpSessions, writes: Path, port_picker: Callable[[], int]) -> Registry:
     """The historian over stdio (three times: as configured, for engineers only, with a 1 s call timeout),
-    a url nobody listens on and a command that does not exist; all reached in parallel."""
+    a url nobody listens on, one that never answers and a command that does not exist; all in parallel."""
     loaded = Registry()
     unused = port_picker()
+    stuck = socket.create_server(("127.0.0.1", 0))  # accepts connections, never answers
     add_mcp_servers(
         loaded,
         [
@@ -83,9 +85,13 @@ def registry(sessions: McpSessions, writes: Path, port_picker: Callable[[], int]
             historian(writes, name="slow", call_timeout_s=1.0),
             McpServerConfig(name="mes", domain="production", url=f"http://127.0.0.1:{unused}/mcp", connect_timeout_s=5),
             McpServerConfig(name="erp", domain="supply_chain", command="/nonexistent/andon-erp-mcp"),
+            McpServerConfig(
+                name="qms", domain="quality", url=f"http://127.0.0.1:{stuck.getsockname()[1]}/mcp", connect_timeout_s=2
+            ),
         ],
         sessions,
     )
+    stuck.close()
     return loaded
 
 
@@ -140,7 +146,8 @@ def test_only_allow_listed_tools_the_server_does_not_mark_destructive_only_read(
 
 def test_a_server_that_is_down_is_a_broken_plugin_with_its_error(registry: Registry) -> None:
     broken = {plugin.name: plugin.error for plugin in registry.broken}
-    assert set(broken) == {"mcp:mes", "mcp:erp"}
+    assert set(broken) == {"mcp:mes", "mcp:erp", "mcp:qms"}
+    assert broken["mcp:qms"].endswith("/mcp: no answer within 2 s")
     assert broken["mcp:mes"].endswith("/mcp: ConnectError: All connection attempts failed")
     assert broken["mcp:erp"] == (
         "/nonexistent/andon-erp-mcp: FileNotFoundError: "
@@ -214,6 +221,9 @@ def test_a_write_is_a_proposal_and_only_the_approval_performs_the_call(
         "tool": "write_setpoint",
         "arguments": {"tag": "CNC-03.SPEED", "value": 1200.0},
     }
+    assert outcome.proposal.title == (
+        'historian.write_setpoint(tag="CNC-03.SPEED", value=1200.0) on MCP server historian / 调用外部 MCP 工具'
+    )
     assert "needs approval because the server marks it destructive / 需要审批" in outcome.proposal.evidence
     assert not writes.exists()  # nothing reached the server
     store = ProposalStore(engine)

@@ -139,9 +139,10 @@ class McpTool(Tool):
             else "it is not in the read-only allow-list"
         )
         shown = json.dumps(arguments, ensure_ascii=False, sort_keys=True)
+        call = ", ".join(f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in arguments.items())
         return ProposalDraft(
             action=self.name,
-            title=f"Call {self.name} on MCP server {self.server} / 调用外部 MCP 工具 {self.name}",
+            title=f"{self.name}({_first_line(call)}) on MCP server {self.server} / 调用外部 MCP 工具",
             reason=self.description or f"MCP tool {self.remote.name}",
             evidence=[f"arguments: {shown}", f"needs approval because {why} / 需要审批"],
             payload={"server": self.server, "tool": self.remote.name, "arguments": arguments},
