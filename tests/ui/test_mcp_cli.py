@@ -20,12 +20,12 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from ui.cli import main
 from ui.tokens import hash_token
 
 HISTORIAN = Path(__file__).parents[1] / "tools" / "historian_mcp_server.py"
 MIA_TOKEN = "andon_mia-" + "m" * 40  # operator, line L1 only
 EVE_TOKEN = "andon_eve-" + "e" * 40  # engineer
+Cli = Callable[..., tuple[int, str, str]]
 ANDON = [sys.executable, "-c", "from ui.cli import main; main()"]
 
 
@@ -119,13 +119,6 @@ def in_plant(plant_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return plant_dir
 
 
-def andon(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
-
-
 def over_http(url: str, token: str | None, calls: list[tuple[str, dict[str, Any]]], mode: str = "auto") -> list[Any]:
     async def go() -> list[Any]:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -200,28 +193,28 @@ def test_http_acts_as_the_tokens_user_with_their_role_and_scopes(http_server: st
 
 
 def test_a_write_over_http_is_a_pending_proposal_approved_in_andon(
-    http_server: str, in_plant: Path, capsys: pytest.CaptureFixture[str]
+    http_server: str, in_plant: Path, andon_cli: Cli
 ) -> None:
     [proposed] = over_http(
         http_server, MIA_TOKEN, [("propose_maintenance_request", {"equipment": "CNC-01", "problem": "主轴异响"})]
     )
     assert proposed.is_error is False
     proposal_id = proposed.structured_content["proposal_id"]
-    code, out, _ = andon(capsys, "proposals", "show", str(proposal_id))
+    code, out, _ = andon_cli("proposals", "show", str(proposal_id))
     shown = json.loads(out)
     assert (shown["status"], shown["requested_by"], shown["payload"]["equipment"]) == ("pending", "mia", "CNC-01")
-    code, out, _ = andon(capsys, "proposals", "approve", str(proposal_id), "--user", "eve", "--json")
+    code, out, _ = andon_cli("proposals", "approve", str(proposal_id), "--user", "eve", "--json")
     assert code == 0
     assert json.loads(out)["status"] == "executed"
 
 
 def test_http_refuses_to_start_without_tokens(
-    tmp_path: Path, port_picker: Callable[[], int], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, port_picker: Callable[[], int], monkeypatch: pytest.MonkeyPatch, andon_cli: Cli
 ) -> None:
     write_config(tmp_path, port_picker(), users=False)
     monkeypatch.chdir(tmp_path)
     for host in ("127.0.0.1", "0.0.0.0"):
-        code, _, err = andon(capsys, "mcp", "serve", "--http", "--host", host, "--port", str(port_picker()))
+        code, _, err = andon_cli("mcp", "serve", "--http", "--host", host, "--port", str(port_picker()))
         assert code == 2
         [line] = [line for line in err.splitlines() if line.strip()]
         assert line.startswith("error: refusing to serve MCP over HTTP")
@@ -229,10 +222,8 @@ def test_http_refuses_to_start_without_tokens(
         assert ("on 0.0.0.0 (not this machine only)" in line) is (host == "0.0.0.0")
 
 
-def test_tools_list_shows_mcp_tools_and_a_server_that_is_down(
-    in_plant: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = andon(capsys, "tools", "list", "--json")
+def test_tools_list_shows_mcp_tools_and_a_server_that_is_down(in_plant: Path, andon_cli: Cli) -> None:
+    code, out, _ = andon_cli("tools", "list", "--json")
     assert code == 0
     listed = json.loads(out)
     mcp_tools = {item["name"]: item for item in listed["tools"] if item["source"] == "mcp:historian"}
@@ -254,15 +245,15 @@ def test_tools_list_shows_mcp_tools_and_a_server_that_is_down(
     assert "ConnectError: All connection attempts failed" in down["error"]
 
 
-def test_an_approved_mcp_write_performs_the_call_once(in_plant: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_approved_mcp_write_performs_the_call_once(in_plant: Path, andon_cli: Cli) -> None:
     writes = in_plant / "writes.jsonl"
     writes.unlink(missing_ok=True)
     arguments = json.dumps({"tag": "CNC-03.SPEED", "value": 900})
-    code, out, err = andon(capsys, "tools", "call", "historian.write_setpoint", "--args", arguments, "--json")
+    code, out, err = andon_cli("tools", "call", "historian.write_setpoint", "--args", arguments, "--json")
     assert code == 0, err
     proposal_id = json.loads(out)["proposal"]["id"]
     assert not writes.exists()
-    code, out, _ = andon(capsys, "proposals", "approve", str(proposal_id), "--user", "eve", "--json")
+    code, out, _ = andon_cli("proposals", "approve", str(proposal_id), "--user", "eve", "--json")
     assert code == 0
     approved = json.loads(out)
     assert (approved["status"], approved["result_summary"]) == (
@@ -284,7 +275,7 @@ def test_andons_own_http_server_as_an_mcp_server_of_another_andon(
     plant_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    andon_cli: Cli,
 ) -> None:
     (tmp_path / "andon.toml").write_text(
         f"""
@@ -300,17 +291,17 @@ read_only = ["oee"]
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
-    code, out, _ = andon(capsys, "tools", "list", "--json")
+    code, out, _ = andon_cli("tools", "list", "--json")
     listed = {item["name"]: item for item in json.loads(out)["tools"]}
     assert (listed["plant.oee"]["permission"], listed["plant.oee"]["source"]) == ("read", "mcp:plant")
     assert listed["plant.propose_maintenance_request"]["permission"] == "write"  # Andon marks it destructive
     assert listed["plant.downtime_pareto"]["permission"] == "write"  # not allow-listed
-    code, out, _ = andon(capsys, "tools", "call", "plant.oee", "--args", '{"target": "L2"}', "--json")
+    code, out, _ = andon_cli("tools", "call", "plant.oee", "--args", '{"target": "L2"}', "--json")
     assert code == 2
     assert json.loads(out)["message"] == (
         "plant.oee failed / 外部工具出错: denied: not permitted / 无权限: mia may only see L1 (仅限 L1), not L2"
     )
-    code, out, err = andon(capsys, "tools", "call", "plant.oee", "--args", '{"target": "L1"}', "--json")
+    code, out, err = andon_cli("tools", "call", "plant.oee", "--args", '{"target": "L1"}', "--json")
     assert code == 0, err
     remote = json.loads(out)["result"]["structured"]
     assert remote["scope"] == {"line": "L1"}
@@ -320,14 +311,12 @@ read_only = ["oee"]
     assert (served["user"], served["tool"], served["outcome"]) == ("mia", "oee", "ok")
 
 
-def test_bad_mcp_server_config_is_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_mcp_server_config_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, andon_cli: Cli) -> None:
     (tmp_path / "andon.toml").write_text(
         '[[mcp_servers]]\nname = "x"\ncommand = "x"\nurl = "http://127.0.0.1:1/mcp"\n', encoding="utf-8"
     )
     monkeypatch.chdir(tmp_path)
-    code, _, err = andon(capsys, "tools", "list")
+    code, _, err = andon_cli("tools", "list")
     assert code == 2
     assert err.strip() == (
         "error: invalid configuration (andon.toml or ANDON_* environment): mcp_servers.0: "
@@ -335,16 +324,16 @@ def test_bad_mcp_server_config_is_one_line(
     )
 
 
-def test_new_token_prints_a_token_and_its_hash(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = andon(capsys, "users", "new-token")
+def test_new_token_prints_a_token_and_its_hash(andon_cli: Cli) -> None:
+    code, out, _ = andon_cli("users", "new-token")
     assert code == 0
     token_line, hash_line = out.strip().splitlines()
     token = token_line.rsplit(" ", 1)[1]
     assert token.startswith("andon_")
     assert len(token) == len("andon_") + 43
     assert hash_line.endswith(f'token_hash = "{hash_token(token)}"')
-    code, out, _ = andon(capsys, "users", "hash-token", "--token", token)
+    code, out, _ = andon_cli("users", "hash-token", "--token", token)
     assert out.strip() == hash_token(token)
-    code, _, err = andon(capsys, "users", "hash-token", "--token", "short")
+    code, _, err = andon_cli("users", "hash-token", "--token", "short")
     assert code == 2
     assert "at least 24 characters" in err
