@@ -222,6 +222,19 @@ def test_http_refuses_to_start_without_tokens(
         assert ("on 0.0.0.0 (not this machine only)" in line) is (host == "0.0.0.0")
 
 
+def test_serve_refuses_unknown_users_and_mixed_options(in_plant: Path, andon_cli: Cli) -> None:
+    code, _, err = andon_cli("mcp", "serve", "--user", "nobody")
+    assert (code, err.strip()) == (2, "error: unknown user 'nobody' / 未知用户; known users: op, mia, eve")
+    code, _, err = andon_cli("mcp", "serve", "--user", "mia", "--role", "admin")
+    assert code == 2
+    assert "mia is operator and cannot act as admin" in err
+    code, _, err = andon_cli("mcp", "serve", "--http", "--user", "mia")
+    assert code == 2
+    assert "--user/--role apply to stdio" in err
+    code, _, err = andon_cli("mcp", "serve", "--port", "9999")
+    assert (code, err.strip()) == (2, "error: --host/--port need --http / --host/--port 需要 --http")
+
+
 def test_tools_list_shows_mcp_tools_and_a_server_that_is_down(in_plant: Path, andon_cli: Cli) -> None:
     code, out, _ = andon_cli("tools", "list", "--json")
     assert code == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from typing import Annotated
 
 import typer
@@ -27,7 +29,7 @@ def serve(
     """Expose every tool over MCP; calls are checked, proposed and audited like any other. / 通过 MCP 提供工具。"""
     from tools import InvalidArgumentsError
     from ui.mcp_serve import DEFAULT_MCP_PORT, check_http_bind, serve_http, serve_stdio
-    from ui.system import tool_system
+    from ui.system import acting_role, find_user, tool_system
 
     current = settings()
     if http:
@@ -36,9 +38,13 @@ def serve(
                 "--user/--role apply to stdio; over HTTP the bearer token names the user / HTTP 模式由令牌确定用户"
             )
         check_http_bind(current, host)
-    elif port is not None or host != "127.0.0.1":
-        raise InvalidArgumentsError("--host/--port need --http / --host/--port 需要 --http")
-    system = tool_system(current)
+    else:
+        if port is not None or host != "127.0.0.1":
+            raise InvalidArgumentsError("--host/--port need --http / --host/--port 需要 --http")
+        acting_role(find_user(current, user), role)  # refuse an unknown user or a higher role before starting
+    # Over stdio, stdout is the protocol's: nothing printed while the tools load may land there.
+    with contextlib.redirect_stdout(sys.stderr):
+        system = tool_system(current)
     for plugin in system.registry.broken:
         err_console.print(f"broken plugin / 插件加载失败: {plugin.name}: {plugin.error}", markup=False, soft_wrap=True)
     if http:
