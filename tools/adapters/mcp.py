@@ -66,7 +66,9 @@ def mcp_tool(tool: Tool) -> mcp_types.Tool:
     output = tool.result_model if read else ProposalView
     return mcp_types.Tool(
         name=tool.name,
-        description=f"{tool.description}\n{tool.description_zh}",
+        description=tool.description
+        if tool.description_zh in ("", tool.description)
+        else f"{tool.description}\n{tool.description_zh}",
         input_schema=tool.parameters_schema(),
         output_schema=output.model_json_schema(mode="serialization"),
         annotations=mcp_types.ToolAnnotations(
