@@ -124,6 +124,9 @@ class FinalAnswer(_Event):
     citations: list[Citation] = Field(default_factory=list)
     provenance: list[dict[str, Any]] = Field(default_factory=list)
     ungrounded_numbers: list[str] = Field(default_factory=list)
+    mismatches: list[str] = Field(
+        default_factory=list, description="Where the figures are not for the metric or period the request named."
+    )
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     proposals: list[dict[str, Any]] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)

@@ -3,6 +3,7 @@
 - `small_plant_engine`: a SQLite file seeded once per test session with the small demo plant,
   seed 7 (plant clock 2026-11-20 06:00). Treat it as read-only: other tests share it.
 - `plant_session`: a `sqlmodel.Session` on it, rolled back after each test.
+- `port_picker`: returns a free TCP port on 127.0.0.1 each time it is called.
 - `postgres_url`: the PostgreSQL server URL from `ANDON_TEST_POSTGRES_URL`; tests using it are
   skipped when it is unset, and fail instead when `ANDON_TEST_REQUIRE_SERVERS=1` (CI).
 """
@@ -10,7 +11,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,18 @@ def plant_session(small_plant_engine: Engine) -> Iterator[Session]:
     with Session(small_plant_engine) as session:
         yield session
         session.rollback()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def port_picker() -> Callable[[], int]:
+    """A function that returns a port on 127.0.0.1 nothing listens on (yet)."""
+    return _free_port
 
 
 @pytest.fixture(scope="session")

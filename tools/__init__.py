@@ -5,6 +5,7 @@ from tools.contract import (
     DOMAINS,
     DocumentSearch,
     Domain,
+    PeriodReading,
     PeriodSpan,
     Permission,
     ProposalDraft,
@@ -24,6 +25,7 @@ from tools.errors import (
     UnknownEntityError,
 )
 from tools.invoke import OutcomeStatus, ToolOutcome, invoke
+from tools.metrics import BUILTIN_METRICS, Metric
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
 from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables, reset_tool_tables
@@ -31,6 +33,7 @@ from tools.registry import BrokenPlugin, Registry
 from tools.screening import WITHHELD_MARKER, ScreenedText, withhold_instructions
 
 __all__ = [
+    "BUILTIN_METRICS",
     "DOMAINS",
     "ENTRY_POINT_GROUP",
     "WITHHELD_MARKER",
@@ -40,7 +43,9 @@ __all__ = [
     "DocumentSearch",
     "Domain",
     "InvalidArgumentsError",
+    "Metric",
     "OutcomeStatus",
+    "PeriodReading",
     "PeriodSpan",
     "Permission",
     "PermissionDeniedError",

@@ -26,6 +26,8 @@ class Term:
     kind: EntityKind
     code: str
     names: tuple[str, ...] = ()
+    parent: str = ""
+    """The code of what it belongs to, where the plant says: a machine's line."""
 
 
 def _split_aliases(value: Any) -> list[str]:
@@ -42,7 +44,8 @@ def terms_from_rows(kind: EntityKind, rows: Iterable[Mapping[str, Any]]) -> list
     for row in rows:
         names = [str(row[key]) for key in ("name_en", "name_zh") if row.get(key)]
         names += _split_aliases(row.get("aliases"))
-        terms.append(Term(kind=kind, code=str(row["code"]), names=tuple(dict.fromkeys(names))))
+        parent = str(row.get("parent") or "")
+        terms.append(Term(kind=kind, code=str(row["code"]), names=tuple(dict.fromkeys(names)), parent=parent))
     return terms
 
 
@@ -97,6 +100,10 @@ class Vocabulary:
     def kinds(self) -> set[EntityKind]:
         """The kinds of things this vocabulary knows."""
         return {term.kind for term in self.terms}
+
+    def of_kind(self, kind: EntityKind, parent: str | None = None) -> list[Term]:
+        """Every term of `kind` (belonging to `parent` when given), in the plant's order."""
+        return [term for term in self.terms if term.kind == kind and (parent is None or term.parent == parent)]
 
     def lookup(self, name: str) -> Term | None:
         """The term called exactly `name` (code, name or alias; case-insensitive)."""

@@ -15,27 +15,32 @@ import contextvars
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.errors import AgentError
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
+from agents.extraction import asks_why, split_clauses
 from agents.extraction.language import detect_language
+from agents.interpretation import ToolCatalog, find_mismatches, reading_line
+from agents.routing.capabilities import MetricOwners, route_by_metrics
 from agents.routing.decision import Router, RoutingDecision
 from agents.routing.features import shared_embeddings
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
-from agents.runtime.context import Caller, ToolBackend, turn_context
+from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
 from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
 from agents.runtime.replies import clarify_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
 from agents.safety import SafetyGuard, default_guard, refusal_text
 from agents.specs import AGENT_SPECS
-from agents.supervisor import DomainRunner, Supervisor
-from tools import ProposalStatus, Role, ToolError
+from agents.supervisor import DomainRunner, Supervisor, findings_message
+from tools import ProposalStatus, Role, ToolContext, ToolError
 
 __all__ = ["Assistant", "ModelKind"]
 
@@ -89,6 +94,20 @@ async def _in_thread(make: Callable[[], Iterator[Event]]) -> AsyncIterator[Event
         yield item
 
 
+def _period_resolver(ctx: ToolContext) -> Callable[[str], tuple[datetime, datetime] | None]:
+    """Resolve the request's own time expressions as the tools do (plant clock, the plant's shifts)."""
+    from tools.resolvers import resolve_tool_period
+
+    def resolve(expression: str) -> tuple[datetime, datetime] | None:
+        try:
+            span = resolve_tool_period(ctx, expression)
+        except (ToolError, SQLAlchemyError):
+            return None  # unreadable, or a plant without a shift calendar: nothing to compare with
+        return span.start, span.end
+
+    return resolve
+
+
 def _thread(user: str, session_id: str, domain: str) -> str:
     # The user is part of the thread id, so nobody reads another user's conversation by its session id.
     return f"{user}:{session_id}::{domain}"
@@ -124,6 +143,8 @@ class Assistant:
         self.safety = safety
         self.agents = DomainAgents(model, backend, memory.checkpointer, quote_tool_data=model_kind != "offline")
         self.supervisor = Supervisor(model if model_kind != "offline" else None)
+        self.metric_owners = MetricOwners(backend.registry.tools)
+        self.catalog = ToolCatalog(backend.registry.tools)
 
     # -- routing ---------------------------------------------------------------------------------
 
@@ -131,7 +152,7 @@ class Assistant:
         self, text: str, session_id: str | None = None, user: str | None = None
     ) -> tuple[RoutingDecision, Literal["small_model", "llm", "session"]]:
         """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
-        decision: RoutingDecision = self.router.route(text)
+        decision: RoutingDecision = self._by_metrics(text, self.router.route(text))
         previous = self.memory.session(session_id) if session_id else None
         if previous is not None and previous.owner != user:
             previous = None
@@ -144,8 +165,13 @@ class Assistant:
             fallbacks = getattr(self.llm_router, "fallbacks", 0)
             second = self.llm_router.route(text)
             if getattr(self.llm_router, "fallbacks", 0) == fallbacks:
-                return second, "llm"
+                return self._by_metrics(text, second), "llm"
         return decision, "small_model"
+
+    def _by_metrics(self, text: str, decision: RoutingDecision) -> RoutingDecision:
+        """Send a request that names a metric to the agents whose tools compute it."""
+        plain = len(split_clauses(text)) == 1 and not asks_why(text)
+        return route_by_metrics(decision, self.metric_owners.asked(text), self.metric_owners.owners, plain=plain)
 
     # -- turns -----------------------------------------------------------------------------------
 
@@ -205,16 +231,21 @@ class Assistant:
         if decision.kind == "clarify" or not decision.domains:
             yield self._reply(clarify_reply(lang, decision.scores), text, lang, started)
             return
-        with turn_context(self.backend, caller, lang):
+        with turn_context(self.backend, caller, lang) as ctx:
             if len(decision.domains) == 1:
                 thread = _thread(caller.user, session_id, decision.domains[0])
                 record = yield from self._run_domain(decision.domains[0], text, thread, lang, {"messages": None})
                 yield from self._finish(
-                    text, session_id, caller.user, lang, started, decision.domains, [record], record.answer
+                    text, session_id, caller.user, lang, started, decision.domains, [record], record.answer, ctx=ctx
                 )
                 return
             runners = {d: self._runner(d, _thread(caller.user, session_id, d), lang) for d in decision.domains}
-            result = yield from self.supervisor.run(text, decision.domains, runners, lang)
+
+            def lead(records: list[TurnRecord]) -> str | None:
+                calls = [call for record in records for call in record.tool_calls]
+                return reading_line(text, calls, self.catalog, lang, ctx.clock)
+
+            result = yield from self.supervisor.run(text, decision.domains, runners, lang, lead)
             yield from self._finish(
                 text,
                 session_id,
@@ -225,11 +256,14 @@ class Assistant:
                 result.records,
                 result.text if result.paused is None else "",
                 usage=result.usage,
+                ctx=ctx,
             )
 
     def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
-        def run(request: str) -> Generator[Event, None, TurnRecord]:
-            return (yield from self._run_domain(domain, request, thread, lang, {"messages": None}))
+        def run(request: str, findings: Sequence[tuple[str, str]] = ()) -> Generator[Event, None, TurnRecord]:
+            messages = [] if not findings else [findings_message(findings, lang)]
+            messages.append({"role": "user", "content": request})
+            return (yield from self._run_domain(domain, request, thread, lang, {"messages": messages}))
 
         return run
 
@@ -242,7 +276,12 @@ class Assistant:
         if graph_input == {"messages": None}:
             graph_input = {"messages": [{"role": "user", "content": request}]}
         config = {"configurable": {"thread_id": thread}, "recursion_limit": 24}
-        yield from stream_graph(graph, graph_input, config, record)
+        clock = current_context().clock
+
+        def lead(done: TurnRecord) -> str | None:
+            return reading_line(request, done.tool_calls, self.catalog, lang, clock)
+
+        yield from stream_graph(graph, graph_input, config, record, lead)
         return record
 
     def _finish(
@@ -257,6 +296,7 @@ class Assistant:
         text: str,
         *,
         usage: Usage | None = None,
+        ctx: ToolContext | None = None,
     ) -> Iterator[Event]:
         paused = next((r for r in records if r.pending), None)
         if paused is not None:
@@ -280,8 +320,16 @@ class Assistant:
             for name in sorted(called)
             for text in (self.backend.registry.get(name).description, self.backend.registry.get(name).description_zh)
         ]
+        calls = [call for r in records for call in r.tool_calls]
+        resolve = _period_resolver(ctx) if ctx is not None else None
+        # The reading lines are written from the results and the plant clock, not claims of the model.
+        leads = [record.lead for record in records if record.lead]
+        if records and text and not any(text.startswith(lead) for lead in leads):
+            combined = reading_line(request, calls, self.catalog, lang, ctx.clock if ctx else None)
+            leads += [combined] if combined else []
         yield final_answer(
-            also_allowed=descriptions,
+            also_allowed=[*descriptions, *leads],
+            mismatches=find_mismatches(request, calls, self.catalog, resolve) if request else [],
             text=text,
             request=request,
             lang=lang,

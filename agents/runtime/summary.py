@@ -48,6 +48,7 @@ def turn_json(events: Iterable[Event], lang: str = "en") -> dict[str, Any]:
         "answer": "",
         "citations": [],
         "ungrounded_numbers": [],
+        "mismatches": [],
         "proposals": [],
         "latency_ms": 0.0,
     }
@@ -60,6 +61,7 @@ def turn_json(events: Iterable[Event], lang: str = "en") -> dict[str, Any]:
             answer=final.text,
             citations=[c.model_dump(mode="json") for c in final.citations],
             ungrounded_numbers=final.ungrounded_numbers,
+            mismatches=final.mismatches,
             proposals=final.proposals,
             latency_ms=final.latency_ms,
             provenance=final.provenance,

@@ -8,7 +8,7 @@ them), results from the tools node's update (the JSON `tools.invoke` produced), 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,8 @@ class TurnRecord:
     answer: str = ""
     usage: Usage = field(default_factory=Usage)
     pending: list[PendingProposal] = field(default_factory=list)
+    lead: str = ""
+    """The reading line streamed before the answer (metric, scope, period of its figures), if any."""
     _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -141,17 +143,35 @@ def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event
     )
 
 
-def stream_graph(graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord) -> Iterator[Event]:
-    """Run `graph` on `graph_input`, yielding events and filling `record`."""
+Lead = Callable[[TurnRecord], str | None]
+
+
+def stream_graph(
+    graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord, lead: Lead | None = None
+) -> Iterator[Event]:
+    """Run `graph` on `graph_input`, yielding events and filling `record`.
+
+    `lead` writes the line that opens the answer once the tools have answered (the reading of the figures);
+    it is streamed before the model's first answer token and put in front of `record.answer`."""
     # Checkpoints are written when the run ends or pauses, not after every step: the same memory and
     # resume points for fewer SQLite writes per turn.
+    led = False
     for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"], durability="exit"):
         if mode == "messages":
             chunk, metadata = data
             if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):
                 text = message_text(chunk)
                 if text and not getattr(chunk, "tool_call_chunks", None):
+                    if lead is not None and not led and record.tool_calls:
+                        led = True
+                        record.lead = lead(record) or ""
+                        if record.lead:
+                            yield Token(text=record.lead + "\n\n", agent=record.agent)
                     yield Token(text=text, agent=record.agent)
         elif mode == "updates" and isinstance(data, dict):
             for node, update in data.items():
                 yield from _on_update(node, update, record)
+    if lead is not None and not led and record.tool_calls and record.answer:
+        record.lead = lead(record) or ""  # a model that did not stream its answer
+    if record.lead and record.answer and not record.answer.startswith(record.lead):
+        record.answer = f"{record.lead}\n\n{record.answer}"

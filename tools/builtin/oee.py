@@ -50,9 +50,21 @@ def _filters(target: Entity) -> dict[str, int]:
         "3号数控机床上周的设备综合效率",
         "1号线本月的可用率、性能率和质量率",
         "昨天夜班装配线的OEE",
+        "OEE of L4 today",
+        "How was line 1's OEE last month?",
+        "4号线今天的OEE",
+        "上个月1号线OEE多少",
+        "Line 3's OEE looks low this week, what is it?",
+        "3号线这周OEE偏低，具体是多少？",
     ],
     sample_args={"target": "L2", "period": "yesterday"},
     name="oee",
+    metrics={
+        "oee": "figures.oee",
+        "availability": "figures.availability",
+        "performance": "figures.performance",
+        "quality_rate": "figures.quality",
+    },
 )
 def get_oee(ctx: ToolContext, target: str, period: str = "yesterday") -> OEEResult:
     """OEE (ISO 22400) of a line or a machine over a period, with availability, performance, quality and the
@@ -119,6 +131,12 @@ class OEETrendResult(ToolResult):
         "装配线上个月每日设备综合效率",
     ],
     sample_args={"target": "L2", "period": "past 7 days"},
+    metrics={
+        "oee": "overall.oee",
+        "availability": "overall.availability",
+        "performance": "overall.performance",
+        "quality_rate": "overall.quality",
+    },
 )
 def oee_trend(ctx: ToolContext, target: str, period: str = "past 7 days") -> OEETrendResult:
     """OEE of a line or machine day by day over a period (at most 100 days), plus the whole period's OEE.

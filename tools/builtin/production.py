@@ -286,6 +286,7 @@ def _labels(ctx: ToolContext, group_by: GroupBy) -> dict[Any, tuple[str, str, st
         "装配线最近7天每天的产量",
     ],
     sample_args={"line": "L2", "period": "yesterday", "group_by": "shift"},
+    metrics={"good_count": "total_good"},
 )
 def production_output(
     ctx: ToolContext, line: str | None = None, period: str = "yesterday", group_by: GroupBy = "shift"
@@ -383,6 +384,7 @@ class ScheduleAdherenceResult(ToolResult):
         "上周哪些订单没有按期完成？",
     ],
     sample_args={"line": "L2", "period": "last week"},
+    metrics={"schedule_adherence": "adherence"},
 )
 def schedule_adherence(ctx: ToolContext, line: str | None = None, period: str = "last week") -> ScheduleAdherenceResult:
     """Schedule adherence: production orders completed by their due date / orders due in the period, with the late ones.

@@ -67,6 +67,7 @@ class PurchaseOrdersResult(ToolResult):
         "逾期未到的采购订单",
     ],
     sample_args={"status": "late"},
+    explains=["on_time_delivery"],
     min_role=Role.ENGINEER,
 )
 def purchase_orders(
@@ -184,6 +185,7 @@ class OnTimeDeliveryResult(ToolResult):
         "SUP-02上个月的准时交付率",
     ],
     sample_args={"period": "past 90 days"},
+    metrics={"on_time_delivery": "overall_rate"},
     min_role=Role.SUPERVISOR,
 )
 def supplier_on_time_delivery(

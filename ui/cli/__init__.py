@@ -21,6 +21,7 @@ from ui.cli.db_cmd import db_app
 from ui.cli.demo_cmd import register_demo
 from ui.cli.eval_cmd import eval_app
 from ui.cli.knowledge_cmd import knowledge_app
+from ui.cli.mcp_cmd import mcp_app
 from ui.cli.proposals_cmd import proposals_app
 from ui.cli.route_cmd import register_route
 from ui.cli.tools_cmd import tools_app
@@ -44,6 +45,7 @@ app.add_typer(proposals_app, name="proposals")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
+app.add_typer(mcp_app, name="mcp")
 register_demo(app)
 register_ui(app)
 register_ask(app)

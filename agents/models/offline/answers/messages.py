@@ -22,9 +22,21 @@ _ENABLE_LLM_ZH = (
 )
 
 
-def cannot_do(lang: Language, *, reason: str, tool_names: list[str]) -> str:
+def cannot_do(lang: Language, *, reason: str, tool_names: list[str], metric: str = "") -> str:
     """Why the offline model does not answer, what it can do instead, and how to enable an LLM."""
     shown = ", ".join(tool_names[:8])
+    if reason == "metric":
+        if lang == "zh":
+            return (
+                f"这里没有能计算“{metric}”的工具，所以不给出数字。"
+                + (f"本领域可用的工具：{shown}。" if shown else "")
+                + "请确认指标名称，或换一个本领域能回答的问题。"
+            )
+        return (
+            f"No tool here computes {metric}, so I give no figure for it."
+            + (f" Tools available here: {shown}." if shown else "")
+            + " Check the metric's name, or ask for one these tools compute."
+        )
     if reason == "multi_step":
         if lang == "zh":
             return (
