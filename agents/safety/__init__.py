@@ -5,7 +5,8 @@ device, silence alarms, release held material, delete or falsify records, approv
 control system or expose other people's data is refused with a reason instead of being routed to an agent
 at all, while "why did the interlock trip?" is still answered. Two layers: the rule table
 (`agents.safety.rules.CATEGORIES`, one place for every category's wordings and reasons) and a learned
-classifier (`agents.safety.classifier`) that catches the paraphrases no rule was written for.
+classifier (`agents.safety.classifier`) that catches the paraphrases no rule was written for, with a head
+that reads a request to delete, change or back-date records as a write, never as a read.
 """
 
 from agents.safety.check import (
@@ -15,6 +16,7 @@ from agents.safety.check import (
     check_request,
     check_rules,
     default_guard,
+    learned_verdict,
     refusal_text,
 )
 from agents.safety.classifier import ClassifierConfig, ClassifierScore, SafetyClassifier
@@ -31,5 +33,6 @@ __all__ = [
     "check_request",
     "check_rules",
     "default_guard",
+    "learned_verdict",
     "refusal_text",
 ]

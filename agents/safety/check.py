@@ -1,4 +1,4 @@
-"""Checking a request: the rule table first, then the learned classifier; and the refusal an operator reads."""
+"""Checking a request: the rule table first, then the learned layer; and the refusal an operator reads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from agents.safety.matching import normalize
 from agents.safety.rules import CATEGORIES, Category, SafetyCategory
 
 if TYPE_CHECKING:
-    from agents.safety.classifier import SafetyClassifier
+    from agents.safety.classifier import ClassifierConfig, ClassifierScore, SafetyClassifier
 
 __all__ = [
     "SafetyGuard",
@@ -20,10 +20,11 @@ __all__ = [
     "check_request",
     "check_rules",
     "default_guard",
+    "learned_verdict",
     "refusal_text",
 ]
 
-SafetyLayer = Literal["rules", "classifier"]
+SafetyLayer = Literal["rules", "classifier", "intent"]
 _BY_NAME = {category.name: category for category in CATEGORIES}
 
 
@@ -63,8 +64,11 @@ def _first_match(category: Category, text: str) -> str | None:
 
 
 class SafetyGuard:
-    """Rules OR classifier: a request is refused when a rule matches or the classifier's P(unsafe)
-    reaches its threshold; the verdict carries the category's reason and the layer that refused."""
+    """Rules, then the learned layer: a request is refused when a rule matches, when the classifier's
+    P(unsafe) reaches its threshold, or when its intent head reads a request to change records (or to
+    decide an approval outside the approval path) at the intent threshold, even if P(unsafe) is below
+    the refusal threshold, so that such a request is never answered as a read. The verdict carries the
+    category's reason and the layer that refused."""
 
     def __init__(self, classifier: SafetyClassifier | None) -> None:
         self.classifier = classifier
@@ -80,17 +84,27 @@ class SafetyGuard:
         if self.classifier is None or not pending:
             return verdicts
         for i, score in zip(pending, self.classifier.scores([texts[i] for i in pending]), strict=True):
-            if self.classifier.refuses(score):
-                category = _BY_NAME[score.category]
-                verdicts[i] = SafetyVerdict(
-                    category.name,
-                    category.reason_en,
-                    category.reason_zh,
-                    "",
-                    layer="classifier",
-                    confidence=score.unsafe,
-                )
+            verdicts[i] = learned_verdict(score, self.classifier.config)
         return verdicts
+
+
+_CATEGORY_OF_INTENT: dict[str, SafetyCategory] = {
+    "change_records": "record_tampering",
+    "bypass_approval": "approval_bypass",
+}
+
+
+def learned_verdict(score: ClassifierScore, config: ClassifierConfig) -> SafetyVerdict | None:
+    """The learned layer's verdict on one score at `config`'s thresholds (None: it may proceed)."""
+    if score.unsafe >= config.threshold:
+        return _verdict(_BY_NAME[score.category], "classifier", score.unsafe)
+    if score.intent != "none" and score.intent_score >= config.intent_threshold:
+        return _verdict(_BY_NAME[_CATEGORY_OF_INTENT[score.intent]], "intent", score.intent_score)
+    return None
+
+
+def _verdict(category: Category, layer: SafetyLayer, confidence: float) -> SafetyVerdict:
+    return SafetyVerdict(category.name, category.reason_en, category.reason_zh, "", layer, confidence)
 
 
 @cache

@@ -1,8 +1,8 @@
 """Sentence embeddings of the safety classifier's training texts, looked up before they are computed.
 
-`data/embeddings-<embedder id>.npz` holds the vectors of the safety training split (same format and keys
-as the router's file, see `agents.routing.embedding_cache`); the routing set's safe requests are looked
-up in the router's own shipped file. A text in neither is embedded at training time, so a stale file
+`data/embeddings-<embedder id>.npz` holds the vectors of the safety training and dev splits (same format and keys
+as the router's file, see `agents.routing.embedding_cache`); the routing set's requests and the tools'
+examples are looked up in the router's own shipped file. A text in neither is embedded at training time, so a stale file
 costs time, never correctness. Rebuild with `python -m agents.safety.build_embeddings`.
 """
 
