@@ -31,9 +31,10 @@ from agents.extraction import (
     asks_why,
     detect_language,
     extract_mentions,
+    find_unread_time_words,
 )
 from agents.extraction.metric_mentions import MetricMention, MetricNames, find_metric_mentions
-from agents.models.offline.answers import cannot_do, clarify_missing, parse_tool_content
+from agents.models.offline.answers import cannot_do, clarify_missing, parse_tool_content, unreadable_period
 from agents.models.offline.answers.compose import MetricInfo, ToolOutput, compose_answer
 from agents.models.offline.arguments import carry_arguments, fill_arguments, parameter_kind
 from agents.models.offline.followups import is_follow_up, rewrite_follow_up
@@ -275,6 +276,10 @@ class OfflineChatModel(BaseChatModel):
         best = ranked[0]
         confident = best.match >= self._threshold(best.spec)
 
+        unread = find_unread_time_words(request)
+        if unread and not self._takes_text(best.spec):
+            # A time it cannot read is a question back, never another period (the tool's default).
+            return OfflineDecision(text=unreadable_period(lang, [word.text for word in unread]))
         follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=confident)
         if follow_up is not None:
             return follow_up
