@@ -1,36 +1,38 @@
 """Answer accuracy on colloquial zh/en data questions: is the figure (or list) the one that was asked for?
 
     python benchmarks/answers.py                       # dev, then held-out (last line: the held-out figure)
-    python benchmarks/answers.py --set dev             # only the dev set, with every wrong answer listed
-    python benchmarks/answers.py --home DIR --out run.jsonl --model openai --show-heldout
+    python benchmarks/answers.py --set dev             # only the dev set, with every answer not correct
+    python benchmarks/answers.py --home DIR --out run.jsonl [--model openai] [--show-heldout]
 
 Two sets live in `benchmarks/answers_data/`: `dev.jsonl` (112 questions; tune on these) and `heldout.jsonl`
-(166 questions with other phrasings and entities; never tune on them: only counts by category are printed
-unless `--show-heldout`). Each row has its metric, scope and period in words and as [start, end), the gold
-value and its tolerance; gold is recomputed by `answers_gold.py` (plain SQL on the plant tables, no tool code)
-on the medium demo plant, seed 7 (plant clock Friday 2026-11-20 06:00), which this script seeds into a
-temporary data home unless `--home` holds it already. Every question is asked the way
-`andon ask QUESTION --json --model offline --user supervisor` asks it, in process, with a fresh session.
+(166 questions, other phrasings and entities; never tune on them: only counts by category are printed unless
+`--show-heldout`). Each row has its metric, scope and period in words and as [start, end), the gold and its
+tolerance. Gold is recomputed by `answers_gold.py` (SQL on the plant tables, no tool code) on the medium demo
+plant, seed 7 (plant clock Friday 2026-11-20 06:00), seeded into a temporary data home unless `--home` holds
+it. Every question is asked as `andon ask QUESTION --json --model offline --user supervisor` asks it, in
+process, each in a fresh session; `--out` keeps every row, turn and grade for re-grading.
 
-How an answer is graded (one outcome per question):
-- value: correct when a figure stated in the answer's headline (its lines up to and including the first
-  list item, or up to the first blank line after a figure; source lines left out) equals the gold within its tolerance, and, if the turn's tool results
-  carry periods, one of them is the gold period. Dates, times, codes (L2, CNC-03, PO-260181), "3号线",
-  "past 30 days" and list numbers are not figures. Ratios may be written 0.873 or 87.3 %; hours may be
-  written in minutes and the reverse; thousands separators are allowed. A code gold ("which reason / alarm")
-  is the first such code in the headline. Zero failures (no finite MTBF) is correct when the answer says
-  "no failures" / "failures 0" / "无故障" / "故障次数 0".
-- list: correct when the set of ids of the asked kind (PO-, SO-, WO-, MO-, material codes) named anywhere in
-  the answer equals the gold set; an empty gold set is correct when the answer names none and does not say
-  it cannot answer.
-- honest: the answer states no figure (or no id) and says it cannot / has no data / asks which one
-  (phrases in HONEST_PHRASES), or gave nothing. For honest-kind questions this is the right answer.
+One outcome per question:
+- value: correct when a figure in the answer's headline equals the gold within its tolerance. The headline
+  is what the answer leads with: its lines up to and including the first list item, or up to the first blank
+  line after a line with a figure; source lines ("Source:", "数据来源") are left out. Not figures: dates,
+  times, codes (L2, CNC-03, PO-260181, VB-25), "3号线", "past 30 days", list numbers. Ratios count as 0.873
+  or 87.3 % (to 0.1 point); hours as h or min; thousands separators are fine. A "which reason / alarm"
+  gold is the first such code (D-..., E-...) in the headline. Zero failures (no finite MTBF) is correct when
+  the answer says "no failures" / "failures 0" / "无故障" / "故障次数 0". A matching figure is not correct
+  when the turn's tool results carry periods and none is the gold period, or name another entity.
+- list: correct when the ids of the asked kind (PO-, SO-, WO-, MO-, material codes) named anywhere in the
+  answer are exactly the gold set. An empty gold set is correct when the answer names none and says 0 or
+  does not say it cannot; naming orders of another kind (MO- for a sales-order question) is wrong.
+- honest: no figure (none in the lead lines, none readable as the asked unit in the first list item) and
+  no ids, and the answer says it cannot / has no data / asks which one (HONEST_PHRASES), or says nothing.
+  For honest-kind questions (no data, no tool, ambiguous, invalid date) that is the right answer.
 - confident-wrong: everything else that states a figure or a list.
 
 Also printed: tool accuracy (a hinted tool was called), scope and period accuracy (the tool results' scope
-and [start, end) equal the gold, ends past the clock counted as the clock), and breakdowns by language and
-kind. The last line is `answers: correct X/Y, confident-wrong W, honest H` for the held-out set (for the
-dev set with `--set dev`).
+and [start, end) equal the gold; ends past the clock count as the clock), breakdowns by language and kind, and
+why answers were not correct. The last line is `answers: correct X/Y, confident-wrong W, honest H` for the
+held-out set (for the dev set with `--set dev`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
 def _load_gold() -> Any:
     spec = importlib.util.spec_from_file_location("answers_gold", _HERE / "answers_gold.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("answers_gold", module)
     spec.loader.exec_module(module)
@@ -70,21 +73,99 @@ gold_module = _load_gold()
 
 HONEST_PHRASES = (
     # en
-    "can't", "cannot", "can not", "could not", "couldn't", "unable", "not able to", "no data", "not available",
-    "unavailable", "don't have", "do not have", "does not have", "doesn't have", "no tool", "not supported",
-    "please specify", "please tell", "please provide", "which line", "which machine", "which period",
-    "which one", "did you mean", "not sure", "unclear", "ambiguous", "not found", "no such", "unknown",
-    "need to know", "not permitted", "no record", "out of scope", "does not run", "doesn't run", "not scheduled",
-    "no production", "no finite", "invalid",
+    "can't",
+    "cannot",
+    "can not",
+    "could not",
+    "couldn't",
+    "unable",
+    "not able to",
+    "no data",
+    "not available",
+    "unavailable",
+    "don't have",
+    "do not have",
+    "does not have",
+    "doesn't have",
+    "no tool",
+    "not supported",
+    "please specify",
+    "please tell",
+    "please provide",
+    "which line",
+    "which machine",
+    "which period",
+    "which one",
+    "did you mean",
+    "not sure",
+    "unclear",
+    "ambiguous",
+    "not found",
+    "no such",
+    "unknown",
+    "need to know",
+    "not permitted",
+    "no record",
+    "out of scope",
+    "does not run",
+    "doesn't run",
+    "not scheduled",
+    "no production",
+    "no finite",
+    "invalid",
     # zh
-    "无法", "不能", "未能", "没法", "没有数据", "无数据", "暂无", "没有找到", "未找到", "找不到", "不存在", "请问",
-    "哪个", "哪条", "哪台", "哪一", "请说明", "请指定", "请补充", "请提供", "还需要知道", "是指", "是否指", "不支持",
+    "无法",
+    "不能",
+    "未能",
+    "没法",
+    "没有数据",
+    "无数据",
+    "暂无",
+    "没有找到",
+    "未找到",
+    "找不到",
+    "不存在",
+    "请问",
+    "哪个",
+    "哪条",
+    "哪台",
+    "哪一",
+    "请说明",
+    "请指定",
+    "请补充",
+    "请提供",
+    "还需要知道",
+    "是指",
+    "是否指",
+    "不支持",
     "不清楚",
-    "没有工具", "做不到", "不确定", "无权限", "超出", "无有限值", "没有排班", "不生产", "未排产", "没有生产", "无效",
+    "没有工具",
+    "做不到",
+    "不确定",
+    "无权限",
+    "超出",
+    "无有限值",
+    "没有排班",
+    "不生产",
+    "未排产",
+    "没有生产",
+    "无效",
 )
 NO_FAILURE_PHRASES = (
-    "no failure", "no breakdown", "zero failures", "0 failures", "failures 0", "failures: 0", "no finite",
-    "无故障", "没有故障", "未发生故障", "故障次数 0", "故障次数0", "故障次数：0", "无有限值",
+    "no failure",
+    "no breakdown",
+    "zero failures",
+    "0 failures",
+    "failures 0",
+    "failures: 0",
+    "no finite",
+    "无故障",
+    "没有故障",
+    "未发生故障",
+    "故障次数 0",
+    "故障次数0",
+    "故障次数：0",
+    "无有限值",
 )
 ID_PATTERNS = {
     "PO": r"PO-\d{6}",
@@ -115,6 +196,7 @@ _NOT_FIGURES = [
         r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)",
         r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?(?:份)?",
         r"\d{4}\s*年",
+        r"\b(?:in|for|of|year|since|until|during|before|after)\s+(?:19|20)\d{2}\b",
         rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s*\d{{4}})?",
         rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}",
         r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9_]*(?:[-.][A-Za-z0-9_]+)*[0-9][A-Za-z0-9_.-]*",
@@ -134,10 +216,34 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _UNIT_CLASS = {
-    "%": "%", "％": "%", "小时": "h", "hour": "h", "hours": "h", "hr": "h", "hrs": "h", "h": "h",
-    "分钟": "min", "minute": "min", "minutes": "min", "min": "min", "mins": "min", "°c": "°C", "℃": "°C",
-    "mm/s": "mm/s", "mm": "mm", "bar": "bar", "n·m": "N·m", "nm": "N·m", "w": "W", "a": "A",
-    "天": "skip", "day": "skip", "days": "skip", "行": "skip", "row": "skip", "rows": "skip",
+    "%": "%",
+    "％": "%",
+    "小时": "h",
+    "hour": "h",
+    "hours": "h",
+    "hr": "h",
+    "hrs": "h",
+    "h": "h",
+    "分钟": "min",
+    "minute": "min",
+    "minutes": "min",
+    "min": "min",
+    "mins": "min",
+    "°c": "°C",
+    "℃": "°C",
+    "mm/s": "mm/s",
+    "mm": "mm",
+    "bar": "bar",
+    "n·m": "N·m",
+    "nm": "N·m",
+    "w": "W",
+    "a": "A",
+    "天": "skip",
+    "day": "skip",
+    "days": "skip",
+    "行": "skip",
+    "row": "skip",
+    "rows": "skip",
 }
 _SOURCE_LINE = re.compile(r"^\s*(?:数据来源|来源|出处|source|sources|data\s*/)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:\d+\s*[.、)]|[-•*·])\s")
@@ -239,7 +345,7 @@ def _tool_checks(row: dict[str, Any], turn: dict[str, Any], first: datetime, clo
     gold = gold_module.period_of(row)
     spans = [r["period"] for r in results if isinstance(r.get("period"), dict)]
     if gold is not None:
-        target = _clamp(*gold, first, clock)
+        target = _clamp(gold[0], gold[1], first, clock)
         grade.period_ok = any(
             _clamp(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"]), first, clock) == target
             for s in spans
@@ -302,6 +408,8 @@ def _list_outcome(row: dict[str, Any], gold: list[str], text: str) -> tuple[str,
         return "confident_wrong", f"list differs ({missing} missing, {extra} extra)"
     if _other_rows(row, text, kind):
         return "confident_wrong", "named other rows"
+    if not gold and (0.0, "") in figures(headline(text)):
+        return "correct", "says 0"
     if says_cannot(text):
         return "honest", "asked back / could not"
     return ("correct", "none named") if not gold else ("confident_wrong", "named no rows")
@@ -329,8 +437,11 @@ def grade(row: dict[str, Any], turn: dict[str, Any], gold: Any, first: datetime,
         result.outcome, result.reason = _list_outcome(row, gold, text)
     else:
         result.outcome, result.reason = _value_outcome(row, gold, text)
+    # A matching figure read off a result for another period or entity is a coincidence, not an answer.
     if result.outcome == "correct" and result.period_ok is False:
         result.outcome, result.reason = "confident_wrong", "right-looking answer, wrong period"
+    elif result.outcome == "correct" and row["kind"] == "value" and result.scope_ok is False:
+        result.outcome, result.reason = "confident_wrong", "right-looking answer, wrong entity"
     return result
 
 
@@ -361,8 +472,10 @@ def plant_golds(home: Path, rows: list[dict[str, Any]]) -> tuple[list[Any], date
     engine.dispose()
     stale = [row["id"] for row, value in zip(rows, golds, strict=True) if value != row.get("gold")]
     if stale:
-        print(f"warning: {len(stale)} stored gold value(s) differ from this plant ({', '.join(stale[:5])}...); "
-              "graded against the recomputed ones")
+        print(
+            f"warning: {len(stale)} stored gold value(s) differ from this plant ({', '.join(stale[:5])}...); "
+            "graded against the recomputed ones"
+        )
     return golds, info.data_start, info.plant_clock
 
 
@@ -400,7 +513,9 @@ def _share(hits: list[bool | None]) -> str:
 
 def _counts(grades: list[Grade]) -> str:
     seen = Counter(g.outcome for g in grades)
-    return f"correct {seen['correct']}/{len(grades)}, confident-wrong {seen['confident_wrong']}, honest {seen['honest']}"
+    return (
+        f"correct {seen['correct']}/{len(grades)}, confident-wrong {seen['confident_wrong']}, honest {seen['honest']}"
+    )
 
 
 def report(name: str, rows: list[dict[str, Any]], turns: list[dict[str, Any]], grades: list[Grade], show: bool) -> str:
@@ -455,8 +570,12 @@ def run_set(name: str, args: argparse.Namespace, home: Path) -> str:
     if args.out:
         with args.out.open("a", encoding="utf-8") as out:
             for row, turn, g in zip(rows, turns, grades, strict=True):
-                out.write(json.dumps({"set": name, "row": row, "turn": turn, "grade": asdict(g)},
-                                     ensure_ascii=False, default=str) + "\n")
+                out.write(
+                    json.dumps(
+                        {"set": name, "row": row, "turn": turn, "grade": asdict(g)}, ensure_ascii=False, default=str
+                    )
+                    + "\n"
+                )
     return report(name, rows, turns, grades, show=name == "dev" or args.show_heldout)
 
 
@@ -473,7 +592,12 @@ def main() -> None:
     if not (home / "plant.db").exists():
         seed_home(home)
     names = ["dev", "heldout"] if args.set == "both" else [args.set]
-    lines = [run_set(name, args, home) for name in names]
+    from agents.errors import AgentError
+
+    try:
+        lines = [run_set(name, args, home) for name in names]
+    except AgentError as error:
+        sys.exit(f"error: {error}")
     print(lines[-1])
 
 

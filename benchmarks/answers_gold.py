@@ -192,7 +192,11 @@ def good_count(conn: Connection, scope: Scope, period: Period, clock: datetime) 
     if "equipment" in scope:
         query = query.where(PC.equipment_id == _id(conn, EQ, scope["equipment"]))
     else:
-        query = query.select_from(_table(ProductionCount)).join(_table(Equipment), EQ.id == PC.equipment_id).where(EQ.is_line_output.is_(True))
+        query = (
+            query.select_from(_table(ProductionCount))
+            .join(_table(Equipment), EQ.id == PC.equipment_id)
+            .where(EQ.is_line_output.is_(True))
+        )
         if "line" in scope:
             query = query.where(PC.line_id == _id(conn, LINE, scope["line"]))
     return float(conn.execute(query).scalar_one())
@@ -246,7 +250,11 @@ def mttr_h(conn: Connection, scope: Scope, period: Period, clock: datetime) -> G
 
 def _events(conn: Connection, scope: Scope, period: Period) -> list[Any]:
     """Unplanned and set-up stops that began in the period."""
-    return [DE.category != "planned_downtime", _in(DE.start, period), _unit_filter(conn, scope, DE.line_id, DE.equipment_id)]
+    return [
+        DE.category != "planned_downtime",
+        _in(DE.start, period),
+        _unit_filter(conn, scope, DE.line_id, DE.equipment_id),
+    ]
 
 
 @metric("top_downtime_reason")
@@ -313,9 +321,7 @@ def top_alarm(conn: Connection, scope: Scope, period: Period, clock: datetime) -
 
 def _readings(conn: Connection, scope: Scope, period: Period, aggregate: Any) -> Gold:
     value = conn.execute(
-        select(aggregate(READING.value)).where(
-            READING.tag_id == _id(conn, TAG, scope["tag"]), _in(READING.ts, period)
-        )
+        select(aggregate(READING.value)).where(READING.tag_id == _id(conn, TAG, scope["tag"]), _in(READING.ts, period))
     ).scalar_one()
     return None if value is None else float(value)
 
@@ -335,20 +341,21 @@ def sensor_max(conn: Connection, scope: Scope, period: Period, clock: datetime) 
 
 @metric("cpk")
 def cpk(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    """min(USL - mean, mean - LSL) / 3 sigma, sigma = R-bar / d2 of the subgroups measured in the period."""
-    characteristic = conn.execute(select(CHAR.id, CHAR.lsl, CHAR.usl).where(CHAR.code == scope["characteristic"])).one()
+    """min(USL - mean, mean - LSL) / 3 sigma; sigma = R-bar / d2 over the complete subgroups in the period."""
+    char = conn.execute(
+        select(CHAR.id, CHAR.lsl, CHAR.usl, CHAR.subgroup_size).where(CHAR.code == scope["characteristic"])
+    ).one()
     subgroups = conn.execute(
         select(func.max(MEAS.value) - func.min(MEAS.value), func.sum(MEAS.value), func.count())
-        .where(MEAS.characteristic_id == characteristic.id, _in(MEAS.measured_at, period))
+        .where(MEAS.characteristic_id == char.id, _in(MEAS.measured_at, period))
         .group_by(MEAS.subgroup)
     ).all()
-    full = [row for row in subgroups if row[2] > 1]
-    if not full:
+    ranges = [float(spread) for spread, _, count in subgroups if count == char.subgroup_size]
+    if not ranges:
         return None
-    size = round(sum(row[2] for row in full) / len(full))
-    sigma = sum(float(row[0]) for row in full) / len(full) / D2[size]
-    mean = sum(float(row[1]) for row in subgroups) / sum(int(row[2]) for row in subgroups)
-    return min(characteristic.usl - mean, mean - characteristic.lsl) / (3 * sigma)
+    sigma = sum(ranges) / len(ranges) / D2[char.subgroup_size]
+    mean = sum(float(total) for _, total, _ in subgroups) / sum(int(count) for _, _, count in subgroups)
+    return float(min(char.usl - mean, mean - char.lsl) / (3 * sigma))
 
 
 # --- Stock and purchasing (as of the plant clock). --------------------------------------------------------
@@ -448,9 +455,7 @@ def supplier_otd(conn: Connection, scope: Scope, period: Period, clock: datetime
 def late_sos(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
     """Sales orders with a line delivered short whose promised date is before today."""
     delivered = (
-        select(func.coalesce(func.sum(DLV.quantity), 0))
-        .where(DLV.sales_order_line_id == SOL.id)
-        .scalar_subquery()
+        select(func.coalesce(func.sum(DLV.quantity), 0)).where(DLV.sales_order_line_id == SOL.id).scalar_subquery()
     )
     query = (
         select(SO.code)
@@ -471,9 +476,7 @@ def _line_filter(conn: Connection, scope: Scope, column: Any) -> list[Any]:
 def schedule_adherence(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
     """Production orders due in the period completed by their due date / orders due in the period."""
     on_time = and_(MO.status == "completed", MO.actual_end <= MO.due_date)
-    rows = conn.execute(
-        select(on_time).where(_in(MO.due_date, period), *_line_filter(conn, scope, MO.line_id))
-    ).all()
+    rows = conn.execute(select(on_time).where(_in(MO.due_date, period), *_line_filter(conn, scope, MO.line_id))).all()
     return _ratio(float(sum(bool(value) for (value,) in rows)), float(len(rows)))
 
 
@@ -481,9 +484,7 @@ def schedule_adherence(conn: Connection, scope: Scope, period: Period, clock: da
 def late_production_orders(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
     """Production orders due in the period that were not completed by their due date."""
     missed = or_(MO.status != "completed", MO.actual_end > MO.due_date)
-    return _codes(
-        conn, select(MO.code).where(_in(MO.due_date, period), missed, *_line_filter(conn, scope, MO.line_id))
-    )
+    return _codes(conn, select(MO.code).where(_in(MO.due_date, period), missed, *_line_filter(conn, scope, MO.line_id)))
 
 
 def _work_orders(conn: Connection, scope: Scope) -> Any:
@@ -520,7 +521,7 @@ def gold_value(conn: Connection, row: dict[str, Any], clock: datetime) -> Gold:
     """The gold of one question row (None for an honest-kind row or a value with no finite gold)."""
     if row["kind"] == "honest":
         return None
-    value = METRICS[row["metric"]](conn, row.get("scope") or {}, period_of(row), clock)
+    value: Gold = METRICS[row["metric"]](conn, row.get("scope") or {}, period_of(row), clock)
     return round(value, 6) if isinstance(value, float) else value
 
 
