@@ -41,6 +41,7 @@ import argparse
 import importlib.util
 import json
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -588,16 +589,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="Append every row, turn and grade to this JSONL file.")
     parser.add_argument("--show-heldout", action="store_true", help="Also list the held-out answers not correct.")
     args = parser.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="andon-bench-answers-"))
-    if not (home / "plant.db").exists():
-        seed_home(home)
-    names = ["dev", "heldout"] if args.set == "both" else [args.set]
     from agents.errors import AgentError
 
+    home = args.home or Path(tempfile.mkdtemp(prefix="andon-bench-answers-"))
+    names = ["dev", "heldout"] if args.set == "both" else [args.set]
     try:
+        if not (home / "plant.db").exists():
+            seed_home(home)
         lines = [run_set(name, args, home) for name in names]
     except AgentError as error:
         sys.exit(f"error: {error}")
+    finally:
+        if args.home is None:
+            shutil.rmtree(home, ignore_errors=True)
     print(lines[-1])
 
 
