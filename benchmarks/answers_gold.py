@@ -153,36 +153,33 @@ def _time_model(conn: Connection, scope: Scope, period: Period) -> dict[str, flo
     }
 
 
-@metric("availability")
-def availability(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    t = _time_model(conn, scope, period)
-    return _ratio(t["apt_s"], t["pbt_s"])
+# Ratios of the summed time model: availability = APT / PBT, performance (effectiveness) = PRU x PQ / APT,
+# quality rate = GQ / PQ (the OEE quality factor, not first-pass yield), scrap rate = SQ / PQ.
+TIME_MODEL_RATIOS = {
+    "availability": ("apt_s", "pbt_s"),
+    "performance": ("ideal_s", "apt_s"),
+    "quality_rate": ("gq", "pq"),
+    "scrap_rate": ("sq", "pq"),
+}
 
 
-@metric("performance")
-def performance(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    t = _time_model(conn, scope, period)
-    return _ratio(t["ideal_s"], t["apt_s"])
+def _time_model_ratio(numerator: str, denominator: str) -> Callable[..., Gold]:
+    def ratio(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
+        t = _time_model(conn, scope, period)
+        return _ratio(t[numerator], t[denominator])
+
+    return ratio
 
 
-@metric("quality_rate")
-def quality_rate(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    """The OEE quality factor GQ / PQ (not first-pass yield)."""
-    t = _time_model(conn, scope, period)
-    return _ratio(t["gq"], t["pq"])
+for _name, (_numerator, _denominator) in TIME_MODEL_RATIOS.items():
+    METRICS[_name] = _time_model_ratio(_numerator, _denominator)
 
 
 @metric("oee")
 def oee(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    """A x P x Q, which reduces to PRU x GQ / PBT."""
+    """A x P x Q = (APT / PBT) x (PRU x PQ / APT) x (GQ / PQ), which reduces to PRU x PQ x GQ / PQ / PBT."""
     t = _time_model(conn, scope, period)
     return _ratio(t["ideal_s"] * t["gq"] / t["pq"], t["pbt_s"]) if t["pq"] else None
-
-
-@metric("scrap_rate")
-def scrap_rate(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    t = _time_model(conn, scope, period)
-    return _ratio(t["sq"], t["pq"])
 
 
 @metric("good_count")
@@ -257,20 +254,25 @@ def _events(conn: Connection, scope: Scope, period: Period) -> list[Any]:
     ]
 
 
+def _top_code(conn: Connection, code: Any, measure: Any, facts: Any, codes: Any, filters: list[Any]) -> Gold:
+    """The code with the largest `measure` over the filtered facts (ties: the smaller code)."""
+    row = conn.execute(
+        select(code, measure)
+        .select_from(_table(facts))
+        .join(_table(codes))
+        .where(*filters)
+        .group_by(code)
+        .order_by(measure.desc(), code)
+        .limit(1)
+    ).first()
+    return None if row is None else str(row[0])
+
+
 @metric("top_downtime_reason")
 def top_downtime_reason(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
     """The reason code with the most stop minutes, planned downtime (breaks, planned maintenance) left out."""
     minutes = func.sum(DE.duration_minutes)
-    row = conn.execute(
-        select(REASON.code, minutes)
-        .select_from(_table(DowntimeEvent))
-        .join(_table(DowntimeReason), REASON.id == DE.reason_id)
-        .where(*_events(conn, scope, period))
-        .group_by(REASON.code)
-        .order_by(minutes.desc(), REASON.code)
-        .limit(1)
-    ).first()
-    return None if row is None else str(row[0])
+    return _top_code(conn, REASON.code, minutes, DowntimeEvent, DowntimeReason, _events(conn, scope, period))
 
 
 @metric("breakdown_minutes")
@@ -306,17 +308,7 @@ def alarm_count(conn: Connection, scope: Scope, period: Period, clock: datetime)
 
 @metric("top_alarm")
 def top_alarm(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    count = func.count()
-    row = conn.execute(
-        select(ACODE.code, count)
-        .select_from(_table(Alarm))
-        .join(_table(AlarmCode), ACODE.id == ALARM.alarm_code_id)
-        .where(*_alarm_filters(conn, scope, period))
-        .group_by(ACODE.code)
-        .order_by(count.desc(), ACODE.code)
-        .limit(1)
-    ).first()
-    return None if row is None else str(row[0])
+    return _top_code(conn, ACODE.code, func.count(), Alarm, AlarmCode, _alarm_filters(conn, scope, period))
 
 
 def _readings(conn: Connection, scope: Scope, period: Period, aggregate: Any) -> Gold:
@@ -366,22 +358,20 @@ def _stock(conn: Connection, available: bool) -> Any:
     return select(LOT.material_id, func.sum(quantity).label("qty")).group_by(LOT.material_id).subquery()
 
 
+def _material_stock(conn: Connection, material: str, available: bool) -> float:
+    stock = _stock(conn, available=available)
+    value = conn.execute(select(stock.c.qty).where(stock.c.material_id == _id(conn, MAT, material))).scalar()
+    return float(value or 0)
+
+
 @metric("on_hand")
 def on_hand(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    stock = _stock(conn, available=False)
-    value = conn.execute(
-        select(stock.c.qty).where(stock.c.material_id == _id(conn, MAT, scope["material"]))
-    ).scalar_one_or_none()
-    return float(value or 0)
+    return _material_stock(conn, scope["material"], available=False)
 
 
 @metric("available")
 def available(conn: Connection, scope: Scope, period: Period, clock: datetime) -> Gold:
-    stock = _stock(conn, available=True)
-    value = conn.execute(
-        select(stock.c.qty).where(stock.c.material_id == _id(conn, MAT, scope["material"]))
-    ).scalar_one_or_none()
-    return float(value or 0)
+    return _material_stock(conn, scope["material"], available=True)
 
 
 @metric("below_reorder")
