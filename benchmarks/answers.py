@@ -234,7 +234,9 @@ class Grade:
 
 
 def _clamp(start: datetime, end: datetime, first: datetime, clock: datetime) -> tuple[datetime, datetime]:
-    return max(start, first), min(end, clock)
+    """The part of a period the data covers ("this quarter" to the quarter's end reads the same rows as to the
+    clock); a period wholly after the clock (promised dates next week) is kept as it is."""
+    return (max(start, first), min(end, clock)) if start < clock else (start, end)
 
 
 def _tool_checks(row: dict[str, Any], turn: dict[str, Any], first: datetime, clock: datetime) -> Grade:

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 CLOCK = datetime(2026, 11, 20, 6)
-DATA_START = datetime(2026, 10, 16, 6)
+MEDIUM_DATA_START = datetime(2026, 5, 21, 6)  # the grader tests play answers on the medium plant
 
 
 def _load_answers() -> ModuleType:
@@ -159,7 +159,7 @@ def _turn(answer: str, period: tuple[str, str] | None = None, tool: str = "oee")
 
 
 def _outcome(row: dict[str, Any], turn: dict[str, Any]) -> str:
-    return str(answers.grade(row, turn, row.get("gold"), DATA_START, CLOCK).outcome)
+    return str(answers.grade(row, turn, row.get("gold"), MEDIUM_DATA_START, CLOCK).outcome)
 
 
 def test_ratio_figures_match_as_percent_or_fraction_and_need_the_gold_period() -> None:
@@ -172,6 +172,15 @@ def test_ratio_figures_match_as_percent_or_fraction_and_need_the_gold_period() -
     last_week = ("2026-11-09T00:00:00", "2026-11-16T00:00:00")
     assert _outcome(row, _turn("OEE · L2 · last week: 87.3%", last_week)) == "confident_wrong"
     assert _outcome(row, _turn("无法确定您说的是哪个时间段，请说明。", None)) == "honest"
+
+
+def test_a_calendar_period_may_run_past_the_clock_but_not_start_elsewhere() -> None:
+    quarter = {"words": "this quarter", "start": "2026-10-01T00:00:00", "end": "2026-11-20T06:00:00"}
+    row = _row(kind="value", metric="mtbf_h", unit="h", gold=355.36, tolerance={"abs": 0.05}, period=quarter)
+    whole_quarter = ("2026-10-01T00:00:00", "2027-01-01T00:00:00")
+    assert _outcome(row, _turn("MTBF · CNC-03 · Q4 2026: 355.36 h", whole_quarter)) == "correct"
+    past_90_days = ("2026-08-22T06:00:00", "2026-11-20T06:00:00")
+    assert _outcome(row, _turn("MTBF · CNC-03 · past 90 days: 355.36 h", past_90_days)) == "confident_wrong"
 
 
 def test_hours_match_minutes_and_counts_ignore_other_units() -> None:
