@@ -18,7 +18,8 @@ One outcome per question:
   line after a line with a figure; source lines ("Source:", "数据来源") are left out. Not figures: dates,
   times, codes (L2, CNC-03, PO-260181, VB-25), "3号线", "past 30 days", list numbers. Ratios count as 0.873
   or 87.3 % (to 0.1 point); hours as h or min; thousands separators are fine. A "which reason / alarm"
-  gold is the first such code (D-..., E-...) in the headline. Zero failures (no finite MTBF) is correct when
+  gold is the first such code (D-..., E-...) in the headline. The reading line ("Reading: ..." / "理解：...")
+  that opens an answer says what the figures are for; it is not part of the headline. Zero failures (no finite MTBF) is correct when
   the answer says "no failures" / "failures 0" / "无故障" / "故障次数 0". A matching figure is not correct
   when the turn's tool results carry periods and none is the gold period, or name another entity.
 - list: correct when the ids of the asked kind (PO-, SO-, WO-, MO-, material codes) named anywhere in the
@@ -155,6 +156,9 @@ _UNIT_CLASS = {
     "rows": "skip",
 }
 _SOURCE_LINE = re.compile(r"^\s*(?:数据来源|来源|出处|source|sources|data\s*/)\b", re.IGNORECASE)
+# The answer's reading line (agents.interpretation): what the figures are for, stated before them. Its
+# definitions and dates ("3σ", "Q3 2026") are not the answer's figures.
+_READING_LINE = re.compile(r"^\s*(?:【[^】]*】)?\s*(?:[A-Za-z ]+: )?(?:Reading:|理解：)")
 _LIST_ITEM = re.compile(r"^\s*(?:\d+\s*[.、)]|[-•*·])\s")
 
 
@@ -169,7 +173,7 @@ def headline(text: str) -> str:
             if stated:
                 break
             continue
-        if _SOURCE_LINE.match(line):
+        if _SOURCE_LINE.match(line) or _READING_LINE.match(line):
             continue
         kept.append(line)
         if _LIST_ITEM.match(line):

@@ -277,7 +277,7 @@ class OfflineChatModel(BaseChatModel):
         confident = best.match >= self._threshold(best.spec)
 
         unread = find_unread_time_words(request)
-        if unread and not self._takes_text(best.spec):
+        if unread and confident and not self._takes_text(best.spec):
             # A time it cannot read is a question back, never another period (the tool's default).
             return OfflineDecision(text=unreadable_period(lang, [word.text for word in unread]))
         follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=confident)

@@ -230,15 +230,15 @@ class Planner:
             if not pattern.search(request) or mentions.first(group) is not None:
                 continue
             parameter = next((n for n, (kind, _, _) in parameters.items() if _takes(kind, group)), None)
-            if parameter is None or not parameters[parameter][1]:
-                # The tool lists every such thing in one result (suppliers by on-time rate): one call.
-                plan = self._single(spec, mentions, metric)
-                return replace(plan, kind="compare", superlative=superlative or "best", group=group)
-            things = self._things(group, mentions)
-            if len(things) > 1:
+            things = self._things(group, mentions) if parameter is not None else []
+            if parameter is not None and len(things) > 1:
                 steps = self._per_thing(spec, mentions, parameter, things)
                 if steps:
                     return Plan("compare", steps, metric=metric, superlative=superlative or "best", group=group)
+            if parameter is None or not parameters[parameter][1]:
+                # The tool lists every such thing in one result (machines by scrap rate): one call.
+                plan = self._single(spec, mentions, metric)
+                return replace(plan, kind="compare", superlative=superlative or "best", group=group)
         return None
 
     def _things(self, group: str, mentions: Mentions) -> list[EntityMention]:
