@@ -97,12 +97,15 @@ def _shift_read(start: datetime, shift: ShiftWindow, now: datetime, day: tuple[s
 
 
 def _relative_shift(text: str, now: datetime, shifts: Sequence[ShiftWindow], words: str) -> Read | None:
-    """The shift running now ([its start, now)) or the one before it, whatever their names."""
+    """The shift running now ([its start, now)), or the last one that has ended, whatever their names. At the
+    very moment one shift hands over to the next, the last shift is the one that has just ended."""
     if not shifts or (text not in _CURRENT_SHIFT and text not in _PREVIOUS_SHIFT):
         return None
-    (current, shift), (previous, before) = _started_shifts(now, shifts)[:2]
+    started = _started_shifts(now, shifts)
+    current, shift = started[0]
     if text in _CURRENT_SHIFT:
         return _shift_read(current, shift, now, ("current shift", "本班"), words)
+    previous, before = next((start, item) for start, item in started if start + item.duration <= now)
     return _shift_read(previous, before, now, ("previous shift", "上一班"), words)
 
 

@@ -27,7 +27,7 @@ from agents.models.offline.plan_words import BEST, COMPARE, MAX, MIN, WORST
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec
 
-__all__ = ["Plan", "PlanKind", "Planner", "Step", "Superlative"]
+__all__ = ["Plan", "PlanKind", "Planner", "Step", "Superlative", "ranges_over_things"]
 
 PlanKind = Literal["single", "several", "compare", "why"]
 Superlative = Literal["max", "min", "best", "worst"]
@@ -279,6 +279,11 @@ class Planner:
             if not filled.missing:
                 steps.append(Step(other.name, filled.args))
         return Plan("why", tuple(steps), metric=metric)
+
+
+def ranges_over_things(text: str) -> bool:
+    """The request asks about every thing of a kind ("which line", "哪台设备", "which one")."""
+    return any(pattern.search(text) for pattern in (*_SETS.values(), _WHICH_ONE))
 
 
 def _blank_sets(text: str) -> str:

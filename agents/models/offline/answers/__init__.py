@@ -8,6 +8,7 @@ from agents.models.offline.answers.messages import (
     proposal_submitted,
     tool_failed,
     unreadable_period,
+    which_one,
 )
 from agents.models.offline.answers.render import parse_tool_content, render_tool_answer, tool_title
 
@@ -25,4 +26,5 @@ __all__ = [
     "tool_failed",
     "tool_title",
     "unreadable_period",
+    "which_one",
 ]
