@@ -117,6 +117,14 @@ class ConversationMemory:
             )
             self._conn.commit()
 
+    def forget(self, session_id: str, *, owner: str, threads: list[str]) -> None:
+        """Delete what is remembered of `owner`'s session and the checkpoints of its conversation `threads`."""
+        for thread in threads:
+            self.checkpointer.delete_thread(thread)
+        with self._lock:
+            self._conn.execute("DELETE FROM andon_session WHERE session_id = ? AND owner = ?", (session_id, owner))
+            self._conn.commit()
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
