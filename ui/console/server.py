@@ -50,7 +50,7 @@ def build_backend(settings: AndonSettings, *, model: Any = None) -> Any:
     # One index for the assistant's searches and the console's uploads, so a new document is found at once.
     documents = open_document_index(knowledge_config(settings))
     system = agent_system(settings, model=model, documents=documents)
-    return ConsoleBackend(settings, system.assistant, documents=documents)
+    return ConsoleBackend(settings, system.assistant, documents=documents, tools=system.tools)
 
 
 def _offline_theme() -> Any:
