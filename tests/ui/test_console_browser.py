@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# Generous: on a machine busy with other work a turn waits its turn; only a wrong page fails a test.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def sign_in(page: Any, user: str, password: str | None = None) -> None:
@@ -39,7 +40,7 @@ def ask(page: Any, question: str) -> str:
             return bots.length >= before + 2 && status !== null && status.innerText.includes("✓");
         }""",
         arg=[before],
-        timeout=120_000,
+        timeout=600_000,
     )
     return bot_messages(page)[before]
 
@@ -98,7 +99,7 @@ def test_engineer_approves_a_proposal_and_the_outcome_is_audited(page: Any, arti
     shot(page, artifacts_dir, "proposal-card")
     page.locator("#approve").click()
     page.wait_for_function(
-        "() => /approved|executed|已批准|已执行/i.test(document.querySelector('#chatbot').innerText)", timeout=120_000
+        "() => /approved|executed|已批准|已执行/i.test(document.querySelector('#chatbot').innerText)", timeout=600_000
     )
     from tools import AuditLog
 
@@ -112,7 +113,7 @@ def test_engineer_rejects_a_proposal(page: Any, artifacts_dir: Path) -> None:
     _propose(page)
     page.locator("#reject-reason textarea").fill("already scheduled for Friday")
     page.locator("#reject").click()
-    page.wait_for_function("() => /rejected|驳回/i.test(document.querySelector('#chatbot').innerText)", timeout=120_000)
+    page.wait_for_function("() => /rejected|驳回/i.test(document.querySelector('#chatbot').innerText)", timeout=600_000)
     shot(page, artifacts_dir, "proposal-rejected")
 
 
@@ -135,7 +136,7 @@ def test_uploaded_document_is_found_by_a_question(page: Any, artifacts_dir: Path
     page.get_by_role("tab", name="Knowledge").click()
     page.locator("#upload input[type='file']").set_input_files(str(doc))
     page.locator("#ingest").click()
-    page.locator("#ingest-report").get_by_text(re.compile(r"1 added")).wait_for(timeout=120_000)
+    page.locator("#ingest-report").get_by_text(re.compile(r"1 added")).wait_for(timeout=600_000)
     assert "WI-TEST-COOLANT" in page.locator("#documents").inner_text()
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How do I check the coolant concentration with the refractometer RF-2290?")
@@ -179,7 +180,7 @@ def test_evaluations_tab_runs_a_suite_and_shows_the_card(page: Any, artifacts_di
     page.locator("#eval-suite input").fill("analysis")
     page.keyboard.press("Enter")
     page.locator("#run-eval").click()
-    page.locator("#eval-card").get_by_text(re.compile(r"L[1-5]")).first.wait_for(timeout=300_000)
+    page.locator("#eval-card").get_by_text(re.compile(r"L[1-5]")).first.wait_for(timeout=900_000)
     assert "report.html" in page.locator("#eval-report textarea, #eval-report input").first.input_value()
     shot(page, artifacts_dir, "evaluations")
 
@@ -187,7 +188,7 @@ def test_evaluations_tab_runs_a_suite_and_shows_the_card(page: Any, artifacts_di
 def _new_page(browser: Any, console: Any) -> Any:
     """A page in a browser context of its own: another person at another PC (no shared cookies or storage)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(180_000)
     opened = context.new_page()
     opened.goto(console.url)
     return opened
