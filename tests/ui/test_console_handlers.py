@@ -233,6 +233,22 @@ def test_the_card_of_a_proposal_decided_elsewhere_says_so_and_decides_nothing(
     assert (done[7]["value"], done[8]["visible"]) == ("No proposal waiting.", False)
 
 
+def test_an_operators_card_tells_them_once_a_supervisor_decided(
+    settings: AndonSettings, system: Any, handlers: Handlers
+) -> None:
+    operator = _state(settings, "operator")
+    asked = _last(handlers.ask(ROBOT_REPAIR, [], operator))
+    assert asked[8]["visible"] is False  # no buttons: an operator may not decide it
+    assert handlers.refresh_card(operator) == ({"__type__": "update"},) * 4  # still pending: unchanged
+    [proposal] = system.tools.proposals.list()
+    handlers.approvals.approve(str(proposal.id), "", _state(settings, "supervisor"))
+    card, approve, reject, reason = handlers.refresh_card(operator)
+    assert card == (
+        f"Proposal #{proposal.id} is no longer pending: approved and executed by supervisor. Nothing was changed now."
+    )
+    assert (approve["visible"], reject["visible"], reason["visible"]) == (False, False, False)
+
+
 def test_the_card_asks_for_a_reason_before_rejecting(settings: AndonSettings, system: Any, handlers: Handlers) -> None:
     engineer = _state(settings, "engineer")
     asked = _last(handlers.ask(ROBOT_REPAIR, [], engineer))

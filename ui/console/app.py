@@ -210,7 +210,7 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
         with gr.Column(visible=False) as main_panel:
             logout = labels.button("logout", size="sm", elem_id="logout-button")
             with gr.Tabs():
-                with labels(gr.Tab(t(lang, "tab_chat"), id="chat"), "tab_chat"):
+                with labels(gr.Tab(t(lang, "tab_chat"), id="chat"), "tab_chat") as chat:
                     _chat_tab(labels, backend, views)
                 with labels(
                     gr.Tab(t(lang, "tab_approvals"), id="approvals", elem_id="approvals-tab"), "tab_approvals"
@@ -224,6 +224,8 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
                     _audit_tab(labels, handlers, state, views)
 
         running = _wire_chat(views, handlers)
+        card = [views[name] for name in ("proposal_card", "approve", "reject", "reason")]
+        chat.select(handlers.refresh_card, [state], card)
         # Sign-in and sign-out blank every component that can hold someone's data (see ui.console.reset).
         cleared = [views[name] for name in CLEARED_ON_SIGN_OUT]
         login_outputs = [state, login_error, login_panel, main_panel, who, *cleared]

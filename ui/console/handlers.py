@@ -212,6 +212,16 @@ class Handlers:
         )
         yield from self._stream(TurnView(lang=lang), base, events, state)
 
+    def refresh_card(self, state: dict[str, Any]) -> tuple[Any, ...]:
+        """On returning to the chat: a card whose proposal was decided meanwhile says so (card, 3 widgets)."""
+        _signed_in(state)
+        pending = state.get("proposal")
+        decided = self._decided_elsewhere(int(pending["id"]), state["lang"]) if pending else ""
+        if not decided:
+            return (gr.update(),) * 4
+        hidden = gr.update(visible=False)
+        return decided, hidden, hidden, hidden
+
     def _decided_elsewhere(self, proposal_id: int, lang: Lang) -> str:
         try:
             current = self.backend.proposal(proposal_id)
