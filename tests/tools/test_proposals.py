@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -423,3 +424,57 @@ def test_proposals_of_a_tool_no_longer_loaded_are_not_listed(
 ) -> None:
     _propose(session, store, audit)
     assert store.decidable(context_for(session, role=Role.ADMIN), Registry().get) == []
+
+
+# --- on PostgreSQL --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """The tool tables in a database of their own on the test server, dropped afterwards."""
+    url = make_url(postgres_url).set(drivername="postgresql+psycopg")
+    name = f"andon_proposals_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(url.set(database=name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_repeats_are_caught_on_postgresql_too(postgres_engine: Engine, audit: AuditLog) -> None:
+    with postgres_engine.begin() as conn:
+        conn.execute(
+            text(_OLD_TABLE.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY").replace("DATETIME", "TIMESTAMP"))
+        )
+    create_tool_tables(postgres_engine)  # an older table gets its fingerprint column and the index
+    create_tool_tables(postgres_engine)
+    store = ProposalStore(postgres_engine)
+    with Session(postgres_engine) as session:
+        first = _outcome(session, store, audit)
+        again = _outcome(session, store, audit, user="op-b")
+        assert first.proposal is not None
+        assert (again.already_pending, again.proposal.id if again.proposal else None) == (True, first.proposal.id)
+        fingerprint = request_fingerprint("request_repair", first.proposal.payload)
+        session.add(
+            ProposalRecord(
+                action="request_repair",
+                title="t",
+                reason="r",
+                requested_by="u",
+                requested_role="operator",
+                requested_at=datetime(2026, 1, 1),
+                fingerprint=fingerprint,
+            )
+        )
+        with pytest.raises(IntegrityError):
+            session.commit()
+        session.rollback()
+        store.reject(first.proposal.id, context_for(session), "fixed", lookup=registry.get, audit=audit)
+        assert not _outcome(session, store, audit).already_pending
