@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -109,17 +108,11 @@ def store(engine: Engine) -> ProposalStore:
 registry = Registry.of(request_repair)
 
 
-def _propose(
-    session: Session,
-    store: ProposalStore,
-    audit: AuditLog,
-    *,
-    role: Role = Role.OPERATOR,
-    equipment: str = "CNC-03",
-    problem: str = "noise",
-    user: str | None = None,
-) -> Proposal:
-    return _outcome(session, store, audit, role=role, equipment=equipment, problem=problem, user=user).proposal  # type: ignore[return-value]
+def _propose(session: Session, store: ProposalStore, audit: AuditLog, **request: Any) -> Proposal:
+    """The proposal a request (see `_outcome`) made or got back."""
+    proposal = _outcome(session, store, audit, **request).proposal
+    assert proposal is not None
+    return proposal
 
 
 def _outcome(
@@ -329,25 +322,26 @@ def test_other_arguments_or_a_decided_proposal_make_a_new_one(
     assert store.get(after_rejection.proposal.id).status is ProposalStatus.PENDING
 
 
+def _row(fingerprint: str, status: str = "pending") -> ProposalRecord:
+    """A stored proposal written straight to the table, as a second process racing would."""
+    return ProposalRecord(
+        action="request_repair",
+        title="t",
+        reason="r",
+        requested_by="u",
+        requested_role="operator",
+        requested_at=datetime(2026, 1, 1),
+        status=status,
+        fingerprint=fingerprint,
+    )
+
+
 def test_the_database_refuses_a_second_open_copy_of_a_request(engine: Engine) -> None:
     fingerprint = request_fingerprint("request_repair", {"equipment": "CNC-03"})
-
-    def row(status: str) -> ProposalRecord:
-        return ProposalRecord(
-            action="request_repair",
-            title="t",
-            reason="r",
-            requested_by="u",
-            requested_role="operator",
-            requested_at=datetime(2026, 1, 1),
-            status=status,
-            fingerprint=fingerprint,
-        )
-
     with Session(engine) as session:
-        session.add_all([row("rejected"), row("executed"), row("pending")])
+        session.add_all([_row(fingerprint, "rejected"), _row(fingerprint, "executed"), _row(fingerprint)])
         session.commit()
-        session.add(row("pending"))
+        session.add(_row(fingerprint))
         with pytest.raises(IntegrityError):
             session.commit()
 
@@ -430,21 +424,11 @@ def test_proposals_of_a_tool_no_longer_loaded_are_not_listed(
 
 
 @pytest.fixture
-def postgres_engine(postgres_url: str) -> Iterator[Engine]:
-    """The tool tables in a database of their own on the test server, dropped afterwards."""
-    url = make_url(postgres_url).set(drivername="postgresql+psycopg")
-    name = f"andon_proposals_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(url.set(database=name))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+def postgres_engine(postgres_database: Callable[[str], str]) -> Iterator[Engine]:
+    """The tool tables in a database of their own on the test server."""
+    engine = create_engine(postgres_database("andon_proposals"))
+    yield engine
+    engine.dispose()
 
 
 @pytest.mark.postgres
@@ -461,18 +445,7 @@ def test_repeats_are_caught_on_postgresql_too(postgres_engine: Engine, audit: Au
         again = _outcome(session, store, audit, user="op-b")
         assert first.proposal is not None
         assert (again.already_pending, again.proposal.id if again.proposal else None) == (True, first.proposal.id)
-        fingerprint = request_fingerprint("request_repair", first.proposal.payload)
-        session.add(
-            ProposalRecord(
-                action="request_repair",
-                title="t",
-                reason="r",
-                requested_by="u",
-                requested_role="operator",
-                requested_at=datetime(2026, 1, 1),
-                fingerprint=fingerprint,
-            )
-        )
+        session.add(_row(request_fingerprint("request_repair", first.proposal.payload)))
         with pytest.raises(IntegrityError):
             session.commit()
         session.rollback()

@@ -15,7 +15,7 @@ import gradio as gr
 from ui.console.backend import ConsoleBackend
 from ui.console.handlers import Handlers, session_state
 from ui.console.i18n import Lang, t
-from ui.console.reset import CHAT_VIEWS, CLEARED_ON_SIGN_OUT, EMPTY_CHART
+from ui.console.reset import CHAT_OUTPUTS, CHAT_VIEWS, CLEARED_ON_SIGN_OUT, EMPTY_CHART
 
 __all__ = ["build_console"]
 
@@ -151,26 +151,9 @@ def _audit_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str,
     refresh.click(handlers.audit, [state], [note, table])
 
 
-#: The outputs of a chat turn, in the order `Handlers` returns them.
-_CHAT_OUTPUTS = (
-    "chatbot",
-    "question",
-    "state",
-    "evidence",
-    "line_plot",
-    "bar_plot",
-    "table",
-    "proposal_card",
-    "approve",
-    "reject",
-    "reason",
-    "status",
-)
-
-
 def _wire_chat(views: dict[str, Any], handlers: Handlers) -> list[Any]:
     """Connect the chat tab; returns the running events sign-out must cancel."""
-    outputs = [views[name] for name in _CHAT_OUTPUTS]
+    outputs = [views[name] for name in CHAT_OUTPUTS]
     asking = [views["question"], views["chatbot"], views["state"]]
     deciding = [views["reason"], views["chatbot"], views["state"]]
     running = [

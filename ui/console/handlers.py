@@ -16,14 +16,12 @@ from ui.console.approvals import ApprovalsTab, already_decided_message
 from ui.console.backend import ConsoleBackend, SignedIn
 from ui.console.charts import ChartSpec, table_rows
 from ui.console.i18n import Lang, t
-from ui.console.reset import CHAT_VIEWS, EMPTY_CHART, blank_updates
+from ui.console.reset import CHAT_OUTPUTS, CHAT_VIEWS, EMPTY_CHART, blank_updates
 from ui.console.turn_view import TurnView
 
 __all__ = ["EMPTY_CHART", "Handlers", "session_state"]
 #: How often streamed tokens are sent to the browser; every update carries the whole conversation.
 TOKEN_INTERVAL_S = 0.08
-#: Outputs of a chat turn: chat, question box, state, evidence, two plots, table, card, 3 approval widgets, status.
-CHAT_OUTPUTS = 12
 
 
 def session_state(lang: Lang = "en") -> dict[str, Any]:
@@ -175,7 +173,7 @@ class Handlers:
 
     def _chat_only(self, view: TurnView, base: list[dict[str, Any]]) -> tuple[Any, ...]:
         history = [*base, *view.messages()]
-        return (history, *([gr.skip()] * (CHAT_OUTPUTS - 1)))
+        return (history, *([gr.skip()] * (len(CHAT_OUTPUTS) - 1)))
 
     def _outputs(
         self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool

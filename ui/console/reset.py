@@ -14,26 +14,16 @@ import pandas as pd
 
 from ui.console.i18n import Lang, t
 
-__all__ = ["CHAT_VIEWS", "CLEARED_ON_SIGN_OUT", "EMPTY_CHART", "blank_updates"]
+__all__ = ["CHAT_OUTPUTS", "CHAT_VIEWS", "CLEARED_ON_SIGN_OUT", "EMPTY_CHART", "blank_updates"]
 
 EMPTY_CHART = pd.DataFrame({"x": [], "y": []})
 
+#: What a turn shows next to the conversation: evidence, charts, table and the approval card.
+_TURN_VIEWS = ("evidence", "line_plot", "bar_plot", "table", "proposal_card", "approve", "reject", "reason")
+#: The outputs of a chat turn, in the order the handlers return them.
+CHAT_OUTPUTS: tuple[str, ...] = ("chatbot", "question", "state", *_TURN_VIEWS, "status")
 #: The chat tab's per-conversation components (also cleared by "New conversation").
-CHAT_VIEWS: tuple[str, ...] = (
-    "chatbot",
-    "question",
-    "evidence",
-    "line_plot",
-    "bar_plot",
-    "table",
-    "proposal_card",
-    "approve",
-    "reject",
-    "reason",
-    "status",
-    "comment",
-    "feedback_note",
-)
+CHAT_VIEWS: tuple[str, ...] = (*(name for name in CHAT_OUTPUTS if name != "state"), "comment", "feedback_note")
 
 CLEARED_ON_SIGN_OUT: tuple[str, ...] = (
     *CHAT_VIEWS,
