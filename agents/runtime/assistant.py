@@ -303,7 +303,7 @@ class Assistant:
                 paused_proposals=tuple(p.proposal_id for p in paused.pending),
             )
             for pending in paused.pending:
-                yield self._proposal_event(pending.proposal_id, pending.tool, session_id)
+                yield self._proposal_event(pending.proposal_id, pending.tool, session_id, pending.already_pending)
             return
         self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
         total = usage or sum((r.usage for r in records), Usage())
@@ -333,7 +333,9 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _proposal_event(self, proposal_id: int, tool_name: str, session_id: str) -> ProposalAwaitingApproval:
+    def _proposal_event(
+        self, proposal_id: int, tool_name: str, session_id: str, already_pending: bool = False
+    ) -> ProposalAwaitingApproval:
         proposal = self.backend.proposals.get(proposal_id)
         approver = ""
         if proposal.action in self.backend.registry:
@@ -347,6 +349,8 @@ class Assistant:
             payload=dict(proposal.payload),
             approver_role=approver,
             session_id=session_id,
+            already_pending=already_pending,
+            requested_by=proposal.requested_by,
         )
 
     def _reply(self, text: str, request: str, lang: Lang, started: float, *, refused: bool = False) -> FinalAnswer:
@@ -362,6 +366,11 @@ class Assistant:
             refused=refused,
         )
 
+    def end_session(self, session_id: str, user: str) -> None:
+        """Forget a session of `user`: its conversation threads and what was remembered about it (sign-out)."""
+        threads = [_thread(user, session_id, domain) for domain in AGENT_SPECS]
+        self.memory.forget(session_id, owner=user, threads=threads)
+
     # -- approvals -------------------------------------------------------------------------------
 
     def resume(
@@ -373,8 +382,10 @@ class Assistant:
         user: str,
         role: str | Role,
         reason: str | None = None,
+        scopes: frozenset[str] = frozenset(),
     ) -> Iterator[Event]:
-        """Decide a proposal a paused run waits for (role checked by the tool layer), then continue the run.
+        """Decide a proposal a paused run waits for (role and scopes checked by the tool layer), then continue
+        the run.
 
         A caller who may not approve gets a PermissionDeniedError (a ToolError) and the run stays paused.
         A proposal already decided elsewhere (e.g. `andon proposals approve`) continues with that outcome.
@@ -389,7 +400,7 @@ class Assistant:
                 f"session {session_id!r} has no run waiting for proposal {pid} / 该会话没有等待此提议的任务"
             )
         lang: Lang = "zh" if session.lang == "zh" else "en"
-        caller = Caller.of(user, role)
+        caller = Caller.of(user, role, scopes)
         with turn_context(self.backend, caller, lang) as ctx:
             proposal = self.backend.proposals.get(pid)
             if proposal.status is ProposalStatus.PENDING:

@@ -27,6 +27,7 @@ class PendingProposal:
     proposal_id: int
     tool: str
     title: str
+    already_pending: bool = False  # the request repeated a proposal that was already open
 
 
 @dataclass
@@ -61,7 +62,8 @@ def parse_tool_content(content: str) -> tuple[str, dict[str, Any] | None, str]:
         data = None
     if isinstance(data, dict):
         if data.get("status") == "proposed":
-            return "proposal", data, f"proposal {data.get('proposal_id')}: {data.get('title', '')}"
+            repeated = " (already pending / 已有待审批)" if data.get("already_pending") else ""
+            return "proposal", data, f"proposal {data.get('proposal_id')}{repeated}: {data.get('title', '')}"
         if data.get("status") in ("executed", "rejected", "failed") and "proposal_id" in data:
             status = "ok" if data["status"] == "executed" else "error"
             return status, data, f"proposal {data['proposal_id']} {data['status']}: {data.get('message', '')}"
@@ -93,7 +95,12 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
             value = getattr(item, "value", None)
             if isinstance(value, dict) and value.get("type") == PROPOSAL_INTERRUPT:
                 record.pending.append(
-                    PendingProposal(int(value["proposal_id"]), str(value.get("tool", "")), str(value.get("title", "")))
+                    PendingProposal(
+                        int(value["proposal_id"]),
+                        str(value.get("tool", "")),
+                        str(value.get("title", "")),
+                        already_pending=bool(value.get("already_pending")),
+                    )
                 )
         return
     if not isinstance(update, dict):
