@@ -21,7 +21,8 @@ One outcome per question:
   gold is the first such code (D-..., E-...) in the headline. The reading line ("Reading: ..." / "理解：...")
   that opens an answer says what the figures are for; it is not part of the headline. Zero failures (no
   finite MTBF) is correct when the answer says "no failures" / "failures 0" / "无故障" / "故障次数 0". A
-  matching figure is not correct when the turn's tool results carry periods and none is the gold period, or name another entity.
+  matching figure is not correct when the turn's tool results carry periods and none is the gold period,
+  or name another entity.
 - list: correct when the ids of the asked kind (PO-, SO-, WO-, MO-, material codes) named anywhere in the
   answer are exactly the gold set. An empty gold set is correct when the answer names none and says 0 or
   does not say it cannot; naming orders of another kind (MO- for a sales-order question) is wrong.
