@@ -197,11 +197,11 @@ def list_production_orders(
     Args:
         line: Line code or name, e.g. "L2", "2号线"; all lines in the caller's scope when omitted.
         status: open (not completed), late (open past due or finished after due), a status name, or all.
-        period: Only orders due in this period, e.g. "this week", "上周".
+        period: Only orders due in this period, e.g. "this week", "tomorrow", "下周" (ahead of today too).
         limit: How many orders to list (1-100).
     """
     entity = resolve_line(ctx, line) if line else None
-    span = period_of(ctx, period) if period else None
+    span = period_of(ctx, period, due_dates=True) if period else None
     statement = _order_select()
     if entity is not None:
         statement = statement.where(MO.line_id == entity.id)
