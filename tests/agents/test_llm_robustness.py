@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, ToolFinished, ToolStarted
 from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
 from agents.runtime import Assistant, ConversationMemory, ToolBackend
