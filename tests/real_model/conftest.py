@@ -34,12 +34,12 @@ MODEL_ALIAS = "smollm2-135m-instruct"
 START_TIMEOUT_S = 180.0
 #: Most seconds one `andon` process may take: start-up, routing and the model's calls (6 at most). A hang guard
 #: with room for a busy machine; on an idle one of 2 cores a turn takes well under a minute.
-TURN_BOUND_S = 900
+TURN_BOUND_S = 1200
 #: Settings for every Andon process of these tests: short replies and a patient client keep a turn bounded.
 LLM_ENV = {
     "ANDON_LLM_STREAM": "false",
     "ANDON_LLM_MAX_TOKENS": "200",
-    "ANDON_LLM_TIMEOUT_S": "300",
+    "ANDON_LLM_TIMEOUT_S": "600",
     "ANDON_LLM_MAX_RETRIES": "0",
 }
 
