@@ -34,7 +34,7 @@ from agents.runtime.approvals import resume_value
 from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
 from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
-from agents.runtime.replies import clarify_reply, out_of_scope_reply
+from agents.runtime.replies import clarify_reply, cut_off_note, no_answer_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
 from agents.safety import check_request, refusal_text
 from agents.specs import AGENT_SPECS
@@ -64,10 +64,15 @@ def _model_failure(exc: Exception) -> str | None:
         import openai
     except ImportError:  # pragma: no cover - openai is a dependency of langchain-openai
         return None
+    if isinstance(exc, openai.APITimeoutError):  # a kind of connection error: the server was reached, then slow
+        return "the LLM endpoint did not answer in time (llm_timeout_s) / 大模型服务响应超时"
     if isinstance(exc, openai.APIConnectionError):
         return f"the LLM endpoint cannot be reached ({exc}) / 无法连接大模型服务"
     if isinstance(exc, openai.APIStatusError):
-        return f"the LLM endpoint answered {exc.status_code}: {exc.message} / 大模型服务返回错误"
+        # One line: a server's message may be a whole validation report.
+        said = " ".join(exc.message.split())
+        said = said if len(said) <= 300 else said[:300] + "…"
+        return f"the LLM endpoint answered {exc.status_code}: {said} / 大模型服务返回错误"
     return None
 
 
@@ -268,7 +273,9 @@ class Assistant:
         record = TurnRecord(agent=domain)
         if graph_input == {"messages": None}:
             graph_input = {"messages": [{"role": "user", "content": request}]}
-        config = {"configurable": {"thread_id": thread}, "recursion_limit": 24}
+        # The turn guard stops the run after MAX_MODEL_CALLS model calls (about five graph steps each);
+        # LangGraph's recursion limit stays above that, as a backstop only.
+        config = {"configurable": {"thread_id": thread}, "recursion_limit": 8 * self.agents.max_model_calls + 8}
         clock = current_context().clock
 
         def lead(done: TurnRecord) -> str | None:
@@ -306,6 +313,10 @@ class Assistant:
                 yield self._proposal_event(pending.proposal_id, pending.tool, session_id, pending.already_pending)
             return
         self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
+        if not text.strip():
+            text = no_answer_reply(lang)
+        elif any(r.cut_off for r in records):
+            text = f"{text}\n\n{cut_off_note(lang)}"
         total = usage or sum((r.usage for r in records), Usage())
         called = {call.name for r in records for call in r.tool_calls if call.name in self.backend.registry}
         descriptions = [

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 
 from agents.events import Event, Token, ToolCallRecord, ToolFinished, ToolStarted, Usage
 from agents.runtime.approvals import PROPOSAL_INTERRUPT
+from agents.runtime.guards import STEP_LIMIT_NAME
 
 __all__ = ["PendingProposal", "TurnRecord", "message_text", "parse_tool_content", "stream_graph"]
 
@@ -42,6 +43,7 @@ class TurnRecord:
     pending: list[PendingProposal] = field(default_factory=list)
     lead: str = ""
     """The reading line streamed before the answer (metric, scope, period of its figures), if any."""
+    cut_off: bool = False  # the answer stopped at the output limit (finish_reason "length")
     _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -112,8 +114,15 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
                 call_id = call.get("id") or ""
                 record._args[call_id] = (call["name"], dict(call["args"]))
                 yield ToolStarted(name=call["name"], args=dict(call["args"]), call_id=call_id, agent=record.agent)
+            for invalid in message.invalid_tool_calls:  # answered by the turn guard with a tool error
+                call_id = invalid.get("id") or ""
+                record._args[call_id] = (invalid.get("name") or "", {})
+                yield ToolStarted(name=invalid.get("name") or "", args={}, call_id=call_id, agent=record.agent)
             if not message.tool_calls:
                 record.answer = message_text(message)
+                record.cut_off = message.response_metadata.get("finish_reason") == "length"
+        elif isinstance(message, AIMessage) and message.name == STEP_LIMIT_NAME:
+            record.answer, record.cut_off = message_text(message), False
         elif isinstance(message, ToolMessage):
             yield from _on_tool_message(message, record)
 

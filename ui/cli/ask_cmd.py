@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -57,13 +57,15 @@ def print_proposal(event: ProposalAwaitingApproval) -> None:
         console.print(f"  approver / 审批角色: {event.approver_role} or above / 或以上", markup=False)
 
 
-def print_final(final: FinalAnswer, streamed: bool) -> None:
+def print_final(final: FinalAnswer, streamed: str) -> None:
+    """Print what the streamed tokens did not show: the whole answer, or the flags and notes added to it."""
     if not streamed:
         console.print(final.text, markup=False, highlight=False)
-    elif final.ungrounded_numbers:
-        console.print("\n" + final.text.rsplit("\n\n", 1)[-1], style="yellow", markup=False)
-    else:
-        console.print()
+    elif final.text.startswith(streamed):
+        added = final.text[len(streamed) :].strip("\n")
+        console.print("\n" + added if added else "", style="yellow", markup=False, highlight=False)
+    else:  # what streamed was not the answer (e.g. the run stopped at its step limit)
+        console.print("\n\n" + final.text, markup=False, highlight=False)
     for citation in final.citations:
         where = ", ".join(part for part in (citation.section, f"p. {citation.page}" if citation.page else "") if part)
         console.print(f"  [dim]source / 出处: {citation.document}{' — ' + where if where else ''}[/]")
@@ -95,7 +97,7 @@ def _print_tool_finished(event: ToolFinished) -> None:
     err_console.print(f"  {mark} {event.status}: {event.summary}", style="dim", markup=False, highlight=False)
 
 
-def render_event(event: Event, state: dict[str, bool]) -> None:
+def render_event(event: Event, state: dict[str, Any]) -> None:
     """Print one event for a person: tool trace on stderr, tokens as they stream, the answer's evidence."""
     from agents.events import Error, FinalAnswer, ProposalAwaitingApproval, Routed, Token, ToolFinished, ToolStarted
 
@@ -106,13 +108,13 @@ def render_event(event: Event, state: dict[str, bool]) -> None:
     elif isinstance(event, ToolFinished):
         _print_tool_finished(event)
     elif isinstance(event, Token):
-        state["streamed"] = True
+        state["streamed"] = state.get("streamed", "") + event.text
         console.print(event.text, end="", markup=False, highlight=False)
     elif isinstance(event, ProposalAwaitingApproval):
         print_proposal(event)
     elif isinstance(event, FinalAnswer):
-        print_final(event, state.get("streamed", False))
-        state["streamed"] = False
+        print_final(event, state.get("streamed", ""))
+        state["streamed"] = ""
     elif isinstance(event, Error):
         err_console.print(f"error: {event.message}", markup=False)
 
@@ -159,7 +161,7 @@ def register_ask(app: typer.Typer) -> None:
                 answer_lang = wanted_lang or ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en")
                 print_json(turn_json(collected, answer_lang))
                 return
-            state: dict[str, bool] = {}
+            state: dict[str, Any] = {}
             for event in events:
                 render_event(event, state)
                 if isinstance(event, Error):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -28,7 +28,7 @@ def _play(events: Iterable[Event]) -> list[ProposalAwaitingApproval]:
     from agents.events import ProposalAwaitingApproval
 
     waiting: list[ProposalAwaitingApproval] = []
-    state: dict[str, bool] = {}
+    state: dict[str, Any] = {}
     for event in events:
         render_event(event, state)
         if isinstance(event, ProposalAwaitingApproval):
