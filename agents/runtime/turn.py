@@ -44,6 +44,7 @@ class TurnRecord:
     lead: str = ""
     """The reading line streamed before the answer (metric, scope, period of its figures), if any."""
     cut_off: bool = False  # the answer stopped at the output limit (finish_reason "length")
+    stopped: bool = False  # the turn guard ended the run at its step limit: there is no answer to read
     _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -122,7 +123,7 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
                 record.answer = message_text(message)
                 record.cut_off = message.response_metadata.get("finish_reason") == "length"
         elif isinstance(message, AIMessage) and message.name == STEP_LIMIT_NAME:
-            record.answer, record.cut_off = message_text(message), False
+            record.answer, record.cut_off, record.stopped = message_text(message), False, True
         elif isinstance(message, ToolMessage):
             yield from _on_tool_message(message, record)
 
@@ -187,7 +188,7 @@ def stream_graph(
         elif mode == "updates" and isinstance(data, dict):
             for node, update in data.items():
                 yield from _on_update(node, update, record)
-    if lead is not None and not led and record.tool_calls and record.answer:
+    if lead is not None and not led and record.tool_calls and record.answer and not record.stopped:
         record.lead = lead(record) or ""  # a model that did not stream its answer
     if record.lead and record.answer and not record.answer.startswith(record.lead):
         record.answer = f"{record.lead}\n\n{record.answer}"
