@@ -479,6 +479,7 @@ def main() -> None:
     if args.worker:
         _serve(args)
         return
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     scratch = Path(tempfile.mkdtemp(prefix="andon-retrieval-"))
     corpus = _ROOT / "knowledge" / "demo_corpus"
