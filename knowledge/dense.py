@@ -37,6 +37,11 @@ class QueryVectors:
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Forget every cached vector."""
+        with self._lock:
+            self._cache.clear()
+
     def __call__(self, texts: Sequence[str]) -> list[Any]:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
