@@ -111,7 +111,7 @@ class RealModelServer:
 
 @pytest.fixture(scope="session")
 def real_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelServer]:
-    """`python -m llama_cpp.server` with the bundled GGUF on a free loopback port, stopped after the session."""
+    """llama-cpp-python's server with the bundled GGUF on a free loopback port, stopped after the session."""
     missing = _missing()
     if missing is not None:
         if _servers_required():
@@ -122,7 +122,8 @@ def real_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelSe
     port = _free_port()
     log = tmp_path_factory.mktemp("llama_server") / "server.log"
     command = [
-        sys.executable, "-m", "llama_cpp.server",
+        # llama-cpp-python's server with each completion bounded (see llama_server.py).
+        sys.executable, str(Path(__file__).with_name("llama_server.py")),
         "--model", str(gguf),
         "--model_alias", MODEL_ALIAS,
         "--host", "127.0.0.1",
@@ -137,7 +138,7 @@ def real_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelSe
     base_url = f"http://127.0.0.1:{port}/v1"
     with log.open("wb") as out:
         # Passive OpenMP waits: spinning threads make llama.cpp many times slower on a busy machine.
-        env = {**os.environ, "OMP_WAIT_POLICY": "passive"}
+        env = {**os.environ, "OMP_WAIT_POLICY": "passive", "ANDON_TEST_LLAMA_MAX_TOKENS": LLM_ENV["ANDON_LLM_MAX_TOKENS"]}
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
