@@ -138,7 +138,11 @@ def real_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealModelSe
     base_url = f"http://127.0.0.1:{port}/v1"
     with log.open("wb") as out:
         # Passive OpenMP waits: spinning threads make llama.cpp many times slower on a busy machine.
-        env = {**os.environ, "OMP_WAIT_POLICY": "passive", "ANDON_TEST_LLAMA_MAX_TOKENS": LLM_ENV["ANDON_LLM_MAX_TOKENS"]}
+        env = {
+            **os.environ,
+            "OMP_WAIT_POLICY": "passive",
+            "ANDON_TEST_LLAMA_MAX_TOKENS": LLM_ENV["ANDON_LLM_MAX_TOKENS"],
+        }
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
