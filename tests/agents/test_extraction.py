@@ -15,6 +15,7 @@ from agents.extraction import (
     find_unread_time_words,
     terms_from_rows,
 )
+from tools import InvalidArgumentsError
 from tools.resolvers import ShiftWindow, resolve_period
 
 
@@ -247,8 +248,6 @@ def test_the_longest_reading_wins_and_entities_keep_their_numbers(vocabulary: Vo
         ("最近几天的报警", ["最近几天"]),
         ("scrap on Nov 31", ["Nov 31"]),
         ("11月31日的产量", ["11月31日"]),
-        ("下周三的计划产量", ["下周三"]),
-        ("OEE next week", ["next week"]),
         ("alarms over the past few days", ["past few days"]),
         ("昨天下午的停机", ["昨天下午"]),
         ("14号前的停机", ["14号前"]),
@@ -258,6 +257,16 @@ def test_the_longest_reading_wins_and_entities_keep_their_numbers(vocabulary: Vo
 def test_unread_time_words_are_reported_and_never_read_as_another_period(text: str, unread: list[str]) -> None:
     assert [mention.text for mention in find_unread_time_words(text)] == unread
     assert find_time_mentions(text) == []
+
+
+@pytest.mark.parametrize(("text", "period"), [("下周三的计划产量", "下周三"), ("POs due next week", "next week")])
+def test_periods_ahead_are_read_and_only_due_dates_take_them(text: str, period: str) -> None:
+    assert [mention.text for mention in find_time_mentions(text)] == [period]
+    assert find_unread_time_words(text) == []
+    ahead = resolve_period(period, DEMO, allow_future=True)
+    assert ahead.start > DEMO
+    with pytest.raises(InvalidArgumentsError, match="has not begun"):
+        resolve_period(period, DEMO)
 
 
 @pytest.mark.parametrize(

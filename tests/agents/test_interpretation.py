@@ -33,11 +33,11 @@ def _call(name: str, args: dict[str, Any], **result: Any) -> ToolCallRecord:
 def test_the_reading_names_the_asked_metric_with_its_definition_scope_and_period() -> None:
     call = _call("oee", {"target": "L1", "period": "昨天早班"}, scope={"line": "L1"}, period=YESTERDAY_SHIFT_A)
     assert reading_line("1号线昨天早班的质量率", [call], CATALOG, "zh") == (
-        "理解：质量率（OEE质量因子：良品数/产量） · L1 · 昨天早班（2026-11-19 06:00–14:00）"
+        "理解：质量率（OEE质量因子：良品数/产量） · L1 · 昨天早班：2026-11-19 06:00 至 14:00"
     )
     assert reading_line("quality rate of line 1 yesterday's morning shift", [call], CATALOG, "en") == (
         "Reading: quality rate (OEE quality factor: good parts / parts produced) · L1 · "
-        "昨天早班 (2026-11-19 06:00–14:00)"
+        "昨天早班: 2026-11-19 06:00 – 14:00"
     )
 
 
@@ -118,7 +118,7 @@ def test_the_offline_answer_opens_with_its_reading(plant_backend: ToolBackend, m
     assistant = Assistant(model=model, backend=plant_backend, memory=memory, router=OneDomain("production"))
     final = _final(list(assistant.ask("1号线昨天早班的质量率", session_id="r", user="ann", role="engineer")))
     first = final.text.split("\n")[0]
-    assert first == "理解：质量率（OEE质量因子：良品数/产量） · L1 · 昨天早班（2026-11-19 06:00–14:00）"
+    assert first == "理解：质量率（OEE质量因子：良品数/产量） · L1 · 昨天早班（A班）：2026-11-19 06:00 至 14:00"
     assert final.text.split("\n\n")[1].startswith("产线或设备的OEE：质量率 ")
     assert final.mismatches == []
     assert final.ungrounded_numbers == []

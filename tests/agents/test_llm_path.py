@@ -154,6 +154,18 @@ def test_an_unreachable_llm_ends_the_turn_with_one_error_event(
     assert not any(isinstance(e, FinalAnswer) for e in events)
 
 
+def test_a_follow_up_of_a_turn_the_model_failed_still_follows_it(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    # Nothing scripted: the server answers the first turn's call with a 400, and the turn ends in an error.
+    failed = list(llm_assistant.ask("OEE of L2 yesterday?", session_id="f1", user="ann", role="operator"))
+    assert isinstance(failed[-1], Error)
+    scripted.extend([call_tool("line_oee", line="L2", period="the day before yesterday"), reply("68.4 %.")])
+    events = list(llm_assistant.ask("and the day before?", session_id="f1", user="ann", role="operator"))
+    assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="session")
+    assert _final(events).text.endswith("\n\n68.4 %.")
+
+
 def test_another_user_with_the_same_session_id_does_not_continue_the_conversation(
     llm_assistant: Assistant, scripted: ScriptedServer
 ) -> None:

@@ -173,9 +173,10 @@ DEMO_SHIFT_FORMS: list[tuple[list[str], datetime, datetime]] = [
     (["yesterday's morning shift", "昨天早班", "昨天的早班"], d(19, 6), d(19, 14)),
     (["昨天中班", "yesterday's afternoon shift"], d(19, 14), d(19, 22)),
     (["yesterday's night shift", "昨天夜班", "昨晚", "last night", "night shift", "夜班"], d(19, 22), d(20, 6)),
-    # At the very change of shift the morning shift has not begun: "current shift" is the one just ended.
+    # At the very change of shift the morning shift has not begun: "current shift" is the one just ended,
+    # and so is "last shift" (the last one that has ended).
     (["current shift", "本班"], d(19, 22), d(20, 6)),
-    (["last shift", "上一班"], d(19, 14), d(19, 22)),
+    (["last shift", "上一班"], d(19, 22), d(20, 6)),
     (["周三夜班", "Wednesday night shift"], d(18, 22), d(19, 6)),
 ]
 

@@ -123,7 +123,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, console: RunningConsole) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(180_000)  # a machine busy with other work answers slowly, not wrongly
     opened = context.new_page()
     opened.goto(console.url)
     yield opened

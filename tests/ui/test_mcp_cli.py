@@ -20,6 +20,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from tools.plugins import BUILTIN, load_registry
 from ui.tokens import hash_token
 
 HISTORIAN = Path(__file__).parents[1] / "tools" / "historian_mcp_server.py"
@@ -152,7 +153,7 @@ def test_stdio_serves_every_tool_as_the_given_user(plant_dir: Path) -> None:
 
     tools, (own_line, other_line, historian) = anyio.run(go)
     names = [item.name for item in tools]
-    assert len(names) == 27 + 7  # the built-in tools and the historian's, re-served
+    assert len(names) == len(load_registry([BUILTIN])) + 7  # the built-in tools and the historian's, re-served
     assert {"oee", "propose_maintenance_request", "historian.read_tag", "historian.write_setpoint"} <= set(names)
     setpoint = next(item for item in tools if item.name == "historian.write_setpoint")
     assert setpoint.annotations.destructive_hint is True
@@ -252,7 +253,7 @@ def test_tools_list_shows_mcp_tools_and_a_server_that_is_down(in_plant: Path, an
     assert mcp_tools["historian.read_tag"]["permission"] == "read"
     assert mcp_tools["historian.slow_query"]["permission"] == "write"  # not allow-listed here
     assert mcp_tools["historian.read_tag"]["domain"] == "equipment"
-    assert len(listed["tools"]) == 27 + 7
+    assert len(listed["tools"]) == len(load_registry([BUILTIN])) + 7
     [down] = listed["broken"]
     assert down["name"] == "mcp:mes"
     assert "ConnectError: All connection attempts failed" in down["error"]

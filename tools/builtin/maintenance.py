@@ -289,6 +289,7 @@ class FailureModesResult(ToolResult):
     """Corrective work orders grouped by failure mode, most frequent first."""
 
     target: str
+    failures: int = Field(description="Failures (corrective work orders) in the period, all modes together.")
     failure_modes: list[FailureModeRow]
 
 
@@ -306,6 +307,7 @@ class FailureModesResult(ToolResult):
         "上个月1号线的故障类型统计",
     ],
     sample_args={"target": "CNC-03", "period": "past 180 days"},
+    metrics={"failure_count": "failures"},
     explains=["mtbf", "failure_count", "mttr"],
 )
 def failure_mode_history(
@@ -363,5 +365,6 @@ def failure_mode_history(
         **truncation(len(ranked), limit),
         data_unavailable=not rows,
         target=entity.code,
+        failures=len(rows),
         failure_modes=found,
     )

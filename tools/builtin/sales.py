@@ -205,11 +205,11 @@ def list_sales_orders(
     Args:
         status: late (open past the promised date), open (not fully delivered), delivered_late or all.
         customer: Customer code, name or alias; every customer when omitted.
-        period: Only lines promised in this period, e.g. "this month", "上周".
+        period: Only lines promised in this period, e.g. "this month", "next week", "上周" (ahead of today too).
         limit: How many orders to list (1-100).
     """
     buyer = resolve_entity(ctx, "customer", customer) if customer else None
-    span = period_of(ctx, period) if period else None
+    span = period_of(ctx, period, due_dates=True) if period else None
     today = ctx.clock.date()
     delivered = (
         select(DLV.sales_order_line_id.label("line_id"), func.sum(DLV.quantity).label("quantity"))

@@ -97,12 +97,15 @@ def _shift_read(start: datetime, shift: ShiftWindow, now: datetime, day: tuple[s
 
 
 def _relative_shift(text: str, now: datetime, shifts: Sequence[ShiftWindow], words: str) -> Read | None:
-    """The shift running now ([its start, now)) or the one before it, whatever their names."""
+    """The shift running now ([its start, now)), or the last one that has ended, whatever their names. At the
+    very moment one shift hands over to the next, the last shift is the one that has just ended."""
     if not shifts or (text not in _CURRENT_SHIFT and text not in _PREVIOUS_SHIFT):
         return None
-    (current, shift), (previous, before) = _started_shifts(now, shifts)[:2]
+    started = _started_shifts(now, shifts)
+    current, shift = started[0]
     if text in _CURRENT_SHIFT:
         return _shift_read(current, shift, now, ("current shift", "本班"), words)
+    previous, before = next((start, item) for start, item in started if start + item.duration <= now)
     return _shift_read(previous, before, now, ("previous shift", "上一班"), words)
 
 
@@ -160,8 +163,12 @@ def resolve_period(
     *,
     shifts: Sequence[ShiftWindow] = (),
     max_span: timedelta = MAX_SPAN,
+    allow_future: bool = False,
 ) -> PeriodSpan:
     """Resolve a time expression (en / zh) against the plant clock `now` into [start, end).
+
+    `allow_future` is for filters on due or promised dates ("POs due next week"): whole periods, not cut at
+    `now`, possibly ahead of it. Measured figures never allow it: a period that has not begun has no data.
 
     The result's `reading` says how the words were read (kind, to-date, canonical en / zh names). Spans
     longer than `max_span` keep their end and are cut at `end - max_span`, so a huge range is bounded
@@ -174,7 +181,10 @@ def resolve_period(
     if not text:
         raise bad_period(f"empty time expression / 时间表达为空; accepted forms / 可用格式: {ACCEPTED_FORMS}")
     node = parse_time_expression(text)
-    read = evaluate(node, now, words) if node is not None else _shift(text, now, shifts, words)
+    if node is not None:
+        read: Read | None = evaluate(node, now, words, allow_future=allow_future)
+    else:
+        read = _shift(text, now, shifts, words)
     if read is None:
         raise _unreadable(words, shifts)
     start, end, label, en, zh = read.start, read.end, words, read.en, read.zh

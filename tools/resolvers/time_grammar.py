@@ -86,12 +86,18 @@ _words(Weekend(None), "weekend", "the weekend", "周末")
 _words(Weekend(0), "this weekend", "本周末", "这周末", "这个周末")
 _words(Weekend(-1), "last weekend", "previous weekend", "上周末", "上个周末")
 _words(Weekend(-2), "the weekend before last", "上上周末", "上上个周末")
-for _future_word in (
-    "tomorrow", "the day after tomorrow", "day after tomorrow", "next week", "next month", "next quarter",
-    "next year", "next weekend", "明天", "明日", "后天", "下周", "下一周", "下个周", "下星期", "下个星期", "下礼拜",
-    "下个礼拜", "下个月", "下月", "下季度", "下个季度", "下一季度", "明年", "下一年", "下周末", "明儿",
-):  # fmt: skip
-    _FIXED[_future_word] = Future(_future_word)
+_FUTURE: dict[TimeNode, tuple[str, ...]] = {
+    Relative("day", 1): ("tomorrow", "明天", "明日", "明儿"),
+    Relative("day", 2): ("the day after tomorrow", "day after tomorrow", "后天"),
+    Relative("week", 1): ("next week", "下周", "下一周", "下个周", "下星期", "下个星期", "下礼拜", "下个礼拜"),
+    Relative("month", 1): ("next month", "下个月", "下月"),
+    Relative("quarter", 1): ("next quarter", "下季度", "下个季度", "下一季度"),
+    Relative("year", 1): ("next year", "明年", "下一年"),
+    Weekend(1): ("next weekend", "下周末"),
+}
+for _period, _future_words in _FUTURE.items():
+    for _future_word in _future_words:
+        _FIXED[_future_word] = Future(_future_word, _period)
 
 #: Where a "since" form may start without naming a period of its own ("年初以来": since the start of the year).
 _SINCE_ANCHORS: dict[str, TimeNode] = {"年初": Relative("year", 0), "月初": Relative("month", 0)}
@@ -193,7 +199,7 @@ def _weekday_en(groups: _Groups) -> Weekday:
 def _weekday_zh(groups: _Groups) -> TimeNode:
     prefix = groups.get("wk") or ""
     if prefix == "下":
-        return Future(f"下周{groups['wd']}")
+        return Future(f"下周{groups['wd']}", Weekday(WEEKDAYS_ZH[groups["wd"]], 1))
     return Weekday(WEEKDAYS_ZH[groups["wd"]], _WEEKS_ZH.get(prefix))
 
 

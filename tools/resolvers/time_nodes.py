@@ -144,9 +144,11 @@ class Since:
 
 @dataclass(frozen=True)
 class Future:
-    """A period that has not happened yet (tomorrow, 下周): read, but never answered with data."""
+    """A period that has not happened yet (tomorrow, 下周): never answered with data, but a due-date filter
+    ("orders due next week") may use it; `node` is the period it is, when the grammar knows it."""
 
     words: str
+    node: TimeNode | None = None
 
 
 TimeNode: TypeAlias = (
@@ -195,6 +197,10 @@ _RELATIVE_EN = {
     ("quarter", -2): "the quarter before last",
     ("year", -1): "last year",
     ("year", -2): "the year before last",
+    ("week", 1): "next week",
+    ("month", 1): "next month",
+    ("quarter", 1): "next quarter",
+    ("year", 1): "next year",
 }
 _RELATIVE_ZH = {
     ("week", -1): "上周",
@@ -205,11 +211,15 @@ _RELATIVE_ZH = {
     ("quarter", -2): "上上季度",
     ("year", -1): "去年",
     ("year", -2): "前年",
+    ("week", 1): "下周",
+    ("month", 1): "下个月",
+    ("quarter", 1): "下季度",
+    ("year", 1): "明年",
 }
 _CURRENT = {"week": ("this week", "本周"), "month": ("this month", "本月"), "quarter": ("this quarter", "本季度")}
 _CURRENT["year"] = ("this year", "今年")
-_WEEK_EN = {0: "this week", -1: "last week", -2: "the week before last"}
-_WEEK_ZH = {0: "本", -1: "上", -2: "上上"}
+_WEEK_EN = {0: "this week", -1: "last week", -2: "the week before last", 1: "next week"}
+_WEEK_ZH = {0: "本", -1: "上", -2: "上上", 1: "下"}
 
 _Span = tuple[datetime, datetime]
 
@@ -254,6 +264,7 @@ def _relative_names(node: Relative, start: datetime) -> tuple[str, str]:
     unit, offset = node.unit, node.offset
     if unit == "day":
         named = {0: ("today", "今天"), -1: ("yesterday", "昨天"), -2: ("the day before yesterday", "前天")}
+        named |= {1: ("tomorrow", "明天"), 2: ("the day after tomorrow", "后天")}
         return named.get(offset, (f"{-offset} days ago", f"{-offset}天前"))
     if offset == 0:
         en, zh = _CURRENT[unit]
@@ -456,14 +467,21 @@ def _year_of(node: TimeNode) -> YearRef | None:
     return getattr(node, "year", None) if not isinstance(node, YearOf) else node.year
 
 
-def evaluate(node: TimeNode, now: datetime, words: str) -> Read:
+def evaluate(node: TimeNode, now: datetime, words: str, *, allow_future: bool = False) -> Read:
     """[start, end) of `node` at the plant clock `now`, cut at `now`, with its kind and canonical names.
 
     Raises InvalidArgumentsError (field "period") for impossible dates, reversed ranges and periods that
-    have not begun yet.
+    have not begun yet. With `allow_future` (a filter on due or promised dates) periods are whole, not cut at
+    `now`, and may lie ahead ("next week", "明天").
     """
     if isinstance(node, Future):
-        raise future_error(words, now)
+        if not allow_future or node.node is None:
+            raise future_error(words, now)
+        node = node.node
+    if allow_future:
+        start, end = raw_span(node, now, words)
+        kind, en, zh = names_of(node, start)
+        return Read(start, end, kind, False, en, zh)
     if isinstance(node, Range) and _year_of(node.first) is None and (year := _year_of(node.last)) is not None:
         # "Nov 28 to Dec 3, 2025": the year written at the end belongs to the start too.
         first = _with_year(node.first, year)

@@ -169,10 +169,11 @@ def _readable_shift(text: str) -> bool:
 
 
 def _readable(expression: str) -> bool:
-    """True when `expression` is a time expression the resolver reads (a period that may have begun)."""
+    """True when `expression` is a time expression the resolver reads: a period that may have begun, or one
+    ahead whose dates it knows (tools that filter due dates take those; the others say it has not begun)."""
     node = parse_time_expression(expression)
     if node is not None:
-        return not isinstance(node, Future)
+        return not isinstance(node, Future) or node.node is not None
     return _readable_shift(normalize_expression(expression))
 
 

@@ -91,6 +91,9 @@ def _llm(andon: AndonSettings, model_name: str) -> Any:
         api_key=key,
         timeout_s=andon.llm_timeout_s,
         max_retries=0,  # the eval runner retries transport errors itself
+        max_tokens=andon.llm_max_tokens,
+        stream=andon.llm_stream,
+        extra_body=andon.llm_extra_body,
     )
     return make_openai_chat_model(config)
 

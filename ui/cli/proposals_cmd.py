@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ui.cli.common import console, print_json, settings
+from ui.cli.common import console, decision_lines, print_json, settings
 from ui.cli.tools_cmd import JsonOption, RoleOption, UserOption
 
 if TYPE_CHECKING:
@@ -39,11 +39,11 @@ def _print(proposal: Proposal, as_json: bool) -> None:
     if as_json:
         print_json(proposal.model_dump(mode="json"))
         return
-    console.print(f"proposal {proposal.id}: {proposal.status.value} — {proposal.title}", markup=False)
-    if proposal.result_summary:
-        console.print(f"result / 结果: {proposal.result_summary}", markup=False)
-    if proposal.decision_reason:
-        console.print(f"reason / 理由: {proposal.decision_reason}", markup=False)
+    detail = proposal.decision_reason if proposal.status.value == "rejected" else proposal.result_summary
+    for line in decision_lines(
+        proposal.status.value, proposal.id, proposal.title, by=proposal.decided_by or "", detail=detail or ""
+    ):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @proposals_app.command("list")

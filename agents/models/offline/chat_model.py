@@ -25,19 +25,27 @@ from pydantic import Field, PrivateAttr
 
 from agents.extraction import (
     EntityMention,
+    GroupMention,
     Language,
     Mentions,
     Vocabulary,
     asks_why,
     detect_language,
     extract_mentions,
+    find_unread_time_words,
 )
 from agents.extraction.metric_mentions import MetricMention, MetricNames, find_metric_mentions
-from agents.models.offline.answers import cannot_do, clarify_missing, parse_tool_content
+from agents.models.offline.answers import (
+    cannot_do,
+    clarify_missing,
+    parse_tool_content,
+    unreadable_period,
+    which_one,
+)
 from agents.models.offline.answers.compose import MetricInfo, ToolOutput, compose_answer
 from agents.models.offline.arguments import carry_arguments, fill_arguments, parameter_kind
 from agents.models.offline.followups import is_follow_up, rewrite_follow_up
-from agents.models.offline.planning import Planner, Step
+from agents.models.offline.planning import Planner, Step, ranges_over_things
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec, merge_examples, spec_from_bound, spec_to_dict, to_tool_spec
 from agents.supervisor import FINDINGS
@@ -49,7 +57,7 @@ __all__ = ["OfflineChatModel", "OfflineDecision"]
 # only other metrics is out when another tool computes the named one ("质量率" is the OEE quality factor, not
 # first-pass yield); a tool that declares no metric (a list of events) is a slightly worse fit.
 _COMPUTES_ASKED = 1.6
-_COMPUTES_NOTHING = 0.8
+_COMPUTES_NOTHING = 0.5
 # A WRITE tool is only proposed when the request asks for an action, never for a question about data.
 _ACTION = re.compile(
     r"\b(?:request|create|raise|schedule|submit|report|book|propose|file)\b|\bopen an?\b"
@@ -275,6 +283,13 @@ class OfflineChatModel(BaseChatModel):
         best = ranked[0]
         confident = best.match >= self._threshold(best.spec)
 
+        unread = find_unread_time_words(request)
+        if unread and confident and not self._takes_text(best.spec):
+            # A time it cannot read is a question back, never another period (the tool's default).
+            return OfflineDecision(text=unreadable_period(lang, [word.text for word in unread]))
+        unnamed = self._which_one(best.spec, mentions)
+        if unnamed is not None and confident and not self._takes_text(best.spec):
+            return OfflineDecision(text=which_one(lang, unnamed.text, list(unnamed.codes)))
         follow_up = self._follow_up(messages[:human_index], specs, mentions, confident=confident)
         if follow_up is not None:
             return follow_up
@@ -334,6 +349,23 @@ class OfflineChatModel(BaseChatModel):
         if plan.missing and plan.kind == "single":
             return OfflineDecision(text=clarify_missing(lang, plan.steps[0].tool, plan.missing))
         return OfflineDecision(steps=plan.steps, plan=plan.to_metadata())
+
+    @staticmethod
+    def _which_one(spec: ToolSpec, mentions: Mentions) -> GroupMention | None:
+        """A name of several things ("清洗机") where the tool takes one and the request names none of them."""
+        if ranges_over_things(mentions.text):
+            return None
+        kinds = [
+            parameter_kind(name, schema if isinstance(schema, Mapping) else {}) or ""
+            for name, schema in spec.properties.items()
+        ]
+        for group in mentions.groups:
+            takes = any(
+                group.kind in kind.split("|") or (kind == "tag" and group.kind == "equipment") for kind in kinds
+            )
+            if takes and mentions.first(group.kind) is None:
+                return group
+        return None
 
     def _findings(self, messages: Sequence[BaseMessage], human_index: int) -> list[EntityMention] | None:
         """The entities of the other agents' findings handed over just before the request, if any."""

@@ -27,7 +27,7 @@ from agents.models.offline.plan_words import BEST, COMPARE, MAX, MIN, WORST
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec
 
-__all__ = ["Plan", "PlanKind", "Planner", "Step", "Superlative"]
+__all__ = ["Plan", "PlanKind", "Planner", "Step", "Superlative", "ranges_over_things"]
 
 PlanKind = Literal["single", "several", "compare", "why"]
 Superlative = Literal["max", "min", "best", "worst"]
@@ -230,15 +230,15 @@ class Planner:
             if not pattern.search(request) or mentions.first(group) is not None:
                 continue
             parameter = next((n for n, (kind, _, _) in parameters.items() if _takes(kind, group)), None)
-            if parameter is None or not parameters[parameter][1]:
-                # The tool lists every such thing in one result (suppliers by on-time rate): one call.
-                plan = self._single(spec, mentions, metric)
-                return replace(plan, kind="compare", superlative=superlative or "best", group=group)
-            things = self._things(group, mentions)
-            if len(things) > 1:
+            things = self._things(group, mentions) if parameter is not None else []
+            if parameter is not None and len(things) > 1:
                 steps = self._per_thing(spec, mentions, parameter, things)
                 if steps:
                     return Plan("compare", steps, metric=metric, superlative=superlative or "best", group=group)
+            if parameter is None or not parameters[parameter][1]:
+                # The tool lists every such thing in one result (machines by scrap rate): one call.
+                plan = self._single(spec, mentions, metric)
+                return replace(plan, kind="compare", superlative=superlative or "best", group=group)
         return None
 
     def _things(self, group: str, mentions: Mentions) -> list[EntityMention]:
@@ -279,6 +279,11 @@ class Planner:
             if not filled.missing:
                 steps.append(Step(other.name, filled.args))
         return Plan("why", tuple(steps), metric=metric)
+
+
+def ranges_over_things(text: str) -> bool:
+    """The request asks about every thing of a kind ("which line", "哪台设备", "which one")."""
+    return any(pattern.search(text) for pattern in (*_SETS.values(), _WHICH_ONE))
 
 
 def _blank_sets(text: str) -> str:

@@ -184,7 +184,7 @@ def _slot_fit(parameters: list[tuple[str, bool]], mentions: Mentions) -> float:
     fit = 1.0
     for kind, required in parameters:
         if any(_accepts(kind, entity_kind) for entity_kind in kinds):
-            fit *= 1.3 if required else 1.15
+            fit *= 1.3
         elif required:
             fit *= 0.6
     for entity_kind in kinds:

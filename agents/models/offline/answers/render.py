@@ -255,6 +255,14 @@ def _lead_figures(
     return parts
 
 
+def _empty_list(data: Mapping[str, Any], template: AnswerTemplate | None) -> bool:
+    """A list result (no headline figures of its own) whose list is empty and complete."""
+    if template is None or template.figures or not template.items:
+        return False
+    rows = data.get(template.items)
+    return isinstance(rows, list) and not rows and not data.get("total_count")
+
+
 def _count_figure(data: Mapping[str, Any], template: AnswerTemplate | None, lang: Language) -> list[str]:
     """A list answer says how many rows match before it lists them."""
     if template is None or template.figures or not template.items:
@@ -279,6 +287,11 @@ def render_result(
     scope = scope_text(data.get("scope"))
     period = period_text(data.get("period"), lang)
     source = provenance_text(data.get("provenance"), lang)
+    template = TEMPLATES.get(name)
+    if _empty_list(data, template):
+        # A list question with no matching rows has an answer: none ("which POs are late?" - none are).
+        none = f"{what}：共0项，没有符合条件的记录。" if lang == "zh" else f"{what}: 0 in all, none match."
+        return "\n".join(part for part in (none, source) if part)
     if data.get("data_unavailable"):
         detail = "" if lang == "zh" else str(data.get("summary") or "")
         return "\n".join(
@@ -286,7 +299,6 @@ def render_result(
         )
     # Scope and period open the answer in its reading line (agents.interpretation); the figures follow.
     head = what
-    template = TEMPLATES.get(name)
     figures = _template_figures(data, template, unit, lang) if template else _figures(data, unit, lang)
     if lead:
         shown = {path.rsplit(".", 1)[-1] for _, path in lead}
