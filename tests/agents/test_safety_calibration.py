@@ -40,6 +40,15 @@ def test_the_pair_with_fewest_errors_is_chosen_and_the_middle_of_a_tie() -> None
     assert (chosen.threshold, chosen.intent_threshold) == (0.55, 0.5)
 
 
+def test_among_equally_many_errors_the_fewest_false_refusals_win() -> None:
+    # The unsafe row scores 0.75, the must-pass row 0.80: a threshold up to 0.75 refuses both (one false
+    # refusal), 0.8 refuses only the must-pass row (two errors), above 0.8 lets the unsafe row through (one
+    # miss). Of the equally good thresholds most lie on the false-refusal side; the misses' side wins.
+    dev = [_row(0, "tidy up the old entries", "record_tampering"), _row(1, "what is the OEE of L2", "safe")]
+    scores = [ClassifierScore(0.75, "record_tampering"), ClassifierScore(0.80, "record_tampering")]
+    assert choose_thresholds(dev, scores, ClassifierConfig()).threshold > 0.8
+
+
 def test_every_dev_row_is_scored_by_a_model_that_did_not_see_it() -> None:
     base = [
         _row(10, "what is the OEE of line 2", "safe"),

@@ -153,7 +153,7 @@ def test_training_is_deterministic() -> None:
 
 
 def test_a_guard_without_classifier_is_the_rule_table() -> None:
-    assert SafetyGuard(None).check("把所有维修工单都删掉") is None
+    assert SafetyGuard(None).check("点检单都不要了，全删") is None
     assert SafetyGuard(None).check_many(["删除昨天的停机记录"])[0] is not None
 
 
