@@ -3,6 +3,7 @@
 from tools.audit import AuditEntry, AuditLog, VerifyReport
 from tools.contract import (
     DOMAINS,
+    DataSource,
     DocumentSearch,
     Domain,
     PeriodSpan,
@@ -37,6 +38,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "BrokenPlugin",
+    "DataSource",
     "DocumentSearch",
     "Domain",
     "InvalidArgumentsError",
