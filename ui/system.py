@@ -46,6 +46,7 @@ __all__ = [
     "document_search",
     "find_user",
     "knowledge_config",
+    "live_context",
     "load_tools",
     "open_plant",
     "tool_context",
@@ -107,8 +108,32 @@ def open_plant(settings: AndonSettings) -> Engine:
 
 
 def load_tools(settings: AndonSettings) -> Registry:
-    """A fresh registry of the built-in tools and every allowed plugin's tools."""
-    return load_registry(settings.tools_allow)
+    """A fresh registry of the built-in tools and every allowed plugin's tools (plus setpoint proposals when
+    the live mapping enables OPC UA writes)."""
+    registry = load_registry(settings.tools_allow)
+    live = live_context(settings)
+    if live is not None and live.mapping.opcua is not None and live.mapping.opcua.writes_enabled:
+        from tools.builtin.setpoints import propose_setpoint_change
+
+        registry.add_all([propose_setpoint_change], source="builtin")
+    return registry
+
+
+_LIVE_CACHE: dict[tuple[str, float], Any] = {}
+
+
+def live_context(settings: AndonSettings) -> Any:
+    """The tools' `LiveContext` from the configured mapping file (read once per file version), or None."""
+    if settings.live_mapping is None:
+        return None
+    from connectors.live.mapping import load_mapping
+    from tools.builtin.live_data import LiveContext
+
+    path = settings.live_mapping
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _LIVE_CACHE:
+        _LIVE_CACHE[key] = LiveContext(mapping=load_mapping(path))
+    return _LIVE_CACHE[key]
 
 
 def audit_log(settings: AndonSettings) -> AuditLog:
@@ -164,11 +189,19 @@ def tool_context(
 ) -> ToolContext:
     """The context of a call by `user` (acting as `role`) at the plant clock of `session`'s database."""
     account = find_user(settings, user)
+    live = live_context(settings)
+    clock = plant_clock(session)
+    if live is not None:
+        from connectors.live.timebase import live_clock
+        from tools.builtin.live_data import LIVE_EXTRA
+
+        clock = live_clock(session)  # with live data, "now" moves with what the machines report
+        extras = {LIVE_EXTRA: live, **(extras or {})}
     return ToolContext(
         user=account.name,
         role=acting_role(account, role),
         session=session,
-        clock=plant_clock(session),
+        clock=clock,
         scopes=frozenset(account.scopes),
         lang=lang,
         documents=documents if documents is not None else document_search(settings),

@@ -73,13 +73,22 @@ def register_demo(app: typer.Typer) -> None:
         ] = False,
         host: Annotated[str | None, typer.Option(help="Console address (default 127.0.0.1).")] = None,
         port: Annotated[int | None, typer.Option(help="Console port (default 7860).")] = None,
+        live: Annotated[
+            bool, typer.Option("--live", help="Also run the OPC UA / MQTT simulators and ingest them live.")
+        ] = False,
+        speed: Annotated[float, typer.Option(min=0.1, max=3600, help="With --live: plant seconds per second.")] = 10.0,
     ) -> None:
         """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console."""
         _ensure_plant()
         _ensure_documents()
+        if live:
+            from ui.cli.demo_live import run_live_demo
+
+            run_live_demo(settings(), host=host, port=port, speed=speed, no_ui=no_ui)
+            return
         console.print("Try / 试试:", highlight=False)
         for question in DEMO_QUESTIONS:
-            console.print(f"  andon ask \"{question}\"", highlight=False, markup=False)
+            console.print(f'  andon ask "{question}"', highlight=False, markup=False)
         if no_ui:
             return
         from ui.console import launch_console
