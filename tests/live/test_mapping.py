@@ -28,8 +28,11 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
     path = tmp_path / "live.yaml"
     path.write_text(GOOD, encoding="utf-8")
     mapping = load_mapping(path)
-    assert mapping.opcua is not None and mapping.opcua.tags[0].node == "ns=2;s=CNC-03.VIB"
-    assert mapping.mqtt is not None and mapping.mqtt.port == 1884 and mapping.mqtt.tags[0].metric == "CURR"
+    assert mapping.opcua is not None
+    assert mapping.opcua.tags[0].node == "ns=2;s=CNC-03.VIB"
+    assert mapping.mqtt is not None
+    assert mapping.mqtt.port == 1884
+    assert mapping.mqtt.tags[0].metric == "CURR"
     assert mapping.setpoint("cnc-03.speed_sp") is not None
     assert mapping.opcua.writes_enabled is False  # read-only unless asked
 

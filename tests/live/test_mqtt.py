@@ -88,7 +88,8 @@ def test_broker_killed_and_restarted_loses_and_duplicates_nothing(
     publishing.join(15)
     deadline = time.monotonic() + 15
     tags = [t.code for t in sim.tags if t.line in lines]
-    assert publisher.first_index is not None and publisher.last_index is not None
+    assert publisher.first_index is not None
+    assert publisher.last_index is not None
     expected = (publisher.last_index - publisher.first_index + 1) * len(tags)
     while store.sample_count() < expected and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -87,7 +87,8 @@ def test_killed_and_restarted_server_leaves_no_gap_and_no_duplicate(live_engine:
     # CNC-03's vibration climbs into the alarm limit: E-217 raised once, still active, from its machine node.
     assert [(str(r)[:10], c, s) for r, c, s in alarms] == [("2026-11-20", None, "ns=2;s=CNC-03")]
     vib = sorted(by_tag["CNC-03.VIB"])
-    assert vib[0][1] < 2.0 and vib[-1][1] > 4.5
+    assert vib[0][1] < 2.0
+    assert vib[-1][1] > 4.5
 
 
 def _as_datetime(value: object) -> object:
@@ -110,7 +111,8 @@ def test_browse_and_an_approved_style_write_within_limits(live_engine: Engine) -
     assert mapping.opcua is not None
     speed = mapping.setpoint("CNC-03.SPEED_SP")
     interlock = mapping.setpoint("CNC-03.DOOR_INTERLOCK")
-    assert speed is not None and interlock is not None
+    assert speed is not None
+    assert interlock is not None
     with pytest.raises(SetpointRefusedError, match="outside the configured limits"):
         check_setpoint(speed, 20000)
     with pytest.raises(SetpointRefusedError, match="interlock node: Andon never writes"):
@@ -127,5 +129,6 @@ def test_browse_and_an_approved_style_write_within_limits(live_engine: Engine) -
         return [n.node_id for n in nodes], written
 
     node_ids, (before, after) = asyncio.run(scenario())
-    assert "ns=2;s=CNC-03.VIB" in node_ids and "ns=2;s=CNC-03" in node_ids
+    assert "ns=2;s=CNC-03.VIB" in node_ids
+    assert "ns=2;s=CNC-03" in node_ids
     assert (before, after) == (8000.0, 7000.0)

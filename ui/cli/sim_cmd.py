@@ -10,6 +10,7 @@ andon live browse opc.tcp://127.0.0.1:4840/andon/   a server's address space
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from enum import StrEnum
 from typing import Annotated
@@ -49,10 +50,8 @@ def _runtime() -> object:
 
 def _wait(what: str) -> None:
     console.print(f"{what} (Ctrl+C to stop)", highlight=False, markup=False)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
 
 
 @sim_app.command("opcua")
