@@ -22,16 +22,16 @@ from zoneinfo import ZoneInfo
 # shadow the ui package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from connectors import DatabaseConfig, open_engine, seed_plant
-from connectors.live.demo_mapping import demo_mapping
-from connectors.live.simulation import PlantSimulation, SimClock
-from connectors.live.store import LiveStore
-from connectors.mqtt.broker import LocalBroker, find_mosquitto
-from connectors.mqtt.ingest import MqttIngestor
-from connectors.mqtt.publisher import MqttPublisher
-from connectors.opcua.connector import OpcUaConnector
-from connectors.opcua.simulator import OpcUaSimulator
-from ui.live_runtime import free_port, quiet_protocol_logs
+from connectors import DatabaseConfig, open_engine, seed_plant  # noqa: E402
+from connectors.live.demo_mapping import demo_mapping  # noqa: E402
+from connectors.live.simulation import PlantSimulation, SimClock  # noqa: E402
+from connectors.live.store import LiveStore  # noqa: E402
+from connectors.mqtt.broker import LocalBroker, find_mosquitto  # noqa: E402
+from connectors.mqtt.ingest import MqttIngestor  # noqa: E402
+from connectors.mqtt.publisher import MqttPublisher  # noqa: E402
+from connectors.opcua.connector import OpcUaConnector  # noqa: E402
+from connectors.opcua.simulator import OpcUaSimulator  # noqa: E402
+from ui.live_runtime import free_port, quiet_protocol_logs  # noqa: E402
 
 __all__ = ["mqtt_ingest_rate", "opcua_ingest_rate"]
 
@@ -150,11 +150,13 @@ def main() -> None:
                     )
                 )
         print(
-            f"OPC UA history ingest: median {statistics.median(opcua):,.0f} samples/s over 3 runs ({', '.join(f'{r:,.0f}' for r in opcua)})"
+            runs = ", ".join(f"{r:,.0f}" for r in opcua)
+            print(f"OPC UA history ingest: median {statistics.median(opcua):,.0f} samples/s over 3 runs ({runs})")
         )
         if mqtt:
             print(
-                f"MQTT ingest (mosquitto, QoS 1, JSON): median {statistics.median(mqtt):,.0f} messages/s over 3 runs ({', '.join(f'{r:,.0f}' for r in mqtt)})"
+                runs = ", ".join(f"{r:,.0f}" for r in mqtt)
+                print(f"MQTT ingest (mosquitto, QoS 1, JSON): median {statistics.median(mqtt):,.0f} messages/s ({runs})")
             )
         else:
             print("MQTT ingest: skipped (mosquitto is not installed)")
