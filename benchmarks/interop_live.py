@@ -149,15 +149,11 @@ def main() -> None:
                         _plant(folder / "m", template) if (folder / "m").mkdir() is None else template, folder
                     )
                 )
-        print(
-            runs = ", ".join(f"{r:,.0f}" for r in opcua)
-            print(f"OPC UA history ingest: median {statistics.median(opcua):,.0f} samples/s over 3 runs ({runs})")
-        )
+        runs = ", ".join(f"{r:,.0f}" for r in opcua)
+        print(f"OPC UA history ingest: median {statistics.median(opcua):,.0f} samples/s over 3 runs ({runs})")
         if mqtt:
-            print(
-                runs = ", ".join(f"{r:,.0f}" for r in mqtt)
-                print(f"MQTT ingest (mosquitto, QoS 1, JSON): median {statistics.median(mqtt):,.0f} messages/s ({runs})")
-            )
+            runs = ", ".join(f"{r:,.0f}" for r in mqtt)
+            print(f"MQTT ingest (mosquitto, QoS 1, JSON): median {statistics.median(mqtt):,.0f} messages/s ({runs})")
         else:
             print("MQTT ingest: skipped (mosquitto is not installed)")
 
