@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from connectors.live.errors import MappingError
 from connectors.schema import Equipment, SensorTag, Site
@@ -250,8 +250,8 @@ def load_mapping(path: Path) -> LiveMapping:
 
 def check_mapping(mapping: LiveMapping, session: Session) -> None:
     """Every mapped tag and machine exists in the plant database; raises MappingError on the first that does not."""
-    tags = set(session.execute(select(SensorTag.code)).scalars())
-    machines = set(session.execute(select(Equipment.code)).scalars())
+    tags = set(session.execute(select(col(SensorTag.code))).scalars())
+    machines = set(session.execute(select(col(Equipment.code))).scalars())
     for where, tag in mapping.tags():
         if tag not in tags:
             raise MappingError(
@@ -264,7 +264,7 @@ def check_mapping(mapping: LiveMapping, session: Session) -> None:
 
 def plant_timezone(mapping: LiveMapping, session: Session) -> ZoneInfo:
     """The zone of plant-local times: the mapping's, else the site's, else UTC."""
-    name = mapping.timezone or session.execute(select(Site.timezone)).scalars().first() or "UTC"
+    name = mapping.timezone or session.execute(select(col(Site.timezone))).scalars().first() or "UTC"
     return ZoneInfo(name)
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from connectors.demo import stories
 from connectors.plant import plant_clock
@@ -105,17 +105,17 @@ class PlantSimulation:
         with Session(engine) as session:
             start = plant_clock(session)
             rows = session.execute(
-                select(SensorTag, Equipment.code, Line.code)
-                .join(Equipment, Equipment.id == SensorTag.equipment_id)  # type: ignore[arg-type]
-                .join(Line, Line.id == Equipment.line_id)  # type: ignore[arg-type]
-                .order_by(SensorTag.code)
+                select(SensorTag, col(Equipment.code), col(Line.code))
+                .join(Equipment, col(Equipment.id) == col(SensorTag.equipment_id))
+                .join(Line, col(Line.id) == col(Equipment.line_id))
+                .order_by(col(SensorTag.code))
             ).all()
             tags = []
             for spec, machine, line in rows:
                 recent = session.execute(
-                    select(SensorReading.value)
-                    .where(SensorReading.tag_id == spec.id, SensorReading.ts < start)  # type: ignore[arg-type]
-                    .order_by(SensorReading.ts.desc())  # type: ignore[attr-defined]
+                    select(col(SensorReading.value))
+                    .where(col(SensorReading.tag_id) == spec.id, col(SensorReading.ts) < start)
+                    .order_by(col(SensorReading.ts).desc())
                     .limit(48)
                 ).scalars()
                 running = [v for v in recent if spec.normal_low <= v <= spec.normal_high]
@@ -135,7 +135,10 @@ class PlantSimulation:
                         alarm_high=spec.alarm_high,
                     )
                 )
-        return cls(tags=tags, start=start, seed=seed, step=step, **({"ramp": ramp} if ramp else {}))
+        simulation = cls(tags=tags, start=start, seed=seed, step=step)
+        if ramp is not None:
+            simulation.ramp = ramp
+        return simulation
 
     # -- time grid ----------------------------------------------------------------------------------
 
@@ -156,7 +159,7 @@ class PlantSimulation:
     def _story(self, tag: SimulatedTag, at: datetime) -> float:
         if tag.equipment != stories.BREAKDOWN_EQUIPMENT or tag.kind not in {"vibration", "temperature"}:
             return 0.0
-        fraction = min(max((at - self.start) / self.ramp, 0.0), 1.0) ** 1.6
+        fraction: float = min(max((at - self.start) / self.ramp, 0.0), 1.0) ** 1.6
         if tag.kind == "temperature":
             return _TEMPERATURE_RISE * fraction
         return (_RISE_TO * tag.alarm_high - tag.level) * fraction

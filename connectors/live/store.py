@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from connectors.live.schema import LiveAlarm, LiveSample, create_live_tables
 from connectors.schema import Alarm, AlarmCode, Equipment, PlantMeta, SensorReading, SensorTag, Shift
@@ -85,17 +86,31 @@ class LiveStore:
         self.engine = engine
         create_live_tables(engine)
         with engine.connect() as conn:
-            self.tag_ids: dict[str, int] = dict(conn.execute(select(SensorTag.code, SensorTag.id)).all())  # type: ignore[arg-type]
+            self.tag_ids: dict[str, int] = {
+                code: tag_id
+                for code, tag_id in conn.execute(select(col(SensorTag.code), col(SensorTag.id))).all()
+                if tag_id is not None
+            }
             self.machines = {
                 code: _Machine(eid, lid)
-                for code, eid, lid in conn.execute(select(Equipment.code, Equipment.id, Equipment.line_id)).all()
+                for code, eid, lid in conn.execute(
+                    select(col(Equipment.code), col(Equipment.id), col(Equipment.line_id))
+                ).all()
+                if eid is not None
             }
-            self.alarm_codes: dict[str, int] = dict(conn.execute(select(AlarmCode.code, AlarmCode.id)).all())  # type: ignore[arg-type]
+            self.alarm_codes: dict[str, int] = {
+                code: code_id
+                for code, code_id in conn.execute(select(col(AlarmCode.code), col(AlarmCode.id))).all()
+                if code_id is not None
+            }
             self._shifts: list[tuple[int, time, time]] = [
-                (sid, start, end)
-                for sid, start, end in conn.execute(select(Shift.id, Shift.start_time, Shift.end_time))
+                (int(sid), start, end)
+                for sid, start, end in conn.execute(
+                    select(col(Shift.id), col(Shift.start_time), col(Shift.end_time))
+                ).all()
+                if sid is not None
             ]
-            meta = conn.execute(select(PlantMeta.plant_clock)).scalar_one_or_none()
+            meta = conn.execute(select(col(PlantMeta.plant_clock))).scalar_one_or_none()
         self.plant_clock: datetime | None = meta
         with engine.begin() as conn:
             self._roll_up(conn, self._last_rolled_hour(conn))
@@ -156,15 +171,18 @@ class LiveStore:
             )
             return
         where = [
-            LiveAlarm.equipment_id == machine.id,  # type: ignore[arg-type]
-            LiveAlarm.alarm_code_id == code_id,  # type: ignore[arg-type]
-            LiveAlarm.cleared_at.is_(None),  # type: ignore[union-attr]
-            LiveAlarm.raised_at <= event.at,  # type: ignore[arg-type,operator]
+            col(LiveAlarm.equipment_id) == machine.id,
+            col(LiveAlarm.alarm_code_id) == code_id,
+            col(LiveAlarm.cleared_at).is_(None),
+            col(LiveAlarm.raised_at) <= event.at,
         ]
         if event.raised_at is not None:
-            where.append(LiveAlarm.raised_at == event.raised_at)  # type: ignore[arg-type]
+            where.append(col(LiveAlarm.raised_at) == event.raised_at)
         open_alarm = conn.execute(
-            select(LiveAlarm.id, LiveAlarm.raised_at).where(*where).order_by(LiveAlarm.raised_at.desc()).limit(1)  # type: ignore[attr-defined]
+            select(col(LiveAlarm.id), col(LiveAlarm.raised_at))
+            .where(*where)
+            .order_by(col(LiveAlarm.raised_at).desc())
+            .limit(1)
         ).first()
         if open_alarm is None:
             return  # cleared already (a repeated message), or raised before anything was recorded
@@ -181,7 +199,7 @@ class LiveStore:
         ).inserted_primary_key
         conn.execute(
             update(LiveAlarm)
-            .where(LiveAlarm.id == live_id)  # type: ignore[arg-type]
+            .where(col(LiveAlarm.id) == live_id)
             .values(cleared_at=event.at, alarm_id=alarm_id[0] if alarm_id else None)
         )
         report.alarms_cleared += 1
@@ -199,26 +217,28 @@ class LiveStore:
     def _live_from(self) -> datetime:
         return self.plant_clock or datetime.min
 
-    def _last_rolled_hour(self, conn: Connection) -> datetime:
-        newest = conn.execute(
-            select(func.max(SensorReading.ts)).where(SensorReading.ts >= self._live_from())  # type: ignore[arg-type]
+    def _newest_rolled_hour(self, conn: Connection) -> datetime | None:
+        newest: datetime | None = conn.execute(
+            select(func.max(col(SensorReading.ts))).where(col(SensorReading.ts) >= self._live_from())
         ).scalar_one_or_none()
+        return newest
+
+    def _last_rolled_hour(self, conn: Connection) -> datetime:
+        newest = self._newest_rolled_hour(conn)
         return newest if newest is not None else floor_hour(self._live_from())
 
     def _pending_from(self, conn: Connection) -> datetime:
         """The first live hour not rolled up yet."""
-        newest = conn.execute(
-            select(func.max(SensorReading.ts)).where(SensorReading.ts >= self._live_from())  # type: ignore[arg-type]
-        ).scalar_one_or_none()
+        newest = self._newest_rolled_hour(conn)
         return newest + HOUR if newest is not None else _ceil_hour(self._live_from())
 
     def _roll_up(self, conn: Connection, since: datetime) -> int:
         """Hourly means of every complete live hour from `since` on; returns how many hours were written."""
         since = max(floor_hour(since), _ceil_hour(self._live_from()))
         rows = conn.execute(
-            select(LiveSample.tag_id, LiveSample.ts, LiveSample.value)
-            .where(LiveSample.ts >= since)  # type: ignore[arg-type]
-            .order_by(LiveSample.tag_id, LiveSample.ts)
+            select(col(LiveSample.tag_id), col(LiveSample.ts), col(LiveSample.value))
+            .where(col(LiveSample.ts) >= since)
+            .order_by(col(LiveSample.tag_id), col(LiveSample.ts))
         ).all()
         sums: dict[tuple[int, datetime], list[float]] = {}
         newest: dict[int, datetime] = {}
@@ -231,7 +251,7 @@ class LiveStore:
         complete = [(tag_id, hour, s / n) for (tag_id, hour), (s, n) in sums.items() if hour + HOUR <= newest[tag_id]]
         for tag_id, hour, _ in complete:
             conn.execute(
-                delete(SensorReading).where(SensorReading.tag_id == tag_id, SensorReading.ts == hour)  # type: ignore[arg-type]
+                delete(SensorReading).where(col(SensorReading.tag_id) == tag_id, col(SensorReading.ts) == hour)
             )
         if complete:
             conn.execute(
@@ -249,9 +269,9 @@ class LiveStore:
             return {}
         with self.engine.connect() as conn:
             found = conn.execute(
-                select(LiveSample.tag_id, func.max(LiveSample.ts))
-                .where(LiveSample.tag_id.in_(list(ids)))  # type: ignore[attr-defined]
-                .group_by(LiveSample.tag_id)
+                select(col(LiveSample.tag_id), func.max(col(LiveSample.ts)))
+                .where(col(LiveSample.tag_id).in_(list(ids)))
+                .group_by(col(LiveSample.tag_id))
             ).all()
         return {ids[tag_id]: ts for tag_id, ts in found if ts is not None}
 
@@ -260,7 +280,7 @@ class LiveStore:
         with self.engine.connect() as conn:
             raised, cleared = conn.execute(
                 select(func.max(LiveAlarm.raised_at), func.max(LiveAlarm.cleared_at)).where(
-                    LiveAlarm.source_kind == source_kind  # type: ignore[arg-type]
+                    col(LiveAlarm.source_kind) == source_kind
                 )
             ).one()
         moments = [m for m in (raised, cleared) if m is not None]
@@ -281,8 +301,11 @@ def _insert_ignoring_known(conn: Connection, model: type[Any], rows: list[dict[s
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns the rows actually inserted."""
     table = model.__table__
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects import postgresql
+
+        statement: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=keys)
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(table).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
-    return len(conn.execute(statement, rows).all())
+        from sqlalchemy.dialects import sqlite
+
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=keys)
+    return len(conn.execute(statement.returning(table.c.id), rows).all())

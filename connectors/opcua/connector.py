@@ -18,7 +18,11 @@ from math import inf
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from asyncua import Client, Node, ua
+from asyncua import ua
+from asyncua.client.client import Client
+from asyncua.common.node import Node
+from asyncua.ua.object_ids import ObjectIds
+from asyncua.ua.uaerrors import UaError, UaStatusCodeError
 
 from connectors.live.errors import SetpointRefusedError, SourceUnavailableError
 from connectors.live.mapping import OpcUaSetpoint, OpcUaSource
@@ -42,7 +46,7 @@ def _reason(exc: BaseException) -> str:
     return text[:160]
 
 
-_SOURCE_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError, ConnectionError, ua.UaError)
+_SOURCE_ERRORS: tuple[type[BaseException], ...] = (OSError, TimeoutError, ConnectionError, UaError)
 
 
 @dataclass
@@ -190,7 +194,7 @@ class OpcUaConnector:
             node = client.get_node(node_id)
             try:
                 await node.read_browse_name()
-            except ua.UaStatusCodeError as exc:
+            except UaStatusCodeError as exc:
                 self._complain_once(
                     f"node:{node_id}",
                     f"OPC UA {self.source.endpoint}: node {node_id} ({what}) {type(exc).__name__}, skipped",
@@ -213,7 +217,7 @@ class OpcUaConnector:
             machines = await self._usable(client, self.machine_of)
             subscription = await client.create_subscription(self.source.publishing_interval_ms, handler)
             if values:
-                await subscription.subscribe_data_change(values, queuesize=_QUEUE, sampling_interval=0)
+                await subscription.subscribe_data_change(values, queuesize=_QUEUE, sampling_interval=ua.Duration(0))
             event_type = await _alarm_event_type(client)
             for machine in machines:
                 await subscription.subscribe_events(machine, event_type, queuesize=_QUEUE)
@@ -245,7 +249,7 @@ class OpcUaConnector:
             since = newest.get(self.tag_of[node.nodeid.to_string()], start)
             try:
                 history = await node.read_raw_history(to_utc(since, self.zone), None)
-            except ua.UaStatusCodeError as exc:
+            except UaStatusCodeError as exc:
                 self._complain_once(
                     f"hist:{node.nodeid}", f"OPC UA {node.nodeid.to_string()}: no history ({type(exc).__name__})"
                 )
@@ -257,7 +261,7 @@ class OpcUaConnector:
         for machine in machines:
             try:
                 events = await machine.read_event_history(to_utc(since_alarm, self.zone), None, 0, event_type)
-            except ua.UaStatusCodeError as exc:
+            except UaStatusCodeError as exc:
                 self._complain_once(
                     f"evhist:{machine.nodeid}",
                     f"OPC UA {machine.nodeid.to_string()}: no event history ({type(exc).__name__})",
@@ -278,7 +282,7 @@ async def _alarm_event_type(client: Client) -> Node | int:
     for child in await client.nodes.base_event_type.get_children():
         if (await child.read_browse_name()).Name == _ALARM_EVENT_TYPE:
             return child
-    return ua.ObjectIds.AlarmConditionType
+    return ObjectIds.AlarmConditionType
 
 
 # -- one-off operations (CLI, approvals) -------------------------------------------------------------
@@ -366,7 +370,7 @@ async def write_setpoint(source: OpcUaSource, setpoint: OpcUaSetpoint, value: fl
         variant = before.Value.VariantType if before.Value is not None else ua.VariantType.Double
         await node.write_value(ua.DataValue(ua.Variant(float(value), variant)))
         after = await node.read_value()
-    except ua.UaStatusCodeError as exc:
+    except UaStatusCodeError as exc:
         raise SourceUnavailableError(
             f"OPC UA write to {setpoint.node} refused by the server: {type(exc).__name__}"
         ) from None

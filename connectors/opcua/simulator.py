@@ -20,14 +20,17 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from asyncua import Server, ua
+from asyncua import ua
 from asyncua.common.events import Event
 from asyncua.common.node import Node
 from asyncua.server.event_generator import EventGenerator
 from asyncua.server.history import HistoryStorageInterface
+from asyncua.server.server import Server
+from asyncua.ua.attribute_ids import AttributeIds
+from asyncua.ua.object_ids import ObjectIds
 
 from connectors.demo.catalog import ALARM_CODES
 from connectors.live.simulation import PlantSimulation, SimClock, SimulatedAlarm
@@ -43,6 +46,10 @@ _SEVERITY = {"fault": 800, "warning": 500, "info": 200}
 _ALARMS = {a.code: a for a in ALARM_CODES}
 #: Writable nodes of every CNC machine: (suffix, initial value, variant type).
 _CNC_WRITABLE = (("SPEED_SP", 8000.0, ua.VariantType.Double), ("DOOR_INTERLOCK", True, ua.VariantType.Boolean))
+
+
+def _node_id(identifier: str, namespace: int) -> ua.NodeId:
+    return ua.NodeId(ua.String(identifier), ua.Int16(namespace))
 
 
 def setpoint_nodes(equipment: str) -> list[tuple[str, str]]:
@@ -154,8 +161,8 @@ class OpcUaSimulator:
         moment = to_utc(self.simulation.moment(index), self.zone)
         return ua.DataValue(
             ua.Variant(self.simulation.value(tag, index), ua.VariantType.Double),
-            SourceTimestamp=moment,
-            ServerTimestamp=datetime.now(UTC),
+            SourceTimestamp=cast(ua.DateTime, moment),  # asyncua's DateTime is a datetime under another name
+            ServerTimestamp=cast(ua.DateTime, datetime.now(UTC)),
         )
 
     def transitions(self, since: datetime, until: datetime) -> list[tuple[SimulatedAlarm, bool, datetime]]:
@@ -170,22 +177,30 @@ class OpcUaSimulator:
                 out.append((alarm, False, alarm.cleared_at))
         return sorted(out, key=lambda item: (item[2], item[0].equipment, not item[1]))
 
-    def alarm_event(self, alarm: SimulatedAlarm, active: bool) -> Event:
-        """The alarm event of a raise or a clear, as a subscription or a history read delivers it."""
-        event = copy.deepcopy(self.served.generators[alarm.equipment].event)
+    def alarm_fields(self, alarm: SimulatedAlarm, active: bool) -> dict[str, Any]:
+        """The fields of the alarm event of a raise or a clear (standard BaseEventType ones and Andon's)."""
         spec = _ALARMS.get(alarm.code)
         text = spec.text_en if spec else alarm.code
         at = alarm.raised_at if active else alarm.cleared_at
         assert at is not None
-        event.EventId = uuid.uuid5(uuid.NAMESPACE_URL, f"{alarm.equipment}/{alarm.code}/{at}/{active}").hex.encode()
-        event.Time = to_utc(at, self.zone)
-        event.ReceiveTime = event.Time
-        event.Message = ua.LocalizedText(f"{alarm.code} {text}" + ("" if active else " (cleared)"))
-        event.Severity = _SEVERITY.get(spec.severity if spec else "warning", 500)
-        event.SourceName = alarm.equipment
-        event.AlarmCode = alarm.code
-        event.Active = active
-        event.RaisedAt = to_utc(alarm.raised_at, self.zone)
+        moment = to_utc(at, self.zone)
+        return {
+            "EventId": uuid.uuid5(uuid.NAMESPACE_URL, f"{alarm.equipment}/{alarm.code}/{at}/{active}").hex.encode(),
+            "Time": moment,
+            "ReceiveTime": moment,
+            "Message": ua.LocalizedText(f"{alarm.code} {text}" + ("" if active else " (cleared)")),
+            "Severity": _SEVERITY.get(spec.severity if spec else "warning", 500),
+            "SourceName": alarm.equipment,
+            "AlarmCode": alarm.code,
+            "Active": active,
+            "RaisedAt": to_utc(alarm.raised_at, self.zone),
+        }
+
+    def alarm_event(self, alarm: SimulatedAlarm, active: bool) -> Event:
+        """The alarm event of a raise or a clear, as a history read delivers it."""
+        event: Event = copy.deepcopy(self.served.generators[alarm.equipment].event)
+        for name, value in self.alarm_fields(alarm, active).items():
+            setattr(event, name, value)
         return event
 
     async def _build(self) -> None:
@@ -198,43 +213,41 @@ class OpcUaSimulator:
         event_type = await server.create_custom_event_type(
             idx,
             ALARM_EVENT_TYPE,
-            ua.ObjectIds.BaseEventType,
+            ObjectIds.BaseEventType,
             [
                 ("AlarmCode", ua.VariantType.String),
                 ("Active", ua.VariantType.Boolean),
                 ("RaisedAt", ua.VariantType.DateTime),
             ],
         )
-        site = await server.nodes.objects.add_folder(ua.NodeId("SZ1", idx), ua.QualifiedName("SZ1", idx))
+        site = await server.nodes.objects.add_folder(_node_id("SZ1", idx), ua.QualifiedName("SZ1", idx))
         lines: dict[str, Node] = {}
         machines: dict[str, Node] = {}
         for tag in self.simulation.tags:
             if self.lines is not None and tag.line not in self.lines:
                 continue
             if tag.line not in lines:
-                lines[tag.line] = await site.add_folder(ua.NodeId(tag.line, idx), ua.QualifiedName(tag.line, idx))
+                lines[tag.line] = await site.add_folder(_node_id(tag.line, idx), ua.QualifiedName(tag.line, idx))
             if tag.equipment not in machines:
                 machines[tag.equipment] = await self._machine(lines[tag.line], tag.equipment, idx, event_type)
             node = await machines[tag.equipment].add_variable(
-                ua.NodeId(tag.code, idx), ua.QualifiedName(tag.suffix, idx), 0.0, varianttype=ua.VariantType.Double
+                _node_id(tag.code, idx), ua.QualifiedName(tag.suffix, idx), 0.0, varianttype=ua.VariantType.Double
             )
-            await node.set_attr_bit(ua.AttributeIds.AccessLevel, ua.AccessLevel.HistoryRead)
-            await node.write_attribute(
-                ua.AttributeIds.Historizing, ua.DataValue(ua.Variant(True, ua.VariantType.Boolean))
-            )
+            await node.set_attr_bit(AttributeIds.AccessLevel, ua.AccessLevel.HistoryRead)
+            await node.write_attribute(AttributeIds.Historizing, ua.DataValue(ua.Variant(True, ua.VariantType.Boolean)))
             self.served.tags[node.nodeid] = tag.code
             self.served.variables[tag.code] = node
         server.iserver.history_manager.set_storage(_SimulatedHistory(self))
 
     async def _machine(self, line: Node, code: str, idx: int, event_type: Node) -> Node:
-        machine = await line.add_object(ua.NodeId(code, idx), ua.QualifiedName(code, idx))
+        machine = await line.add_object(_node_id(code, idx), ua.QualifiedName(code, idx))
         await machine.set_event_notifier([ua.EventNotifier.SubscribeToEvents, ua.EventNotifier.HistoryRead])
         self.served.machines[machine.nodeid] = code
-        self.served.generators[code] = await self.server.get_event_generator(event_type, machine)
+        self.served.generators[code] = await self.server.get_event_generator(event_type, machine.nodeid)
         if code.startswith("CNC-"):
             for suffix, initial, kind in _CNC_WRITABLE:
                 node = await machine.add_variable(
-                    ua.NodeId(f"{code}.{suffix}", idx), ua.QualifiedName(suffix, idx), initial, varianttype=kind
+                    _node_id(f"{code}.{suffix}", idx), ua.QualifiedName(suffix, idx), initial, varianttype=kind
                 )
                 await node.set_writable()
         return machine
@@ -252,10 +265,11 @@ class OpcUaSimulator:
             generator = self.served.generators.get(alarm.equipment)
             if generator is None:
                 continue
-            event = self.alarm_event(alarm, active)
+            fields = self.alarm_fields(alarm, active)
+            moment = fields.pop("Time")
             for name in ("Message", "Severity", "SourceName", "AlarmCode", "Active", "RaisedAt"):
-                setattr(generator.event, name, getattr(event, name))
-            await generator.trigger(time_attr=event.Time)
+                setattr(generator.event, name, fields[name])
+            await generator.trigger(time_attr=moment)
         self._alarms_until = now
 
     async def run(self, stop: asyncio.Event, ready: Callable[[], Awaitable[None] | None] | None = None) -> None:

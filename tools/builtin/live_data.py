@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 from sqlalchemy import inspect, select
+from sqlmodel import col
 
 from connectors.live.mapping import LiveMapping
 from connectors.live.schema import LiveAlarm, LiveSample
@@ -87,9 +88,9 @@ def latest_sample(ctx: ToolContext, spec: SensorTag) -> LiveValue | None:
     if spec.id is None or not _has_live_tables(ctx):
         return None
     row = ctx.session.execute(
-        select(LiveSample.ts, LiveSample.value, LiveSample.source_kind, LiveSample.source)
-        .where(LiveSample.tag_id == spec.id, LiveSample.ts <= ctx.clock)  # type: ignore[arg-type]
-        .order_by(LiveSample.ts.desc())  # type: ignore[attr-defined]
+        select(col(LiveSample.ts), col(LiveSample.value), col(LiveSample.source_kind), col(LiveSample.source))
+        .where(col(LiveSample.tag_id) == spec.id, col(LiveSample.ts) <= ctx.clock)
+        .order_by(col(LiveSample.ts).desc())
         .limit(1)
     ).first()
     if row is None:
@@ -102,7 +103,7 @@ def latest_sample(ctx: ToolContext, spec: SensorTag) -> LiveValue | None:
         unit=spec.unit,
         value=float(value),
         at=ts,
-        source_kind=kind,
+        source_kind=kind,  # type: ignore[arg-type]  # the table holds only "opcua" or "mqtt"
         source=source,
         state=_state(spec, float(value)),
         stale=ctx.clock - ts > STALE_AFTER,
@@ -133,17 +134,24 @@ def active_alarms(
     if not _has_live_tables(ctx):
         return []
     statement = (
-        select(AlarmCode.code, AlarmCode.text_en, AlarmCode.text_zh, AlarmCode.severity, Equipment.code, LiveAlarm)
+        select(
+            col(AlarmCode.code),
+            col(AlarmCode.text_en),
+            col(AlarmCode.text_zh),
+            col(AlarmCode.severity),
+            col(Equipment.code),
+            LiveAlarm,
+        )
         .select_from(LiveAlarm)
-        .join(AlarmCode, AlarmCode.id == LiveAlarm.alarm_code_id)  # type: ignore[arg-type]
-        .join(Equipment, Equipment.id == LiveAlarm.equipment_id)  # type: ignore[arg-type]
-        .where(LiveAlarm.cleared_at.is_(None), LiveAlarm.raised_at <= ctx.clock)  # type: ignore[union-attr,arg-type,operator]
-        .order_by(LiveAlarm.raised_at.desc())  # type: ignore[attr-defined]
+        .join(AlarmCode, col(AlarmCode.id) == col(LiveAlarm.alarm_code_id))
+        .join(Equipment, col(Equipment.id) == col(LiveAlarm.equipment_id))
+        .where(col(LiveAlarm.cleared_at).is_(None), col(LiveAlarm.raised_at) <= ctx.clock)
+        .order_by(col(LiveAlarm.raised_at).desc())
     )
     if equipment_ids is not None:
-        statement = statement.where(LiveAlarm.equipment_id.in_(equipment_ids))  # type: ignore[attr-defined]
+        statement = statement.where(col(LiveAlarm.equipment_id).in_(equipment_ids))
     if line_ids is not None:
-        statement = statement.where(LiveAlarm.line_id.in_(line_ids))  # type: ignore[attr-defined]
+        statement = statement.where(col(LiveAlarm.line_id).in_(line_ids))
     return [
         ActiveAlarm(
             code=code,
@@ -194,7 +202,7 @@ def live_values(ctx: ToolContext, equipment: str) -> LiveValuesResult:
     machine = resolve_equipment(ctx, equipment)
     configured = live_of(ctx) is not None
     specs = ctx.session.execute(
-        select(SensorTag).where(SensorTag.equipment_id == machine.id).order_by(SensorTag.code)  # type: ignore[arg-type]
+        select(SensorTag).where(col(SensorTag.equipment_id) == machine.id).order_by(col(SensorTag.code))
     ).scalars()
     values = [found for spec in specs if (found := latest_sample(ctx, spec)) is not None] if configured else []
     alarms = active_alarms(ctx, equipment_ids=[machine.id]) if configured else []

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ui.config import AndonSettings
 
@@ -27,10 +27,17 @@ def live_alarms_markdown(engine: Engine, *, limit: int = _SHOWN) -> str:
         return "**Live alarms / 实时报警**: none yet / 暂无"
     with Session(engine) as session:
         rows = session.execute(
-            select(LiveAlarm, AlarmCode.code, AlarmCode.text_en, AlarmCode.text_zh, AlarmCode.severity, Equipment.code)
-            .join(AlarmCode, AlarmCode.id == LiveAlarm.alarm_code_id)  # type: ignore[arg-type]
-            .join(Equipment, Equipment.id == LiveAlarm.equipment_id)  # type: ignore[arg-type]
-            .order_by(LiveAlarm.cleared_at.is_not(None), LiveAlarm.raised_at.desc())  # type: ignore[union-attr,attr-defined]
+            select(
+                LiveAlarm,
+                col(AlarmCode.code),
+                col(AlarmCode.text_en),
+                col(AlarmCode.text_zh),
+                col(AlarmCode.severity),
+                col(Equipment.code),
+            )
+            .join(AlarmCode, col(AlarmCode.id) == col(LiveAlarm.alarm_code_id))
+            .join(Equipment, col(Equipment.id) == col(LiveAlarm.equipment_id))
+            .order_by(col(LiveAlarm.cleared_at).is_not(None), col(LiveAlarm.raised_at).desc())
             .limit(limit)
         ).all()
     if not rows:
