@@ -1,11 +1,15 @@
 """A local Mosquitto broker on 127.0.0.1 (Debian's `mosquitto`), for `andon demo --live` and the tests.
 
 Persistence is on, so a broker that is stopped and started again still holds the sessions and the
-QoS 1 messages it had queued for them.
+QoS 1 messages it had queued for them. Started as root, mosquitto would drop to its own user and
+could then neither write its persistence file nor its log under `folder` (losing every session on a
+restart without a word), so it is told to keep running as the user who started it.
 """
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -27,6 +31,10 @@ def find_mosquitto() -> str | None:
     return next((c for c in _CANDIDATES if Path(c).exists()), None)
 
 
+def _current_user() -> str:
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 class LocalBroker:
     """mosquitto listening on 127.0.0.1:`port`, with its config, persistence and log under `folder`."""
 
@@ -44,7 +52,7 @@ class LocalBroker:
         config.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {self.folder}/\nautosave_interval 1\nmax_queued_messages 0\n"
-            f"log_dest file {self.folder}/mosquitto.log\n",
+            f"log_dest file {self.folder}/mosquitto.log\nuser {_current_user()}\n",
             encoding="utf-8",
         )
         self.process = subprocess.Popen(
@@ -56,11 +64,20 @@ class LocalBroker:
                 raise SourceUnavailableError(f"mosquitto exited at start (see {self.folder / 'mosquitto.log'})")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                    pass
             except OSError:
                 time.sleep(0.1)
+                continue
+            if not self.log.exists():  # it could not write its folder: no persistence either
+                self.stop()
+                raise SourceUnavailableError(f"mosquitto cannot write to {self.folder} (no persistence, no log)")
+            return
         self.stop()
         raise SourceUnavailableError(f"mosquitto did not listen on 127.0.0.1:{self.port} within {timeout_s:.0f} s")
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "mosquitto.log"
 
     def stop(self) -> None:
         """Stop the broker (it saves its persistence file on the way out)."""

@@ -5,7 +5,11 @@ No loss, no duplicates:
   is away the broker keeps the messages for it;
 - manual acknowledgement: a message is acknowledged only after the transaction that stored it has
   committed, so a crash or a dropped connection before that means the broker delivers it again;
-- the store skips (tag, timestamp) pairs it already has, so a redelivery changes nothing.
+- the store skips (tag, timestamp) pairs it already has, so a redelivery changes nothing;
+- a batch the database refused stays pending and is written again at the next flush (its messages
+  stay unacknowledged until then);
+- a broker that comes back without Andon's session (no persistence, or the session expired) cannot
+  redeliver what it held: that is reported in one line, since those messages are gone.
 Malformed payloads are reported once per topic, acknowledged (so they are not redelivered forever)
 and counted; the rest of the stream goes on.
 """
@@ -22,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from connectors.live.mapping import MqttSource
 from connectors.live.store import AlarmEvent, LiveStore, Sample
@@ -94,7 +99,7 @@ class MqttIngestor:
         self._was_connected = False
         self._stopping = False
         self.client = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2, client_id=source.client_id, clean_session=False, manual_ack=True
+            CallbackAPIVersion.VERSION2, client_id=source.client_id, clean_session=False, manual_ack=True
         )
         self.client.on_connect = self._on_connect
         self.client.on_connect_fail = self._on_connect_fail
@@ -132,6 +137,12 @@ class MqttIngestor:
         self._complaints = {c for c in self._complaints if not c.startswith(("unreachable", "refused"))}
         again = "reconnected to" if self._was_connected else "connected to"
         self.report(f"MQTT {again} {self.where}: {len(self.topics())} topic(s) / 已连接MQTT代理")
+        if self._was_connected and not flags.session_present:
+            self.report(
+                f"MQTT broker {self.where} kept no session for {self.source.client_id!r}: messages published "
+                "while Andon was away are lost (enable persistence on the broker) "
+                "/ 代理未保留会话，离线期间的消息已丢失"
+            )
         self._was_connected = True
 
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
@@ -223,7 +234,11 @@ class MqttIngestor:
             pending, self._pending = self._pending, _Pending()
             generation = self._generation
         if pending.samples or pending.alarms:
-            written = self.store.write(pending.samples, pending.alarms)
+            try:
+                written = self.store.write(pending.samples, pending.alarms)
+            except BaseException:
+                self._keep(pending)
+                raise
             self.stored_samples += written.samples_new
             for problem in written.rejected[:3]:
                 self._complain_once(problem, f"MQTT: {problem}")
@@ -232,17 +247,34 @@ class MqttIngestor:
             if message_generation == generation:
                 self.client.ack(mid, _QOS)
 
+    def _flush_reporting(self) -> None:
+        try:
+            self.flush()
+        except Exception as exc:  # a database hiccup must not end ingestion: the batch is written next time
+            reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+            self._complain_once("db", f"MQTT ingest could not store a batch, retrying: {reason} / 写入失败，重试中")
+        else:
+            if "db" in self._complaints:
+                self._complaints.discard("db")
+                self.report("MQTT ingest stores again / 已恢复写入")
+
+    def _keep(self, batch: _Pending) -> None:
+        """Put a batch that could not be stored back in front of what arrived since."""
+        with self._lock:
+            self._pending = _Pending(
+                samples=batch.samples + self._pending.samples,
+                alarms=batch.alarms + self._pending.alarms,
+                acks=batch.acks + self._pending.acks,
+            )
+
     def run(self, stop: threading.Event) -> None:
         """Ingest until `stop` is set; reconnects by itself, reports each change of state in one line."""
         self.client.connect_async(self.source.host, self.source.port, keepalive=self.source.keepalive_s)
         self.client.loop_start()
         try:
             while not stop.wait(_FLUSH_S):
-                try:
-                    self.flush()
-                except Exception as exc:  # a database hiccup must not end ingestion: unacked messages come again
-                    self._complain_once(f"db:{type(exc).__name__}", f"MQTT ingest could not store a batch: {exc}")
-            self.flush()
+                self._flush_reporting()
+            self._flush_reporting()  # what is still unstored then stays unacknowledged: the broker keeps it
         finally:
             self._stopping = True
             self.client.disconnect()

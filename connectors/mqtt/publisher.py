@@ -24,6 +24,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
 
 from connectors.live.simulation import PlantSimulation, SimClock, SimulatedAlarm
 from connectors.live.timebase import to_utc
@@ -34,6 +35,7 @@ __all__ = ["MqttFormat", "MqttPublisher", "json_alarm_topic", "json_topic", "spa
 _log = logging.getLogger(__name__)
 MqttFormat = Literal["sparkplug", "json"]
 _QOS = 1
+_DRAIN_S = 10.0
 
 
 def sparkplug_topic(site: str, line: str, machine: str, message_type: str = "DDATA") -> str:
@@ -88,7 +90,7 @@ class MqttPublisher:
         self._unconfirmed: set[int] = set()  # message ids the broker has not acknowledged yet
         self._early: set[int] = set()  # acknowledged before `_publish` got to register them
         self._lock = threading.Lock()
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_publish = self._on_publish
@@ -208,8 +210,15 @@ class MqttPublisher:
                 self.tick()
         finally:
             self._stopping = True
-            deadline = time.monotonic() + 5  # what paho still holds goes out before the connection closes
-            while self.unconfirmed and self._connected.is_set() and time.monotonic() < deadline:
+            # What paho still holds goes out before the connection closes, even if the broker is only
+            # coming back now (paho keeps reconnecting meanwhile).
+            deadline = time.monotonic() + _DRAIN_S
+            while self.unconfirmed and time.monotonic() < deadline:
                 time.sleep(0.05)
+            if self.unconfirmed:
+                self.report(
+                    f"MQTT publisher stopped with {self.unconfirmed} message(s) the broker {self.host}:{self.port} "
+                    "never confirmed / 有消息未被代理确认"
+                )
             self.client.disconnect()
             self.client.loop_stop()

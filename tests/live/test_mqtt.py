@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from connectors.live.demo_mapping import demo_mapping
 from connectors.live.simulation import PlantSimulation, SimClock
-from connectors.live.store import LiveStore
+from connectors.live.store import AlarmEvent, LiveStore, Sample, WriteReport
 from connectors.mqtt.broker import LocalBroker
 from connectors.mqtt.ingest import MqttIngestor
 from connectors.mqtt.publisher import MqttPublisher
@@ -102,6 +104,52 @@ def test_broker_killed_and_restarted_loses_and_duplicates_nothing(
     assert indices == list(range(publisher.first_index, publisher.last_index + 1))
     assert any("dropped" in line for line in said)
     assert any(line.startswith("MQTT reconnected to") for line in said)
+    assert not any("kept no session" in line or "never confirmed" in line for line in said)
+
+
+@pytest.mark.slow
+def test_a_session_outlives_a_broker_restart_while_andon_is_away(live_engine: Engine, broker: LocalBroker) -> None:
+    """Andon disconnects, the broker restarts, telemetry goes on; when Andon is back it gets all of it."""
+    sim = PlantSimulation.from_plant(live_engine, step=timedelta(seconds=10))
+    clock = SimClock(start=sim.start, anchor=time.time(), speed=50.0)
+    mapping = demo_mapping(
+        sim.tags, opcua_endpoint=None, opcua_lines=None, mqtt_port=broker.port, mqtt_lines={"L4"}, mqtt_format="json"
+    )
+    assert mapping.mqtt is not None
+    store = LiveStore(live_engine)
+    said: list[str] = []
+    first = MqttIngestor(mapping.mqtt, store, ZONE, report=said.append)
+    stop_first = threading.Event()
+    running = _run(first.run, stop_first)
+    assert first.connected.wait(10)  # the session and its subscriptions now exist on the broker
+    stop_first.set()
+    running.join(15)
+    publisher = MqttPublisher(
+        sim, clock, host="127.0.0.1", port=broker.port, zone=ZONE, lines={"L4"}, fmt="json", interval=0.2
+    )
+    stop_out = threading.Event()
+    publishing = _run(publisher.run, stop_out)
+    time.sleep(1.5)
+    broker.stop()
+    broker.start()
+    time.sleep(1.5)
+    stop_out.set()
+    publishing.join(20)
+    assert publisher.unconfirmed == 0
+    assert store.sample_count() == 0  # nothing arrived while Andon was away
+    second = MqttIngestor(mapping.mqtt, store, ZONE, report=said.append)
+    stop_second = threading.Event()
+    running = _run(second.run, stop_second)
+    assert publisher.first_index is not None
+    assert publisher.last_index is not None
+    expected = (publisher.last_index - publisher.first_index + 1) * len([t for t in sim.tags if t.line == "L4"])
+    deadline = time.monotonic() + 20
+    while store.sample_count() < expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+    stop_second.set()
+    running.join(15)
+    assert store.sample_count() == expected
+    assert not any("kept no session" in line for line in said)
 
 
 def test_malformed_payloads_are_reported_once_and_the_stream_goes_on(live_engine: Engine) -> None:
@@ -127,3 +175,54 @@ def test_malformed_payloads_are_reported_once_and_the_stream_goes_on(live_engine
     assert ingestor.rejected == 3
     assert said == ["MQTT andon/SZ1/L4/PRS-01/PRES: malformed payload skipped (not JSON)"]
     assert ingestor.stored_samples == 1
+
+
+class _FailingOnce(LiveStore):
+    """A store whose first write fails, as a locked or unreachable database would."""
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.failures = 1
+
+    def write(self, samples: Sequence[Sample] = (), alarms: Sequence[AlarmEvent] = ()) -> WriteReport:
+        if self.failures:
+            self.failures -= 1
+            raise OperationalError("INSERT INTO live_sample ...", {}, Exception("database is locked"))
+        return super().write(samples, alarms)
+
+
+def test_a_batch_the_database_refused_is_written_and_acknowledged_at_the_next_flush(
+    live_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors.live.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        {"mqtt": {"tags": [{"tag": "PRS-01.PRES", "topic": "andon/SZ1/L4/PRS-01/PRES"}]}}, "live.yaml"
+    )
+    assert mapping.mqtt is not None
+    said: list[str] = []
+    store = _FailingOnce(live_engine)
+    ingestor = MqttIngestor(mapping.mqtt, store, ZONE, report=said.append)
+    acked: list[int] = []
+    monkeypatch.setattr(ingestor.client, "ack", lambda mid, qos: acked.append(mid))
+
+    class Message:
+        topic, qos = "andon/SZ1/L4/PRS-01/PRES", 1
+
+        def __init__(self, payload: bytes, mid: int) -> None:
+            self.payload, self.mid = payload, mid
+
+    ingestor._on_message(ingestor.client, None, Message(b'{"value": 201.5, "ts": "2026-11-20T06:00:01+08:00"}', 1))  # type: ignore[arg-type]
+    ingestor._flush_reporting()
+    assert (store.sample_count(), acked) == (0, [])  # not stored, so not acknowledged
+    assert len(said) == 1
+    assert said[0].startswith("MQTT ingest could not store a batch, retrying: ")
+    assert "database is locked" in said[0]
+    assert "\n" not in said[0]
+    ingestor._on_message(ingestor.client, None, Message(b'{"value": 202.0, "ts": "2026-11-20T06:00:02+08:00"}', 2))  # type: ignore[arg-type]
+    ingestor._flush_reporting()
+    assert (store.sample_count(), acked) == (2, [1, 2])
+    assert said[-1] == "MQTT ingest stores again / 已恢复写入"
+    with live_engine.connect() as conn:
+        values = conn.execute(text("select value from live_sample order by ts")).scalars().all()
+    assert values == [201.5, 202.0]
