@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, inspect, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from connectors.live.schema import LiveAlarm, LiveSample
 from connectors.plant import plant_clock
@@ -34,10 +34,12 @@ def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 
 def live_clock(session: Session) -> datetime:
-    """The newest live sample or alarm time, or the plant clock if that is later (or nothing is live)."""
+    """The newest live sample, alarm raise or clear time, or the plant clock if that is later (or nothing is live)."""
     clock = plant_clock(session)
     if not inspect(session.get_bind()).has_table(LiveSample.__tablename__):
         return clock
-    newest_sample = session.execute(select(func.max(LiveSample.ts))).scalar_one_or_none()
-    newest_alarm = session.execute(select(func.max(LiveAlarm.raised_at))).scalar_one_or_none()
-    return max(m for m in (clock, newest_sample, newest_alarm) if m is not None)
+    newest_sample = session.execute(select(func.max(col(LiveSample.ts)))).scalar_one_or_none()
+    raised, cleared = session.execute(
+        select(func.max(col(LiveAlarm.raised_at)), func.max(col(LiveAlarm.cleared_at)))
+    ).one()
+    return max(m for m in (clock, newest_sample, raised, cleared) if m is not None)
