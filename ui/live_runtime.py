@@ -7,9 +7,12 @@ Used by `andon demo --live` and `andon live run`. Every problem is one line thro
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,6 +37,12 @@ def free_port(preferred: int | None = None) -> int:
     raise OSError("no free port on 127.0.0.1")
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        return "the port is already in use"
+    return " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
 def quiet_protocol_logs() -> None:
     """asyncua and paho log every retry with a traceback; Andon reports each state change in one line instead."""
     for name in ("asyncua", "paho"):
@@ -50,6 +59,7 @@ class _AsyncThread:
     loop: asyncio.AbstractEventLoop | None = None
     stop_event: asyncio.Event | None = None
     started: threading.Event = field(default_factory=threading.Event)
+    failure: BaseException | None = None
 
     def start(self) -> None:
         def main() -> None:
@@ -59,15 +69,19 @@ class _AsyncThread:
                 self.started.set()
                 await self.make(self.stop_event)
 
-            asyncio.run(body())
+            try:
+                asyncio.run(body())
+            except Exception as exc:  # kept for the thread that started it, which reports it in one line
+                self.failure = exc
 
         self.thread = threading.Thread(target=main, name=self.name, daemon=True)
         self.thread.start()
         self.started.wait(10)
 
     def stop(self) -> None:
-        if self.loop is not None and self.stop_event is not None:
-            self.loop.call_soon_threadsafe(self.stop_event.set)
+        if self.loop is not None and self.stop_event is not None and not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nothing left to stop
+                self.loop.call_soon_threadsafe(self.stop_event.set)
         if self.thread is not None:
             self.thread.join(timeout=15)
 
@@ -100,12 +114,24 @@ class LiveRuntime:
             site = session.get(Site, 1)
         return ZoneInfo(site.timezone if site else "UTC")
 
-    def start_opcua_server(self, sim: Any, clock: Any, endpoint: str, lines: set[str] | None, interval: float) -> None:
+    def start_opcua_server(
+        self, sim: Any, clock: Any, endpoint: str, lines: set[str] | None, interval: float, *, timeout_s: float = 60
+    ) -> None:
+        """Serve the simulation on `endpoint`; returns once it accepts connections, raises if it cannot serve."""
+        from connectors.live.errors import SourceUnavailableError
         from connectors.opcua.simulator import OpcUaSimulator
 
         server = OpcUaSimulator(sim, clock, endpoint=endpoint, zone=self.zone(), lines=lines, interval=interval)
-        self._async.append(_AsyncThread("opcua-sim", server.run))
-        self._async[-1].start()
+        ready = threading.Event()
+        runner = _AsyncThread("opcua-sim", lambda stop: server.run(stop, ready.set))
+        self._async.append(runner)
+        runner.start()
+        deadline = time.monotonic() + timeout_s
+        while not ready.wait(0.1):
+            alive = runner.thread is not None and runner.thread.is_alive()
+            if not alive or time.monotonic() > deadline:
+                reason = _reason(runner.failure) if runner.failure else f"not ready within {timeout_s:.0f} s"
+                raise SourceUnavailableError(f"cannot serve OPC UA on {endpoint}: {reason} / 无法启动OPC UA仿真服务器")
 
     def start_broker(self, port: int) -> bool:
         """A local mosquitto, if installed; False (with one line) when it is not."""

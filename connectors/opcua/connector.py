@@ -349,7 +349,8 @@ def check_setpoint(setpoint: OpcUaSetpoint, value: float) -> None:
     """Refuse interlock and safety nodes and values outside the configured limits (one line each)."""
     if setpoint.kind != "setpoint":
         raise SetpointRefusedError(
-            f"{setpoint.name} is a {setpoint.kind} node: Andon never writes interlocks or safety functions "
+            f"{setpoint.name} is {'an' if setpoint.kind == 'interlock' else 'a'} {setpoint.kind} node: "
+            "Andon never writes interlocks or safety functions "
             "/ 联锁和安全功能节点禁止写入"
         )
     low, high = setpoint.low if setpoint.low is not None else -inf, setpoint.high if setpoint.high is not None else inf
