@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from asyncua import ua
 from asyncua.client.client import Client
 from asyncua.common.node import Node
+from asyncua.ua.attribute_ids import AttributeIds
 from asyncua.ua.object_ids import ObjectIds
 from asyncua.ua.uaerrors import UaError, UaStatusCodeError
 
@@ -35,6 +36,8 @@ _log = logging.getLogger(__name__)
 _ALARM_EVENT_TYPE = "AndonAlarmEventType"
 _FLUSH_S = 0.5
 _QUEUE = 1000
+#: Client handles of value items, apart from those asyncua numbers itself for event items (from 201 up).
+_VALUE_HANDLES = 1_000_000
 
 
 def _reason(exc: BaseException) -> str:
@@ -217,7 +220,7 @@ class OpcUaConnector:
             machines = await self._usable(client, self.machine_of)
             subscription = await client.create_subscription(self.source.publishing_interval_ms, handler)
             if values:
-                await subscription.subscribe_data_change(values, queuesize=_QUEUE, sampling_interval=ua.Duration(0))
+                await subscription.create_monitored_items(_value_items(values))
             event_type = await _alarm_event_type(client)
             for machine in machines:
                 await subscription.subscribe_events(machine, event_type, queuesize=_QUEUE)
@@ -270,6 +273,28 @@ class OpcUaConnector:
             for event in events:
                 self.take_event(event, machine.nodeid.to_string())
         await self.flush()
+
+
+def _value_items(nodes: list[Node]) -> list[ua.MonitoredItemCreateRequest]:
+    """Monitored items that report every new sample, a repeated value with a new timestamp included.
+
+    The default trigger (status or value changed) drops a sample equal to the one before it, which
+    would leave a hole in the stored series; hence a data change filter on the source timestamp too.
+    """
+    items = []
+    for offset, node in enumerate(nodes):
+        parameters = ua.MonitoringParameters()
+        parameters.ClientHandle = ua.UInt32(_VALUE_HANDLES + offset)
+        parameters.SamplingInterval = ua.Duration(0)
+        parameters.QueueSize = ua.UInt32(_QUEUE)
+        parameters.DiscardOldest = True
+        parameters.Filter = ua.DataChangeFilter(Trigger=ua.DataChangeTrigger.StatusValueTimestamp)
+        item = ua.MonitoredItemCreateRequest()
+        item.ItemToMonitor = ua.ReadValueId(NodeId=node.nodeid, AttributeId=ua.UInt32(AttributeIds.Value))
+        item.MonitoringMode = ua.MonitoringMode.Reporting
+        item.RequestedParameters = parameters
+        items.append(item)
+    return items
 
 
 def _event_source(event: Any) -> str | None:

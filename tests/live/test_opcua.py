@@ -13,7 +13,7 @@ from sqlalchemy import Engine, text
 
 from connectors.live.demo_mapping import demo_mapping
 from connectors.live.errors import SetpointRefusedError, SourceUnavailableError
-from connectors.live.simulation import PlantSimulation, SimClock
+from connectors.live.simulation import PlantSimulation, SimClock, SimulatedTag
 from connectors.live.store import LiveStore
 from connectors.opcua.connector import OpcUaConnector, browse_server, check_setpoint, write_setpoint
 from connectors.opcua.simulator import OpcUaSimulator
@@ -132,3 +132,51 @@ def test_browse_and_an_approved_style_write_within_limits(live_engine: Engine) -
     assert "ns=2;s=CNC-03.VIB" in node_ids
     assert "ns=2;s=CNC-03" in node_ids
     assert (before, after) == (8000.0, 7000.0)
+
+
+def test_a_steady_value_is_stored_at_every_sample_time(live_engine: Engine) -> None:
+    """A machine that reports the same pressure again and again: every sample is kept, not only the changes."""
+    steady = SimulatedTag(
+        code="LT-01.PRES",
+        equipment="LT-01",
+        line="L2",
+        suffix="PRES",
+        kind="pressure",
+        unit="bar",
+        level=6.0,
+        noise=0.0,
+        normal_low=5.8,
+        normal_high=6.2,
+        alarm_high=6.5,
+    )
+    start = PlantSimulation.from_plant(live_engine).start
+    sim = PlantSimulation(tags=[steady], start=start, step=timedelta(seconds=10))
+    clock = SimClock(start=sim.start, anchor=time.time(), speed=10.0)  # one sample per wall second
+    endpoint = f"opc.tcp://127.0.0.1:{free_port()}/andon/"
+    mapping = demo_mapping(sim.tags, opcua_endpoint=endpoint, opcua_lines={"L2"})
+    assert mapping.opcua is not None
+    store = LiveStore(live_engine)
+    connector = OpcUaConnector(mapping.opcua, store, ZONE, report=lambda line: None)
+
+    async def scenario() -> tuple[int, int]:
+        task, stop = await _serve(sim, clock, endpoint)
+        stop_connector = asyncio.Event()
+        running = asyncio.create_task(connector.run(stop_connector))
+        await asyncio.wait_for(connector.connected.wait(), 30)
+        after_backfill = store.sample_count()
+        await asyncio.sleep(6)
+        stop_connector.set()
+        await running
+        newest = sim.index(clock.now())
+        stop.set()
+        await task
+        return after_backfill, newest
+
+    after_backfill, newest = asyncio.run(scenario())
+    with live_engine.connect() as conn:
+        rows = conn.execute(text("select ts, value from live_sample")).all()
+    indices = sorted(sim.index(_as_datetime(ts)) for ts, _ in rows)  # type: ignore[arg-type]
+    assert {value for _, value in rows} == {6.0}
+    assert indices == list(range(len(indices)))  # no hole
+    assert len(indices) >= after_backfill + 4  # the subscription kept bringing the same value
+    assert indices[-1] >= newest - 2
