@@ -33,7 +33,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from connectors.live.errors import MappingError
+from connectors.live.errors import LiveDataError, MappingError
 from connectors.schema import Equipment, SensorTag, Site
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "OpcUaSource",
     "OpcUaTag",
     "SetpointKind",
+    "check_endpoint",
     "check_mapping",
     "dump_mapping",
     "load_mapping",
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 _NODE_ID = re.compile(r"^(?:ns=\d+;|nsu=[^;]+;)?(?:i=\d+|s=.+|g=[0-9A-Fa-f-]{36}|b=[A-Za-z0-9+/=]+)$")
+_ENDPOINT = re.compile(r"^opc\.tcp://[^/\s:]+(:\d{1,5})?(/\S*)?$")
 SetpointKind = Literal["setpoint", "interlock", "safety"]
 
 
@@ -125,7 +127,7 @@ class OpcUaSource(_Strict):
     @field_validator("endpoint")
     @classmethod
     def _endpoint(cls, value: str) -> str:
-        if not re.match(r"^opc\.tcp://[^/\s:]+(:\d{1,5})?(/\S*)?$", value):
+        if not _ENDPOINT.match(value):
             raise ValueError(f"not an OPC UA endpoint: {value!r} (expected opc.tcp://host:4840/path)")
         return value
 
@@ -246,6 +248,13 @@ def load_mapping(path: Path) -> LiveMapping:
         where = f"line {mark.line + 1}" if mark is not None else "?"
         raise MappingError(f"{path.name}: not valid YAML ({where}: {getattr(exc, 'problem', exc)})") from None
     return parse_mapping(raw, path.name)
+
+
+def check_endpoint(endpoint: str) -> str:
+    """An OPC UA endpoint URL as typed on a command line; raises LiveDataError with one line if it is not one."""
+    if not _ENDPOINT.match(endpoint):
+        raise LiveDataError(f"not an OPC UA endpoint: {endpoint!r} (expected opc.tcp://host:4840/path)")
+    return endpoint
 
 
 def check_mapping(mapping: LiveMapping, session: Session) -> None:

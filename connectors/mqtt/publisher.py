@@ -92,8 +92,10 @@ class MqttPublisher:
         self._lock = threading.Lock()
         self.client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
         self.client.on_connect = self._on_connect
+        self.client.on_connect_fail = self._on_connect_fail
         self.client.on_disconnect = self._on_disconnect
         self.client.on_publish = self._on_publish
+        self._unreachable_said = False
         self.client.reconnect_delay_set(min_delay=1, max_delay=5)
 
     # -- connection ---------------------------------------------------------------------------------
@@ -103,9 +105,18 @@ class MqttPublisher:
             self.report(f"MQTT broker {self.host}:{self.port} refused the publisher: {reason}")
             return
         self._connected.set()
+        self._unreachable_said = False
         self.report(f"MQTT publisher connected to {self.host}:{self.port} ({self.fmt}) / MQTT发布端已连接")
         if self.fmt == "sparkplug":
             self._births()
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        if not self._unreachable_said:  # one line until it connects, not one per retry
+            self._unreachable_said = True
+            self.report(
+                f"MQTT broker {self.host}:{self.port} unreachable; publishing resumes when it is up "
+                "/ 无法连接MQTT代理，正在重试"
+            )
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
         if self._connected.is_set() and not self._stopping:

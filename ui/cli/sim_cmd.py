@@ -24,6 +24,7 @@ __all__ = ["live_app", "sim_app"]
 sim_app = typer.Typer(help="Simulators of the demo plant: OPC UA server, MQTT telemetry.", no_args_is_help=True)
 live_app = typer.Typer(help="Live plant data over OPC UA and MQTT.", no_args_is_help=True)
 
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")]
 Speed = Annotated[float, typer.Option(min=0.1, max=3600, help="Plant seconds per wall second (1 = real time).")]
 Lines = Annotated[str | None, typer.Option(help="Only these lines, comma-separated (default: all).")]
 ResetClock = Annotated[bool, typer.Option("--reset-clock", help="Start live time at the plant clock again.")]
@@ -56,7 +57,7 @@ def _wait(what: str) -> None:
 
 @sim_app.command("opcua")
 def sim_opcua(
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 4840,
+    port: Port = 4840,
     speed: Speed = 1.0,
     interval: Annotated[float, typer.Option(min=0.05, help="Seconds between updates.")] = 1.0,
     lines: Lines = None,
@@ -69,8 +70,8 @@ def sim_opcua(
     assert isinstance(runtime, LiveRuntime)
     sim, clock = runtime.simulation(speed, interval, reset=reset_clock)
     endpoint = f"opc.tcp://127.0.0.1:{port}/andon/"
-    runtime.start_opcua_server(sim, clock, endpoint, _lines(lines), interval)
     try:
+        runtime.start_opcua_server(sim, clock, endpoint, _lines(lines), interval)
         _wait(f"OPC UA server on {endpoint}, plant time {clock.now():%Y-%m-%d %H:%M:%S} / OPC UA仿真服务器已启动")
     finally:
         runtime.stop()
@@ -79,7 +80,7 @@ def sim_opcua(
 @sim_app.command("mqtt")
 def sim_mqtt(
     host: Annotated[str, typer.Option(help="Broker address.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Broker port.")] = 1883,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Broker port.")] = 1883,
     fmt: Annotated[Format, typer.Option("--format", help="Sparkplug B or plain JSON topics.")] = Format.sparkplug,
     speed: Speed = 1.0,
     interval: Annotated[float, typer.Option(min=0.05, help="Seconds between messages.")] = 1.0,
@@ -168,9 +169,11 @@ def live_browse(
     depth: Annotated[int, typer.Option(min=1, max=10)] = 4,
 ) -> None:
     """List an OPC UA server's address space (objects, variables and their values)."""
+    from connectors.live.mapping import check_endpoint
     from connectors.opcua.connector import browse_server
     from ui.live_runtime import quiet_protocol_logs
 
+    check_endpoint(endpoint)
     quiet_protocol_logs()
     for node in asyncio.run(browse_server(endpoint, depth=depth)):
         value = "" if node.value is None else f" = {node.value}"
