@@ -7,9 +7,10 @@ one user and may choose a role at or below that user's own role, never above it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.engine import Engine
@@ -42,11 +43,13 @@ __all__ = [
     "ToolSystem",
     "acting_role",
     "audit_log",
+    "clock_of",
     "database_config",
     "document_search",
     "find_user",
     "knowledge_config",
     "live_context",
+    "live_extras",
     "load_tools",
     "open_plant",
     "tool_context",
@@ -189,24 +192,35 @@ def tool_context(
 ) -> ToolContext:
     """The context of a call by `user` (acting as `role`) at the plant clock of `session`'s database."""
     account = find_user(settings, user)
-    live = live_context(settings)
-    clock = plant_clock(session)
-    if live is not None:
-        from connectors.live.timebase import live_clock
-        from tools.builtin.live_data import LIVE_EXTRA
-
-        clock = live_clock(session)  # with live data, "now" moves with what the machines report
-        extras = {LIVE_EXTRA: live, **(extras or {})}
     return ToolContext(
         user=account.name,
         role=acting_role(account, role),
         session=session,
-        clock=clock,
+        clock=clock_of(settings)(session),
         scopes=frozenset(account.scopes),
         lang=lang,
         documents=documents if documents is not None else document_search(settings),
-        extras=extras or {},
+        extras={**live_extras(settings), **(extras or {})},
     )
+
+
+def clock_of(settings: AndonSettings) -> Callable[[Session], datetime]:
+    """The tools' "now": the plant clock, or with live data configured the newest live timestamp."""
+    if settings.live_mapping is None:
+        return plant_clock
+    from connectors.live.timebase import live_clock
+
+    return live_clock
+
+
+def live_extras(settings: AndonSettings) -> dict[str, Any]:
+    """What tool contexts carry when live data is configured (the mapping, under `LIVE_EXTRA`); else nothing."""
+    live = live_context(settings)
+    if live is None:
+        return {}
+    from tools.builtin.live_data import LIVE_EXTRA
+
+    return {LIVE_EXTRA: live}
 
 
 @dataclass

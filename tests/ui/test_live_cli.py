@@ -255,3 +255,39 @@ def test_sim_mqtt_waits_for_its_broker_in_one_line_and_stops_on_ctrl_c(spawn: Ca
     assert publisher.interrupt() == 0
     assert sum("unreachable" in line for line in publisher.lines) == 1
     assert not any("Traceback" in line for line in publisher.lines)
+
+
+@pytest.mark.slow
+def test_demo_live_ingests_both_simulators_and_stops_on_ctrl_c(home: Path, spawn: Callable[..., Andon]) -> None:
+    from connectors.mqtt.broker import find_mosquitto
+
+    if find_mosquitto() is None:
+        if os.environ.get("ANDON_TEST_REQUIRE_SERVERS") == "1":
+            pytest.fail("ANDON_TEST_REQUIRE_SERVERS=1 but mosquitto is not installed (apt-get install mosquitto)")
+        pytest.skip("Debian's mosquitto is not installed")
+    demo = spawn("demo", "--live", "--no-ui", "--speed", "30")
+    started = demo.wait_for(
+        r"^Live: OPC UA opc\.tcp://127\.0\.0\.1:\d+/andon/, MQTT 127\.0\.0\.1:\d+ \(Sparkplug B\)", 600
+    )
+    assert "30x / 实时数据已接入" in started
+    database = home / ".andon" / "plant.db"
+    engine = open_engine(DatabaseConfig(url=f"sqlite:///{database}"))
+
+    def kinds() -> dict[str, int]:
+        with engine.connect() as conn:
+            return dict(conn.execute(text("select source_kind, count(*) from live_sample group by source_kind")).all())
+
+    try:
+        _wait_until(lambda: kinds().get("opcua", 0) > 0 and kinds().get("mqtt", 0) > 0, 180)
+    finally:
+        code = demo.interrupt()
+    assert code == 0
+    assert demo.lines[-1] == "Live demo stopped / 实时演示已停止"
+    assert not any("Traceback" in line or line.startswith("internal error") for line in demo.lines)
+    mapping = (home / ".andon" / "live" / "demo-mapping.yaml").read_text(encoding="utf-8")
+    assert "ns=2;s=CNC-03.VIB" in mapping
+    assert "spBv1.0/SZ1/DDATA/L3/ROB-01" in mapping
+    counted = kinds()
+    time.sleep(2)
+    assert kinds() == counted  # nothing is left running that still writes
+    engine.dispose()

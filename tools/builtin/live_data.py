@@ -183,12 +183,14 @@ class LiveValuesResult(ToolResult):
     examples=[
         "What is CNC-03 reading right now?",
         "Live values of PRS-01",
-        "Current spindle vibration on CNC 3 at this moment",
+        "How hot is washer WSH-02 at the moment?",
         "Show the real-time sensor values of the leak tester",
+        "Present motor current of ROB-01",
         "3号数控机床现在的实时数据",
         "1号液压机当前实时数值",
-        "CNC-03此刻的主轴振动是多少？",
+        "WSH-02现在温度多少度？",
         "气密检测机的实时传感器读数",
+        "ROB-01此刻的电流",
     ],
     sample_args={"equipment": "CNC-03"},
 )
