@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import errno
 import logging
+import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-__all__ = ["LiveRuntime", "free_port", "quiet_protocol_logs"]
+__all__ = ["LiveRuntime", "free_port", "quiet_protocol_logs", "terminate_as_interrupt"]
 
 
 def free_port(preferred: int | None = None) -> int:
@@ -41,6 +42,21 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
         return "the port is already in use"
     return " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a service manager stopping Andon) stops the live commands like Ctrl+C does: the
+    connectors flush, the simulators and the local broker stop, instead of the process vanishing mid-write."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def quiet_protocol_logs() -> None:

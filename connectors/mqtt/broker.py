@@ -8,11 +8,14 @@ restart without a word), so it is told to keep running as the user who started i
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +32,13 @@ def find_mosquitto() -> str | None:
     if found:
         return found
     return next((c for c in _CANDIDATES if Path(c).exists()), None)
+
+
+def _stop_with_parent() -> None:
+    """In the broker's process before exec: the kernel sends it SIGTERM when Andon dies, however it dies,
+    so no broker is left holding the port and the persistence folder (a graceful stop saves its sessions)."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _current_user() -> str:
@@ -56,7 +66,10 @@ class LocalBroker:
             encoding="utf-8",
         )
         self.process = subprocess.Popen(
-            [executable, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [executable, "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_stop_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:

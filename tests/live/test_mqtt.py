@@ -3,10 +3,14 @@ and a broker that is killed and restarted mid-stream (nothing lost, nothing dupl
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,10 +20,11 @@ from sqlalchemy.exc import OperationalError
 from connectors.live.demo_mapping import demo_mapping
 from connectors.live.simulation import PlantSimulation, SimClock
 from connectors.live.store import AlarmEvent, LiveStore, Sample, WriteReport
-from connectors.mqtt.broker import LocalBroker
+from connectors.mqtt.broker import LocalBroker, find_mosquitto
 from connectors.mqtt.ingest import MqttIngestor
 from connectors.mqtt.publisher import MqttPublisher
 from connectors.mqtt.sparkplug import DataType, SparkplugError, SparkplugMetric, decode, encode
+from tests.live.conftest import free_port
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -226,3 +231,32 @@ def test_a_batch_the_database_refused_is_written_and_acknowledged_at_the_next_fl
     with live_engine.connect() as conn:
         values = conn.execute(text("select value from live_sample order by ts")).scalars().all()
     assert values == [201.5, 202.0]
+
+
+def test_a_local_broker_does_not_outlive_a_killed_andon(tmp_path: Path) -> None:
+    """SIGKILL leaves no cleanup to Python: the kernel stops the broker, so no stray mosquitto holds the port."""
+    if find_mosquitto() is None:
+        pytest.skip("Debian's mosquitto is not installed")
+    port = free_port()
+    script = (
+        "import sys, time; from pathlib import Path; from connectors.mqtt.broker import LocalBroker; "
+        f"LocalBroker(Path(sys.argv[1]), {port}).start(); print('up', flush=True); time.sleep(600)"
+    )
+    andon = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "broker")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert andon.stdout is not None
+        assert andon.stdout.readline().strip() == "up"
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()  # the broker listens
+    finally:
+        andon.kill()
+        andon.wait(10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"mosquitto still listens on 127.0.0.1:{port} after Andon was killed")

@@ -258,6 +258,18 @@ def test_sim_mqtt_waits_for_its_broker_in_one_line_and_stops_on_ctrl_c(spawn: Ca
 
 
 @pytest.mark.slow
+def test_sim_opcua_stops_cleanly_on_sigterm(spawn: Callable[..., Andon]) -> None:
+    port = free_port()
+    sim = spawn("sim", "opcua", "--port", str(port), "--lines", "L2")
+    sim.wait_for(r"^OPC UA server on ")
+    sim.process.terminate()
+    assert sim.process.wait(60) == 0
+    assert not any("Traceback" in line for line in sim.lines)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+@pytest.mark.slow
 def test_demo_live_ingests_both_simulators_and_stops_on_ctrl_c(home: Path, spawn: Callable[..., Andon]) -> None:
     from connectors.mqtt.broker import find_mosquitto
 
@@ -282,6 +294,9 @@ def test_demo_live_ingests_both_simulators_and_stops_on_ctrl_c(home: Path, spawn
     finally:
         code = demo.interrupt()
     assert code == 0
+    broker_port = int(re.search(r"MQTT 127\.0\.0\.1:(\d+)", started).group(1))  # type: ignore[union-attr]
+    with pytest.raises(ConnectionRefusedError):  # the local broker stopped with the demo
+        socket.create_connection(("127.0.0.1", broker_port), timeout=2).close()
     assert demo.lines[-1] == "Live demo stopped / 实时演示已停止"
     assert not any("Traceback" in line or line.startswith("internal error") for line in demo.lines)
     mapping = (home / ".andon" / "live" / "demo-mapping.yaml").read_text(encoding="utf-8")
