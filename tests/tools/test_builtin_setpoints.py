@@ -30,6 +30,7 @@ from tools import (
     Registry,
     Role,
     ToolContext,
+    ToolOutcome,
     create_tool_tables,
     invoke,
 )
@@ -108,6 +109,14 @@ def audit(tmp_path: Path) -> AuditLog:
     return AuditLog(tmp_path / "audit.jsonl")
 
 
+def _propose(
+    ctx: ToolContext, audit: AuditLog, store: ProposalStore | None, setpoint: str, value: float, reason: str
+) -> ToolOutcome:
+    """What an agent's or the CLI's call of the tool does: invoke with raw arguments."""
+    arguments = {"setpoint": setpoint, "value": value, "reason": reason}
+    return invoke(propose_setpoint_change, ctx, arguments, audit=audit, proposals=store)
+
+
 def _ctx(session: Session, user: str, role: Role, mapping: LiveMapping) -> ToolContext:
     return ToolContext(
         user=user, role=role, session=session, clock=CLOCK, extras={LIVE_EXTRA: LiveContext(mapping=mapping)}
@@ -166,12 +175,8 @@ def test_a_rejected_proposal_never_writes(endpoint: str, plant: Engine, session:
     _set_speed(endpoint, 8000)
     mapping = _mapping(endpoint)
     store = ProposalStore(plant)
-    proposed = invoke(
-        propose_setpoint_change,
-        _ctx(session, "eng1", Role.ENGINEER, mapping),
-        {"setpoint": "CNC-03.SPEED_SP", "value": 11000, "reason": "试切新刀具"},
-        audit=audit,
-        proposals=store,
+    proposed = _propose(
+        _ctx(session, "eng1", Role.ENGINEER, mapping), audit, store, "CNC-03.SPEED_SP", 11000, "试切新刀具"
     )
     assert proposed.proposal is not None
     rejected = store.reject(
@@ -196,36 +201,18 @@ def test_out_of_range_values_and_interlocks_are_refused_in_one_line(
     mapping = _mapping(endpoint)
     store = ProposalStore(plant)
     engineer = _ctx(session, "eng1", Role.ENGINEER, mapping)
-    too_fast = invoke(
-        propose_setpoint_change,
-        engineer,
-        {"setpoint": "CNC-03.SPEED_SP", "value": 20000, "reason": "faster"},
-        audit=audit,
-        proposals=store,
-    )
+    too_fast = _propose(engineer, audit, store, "CNC-03.SPEED_SP", 20000, "faster")
     assert too_fast.status is OutcomeStatus.INVALID
     assert too_fast.message == (
         "CNC-03.SPEED_SP: 20000 rpm is outside the configured limits [2000, 12000] rpm / 超出设定范围"
     )
-    interlock = invoke(
-        propose_setpoint_change,
-        engineer,
-        {"setpoint": "CNC-03.DOOR_INTERLOCK", "value": 0, "reason": "door switch is faulty"},
-        audit=audit,
-        proposals=store,
-    )
+    interlock = _propose(engineer, audit, store, "CNC-03.DOOR_INTERLOCK", 0, "door switch is faulty")
     assert interlock.status is OutcomeStatus.DENIED
     assert interlock.message == (
         "CNC-03.DOOR_INTERLOCK is an interlock node: Andon never writes interlocks or safety functions "
         "/ 联锁和安全功能节点禁止写入"
     )
-    unknown = invoke(
-        propose_setpoint_change,
-        engineer,
-        {"setpoint": "CNC-03.FEED", "value": 1, "reason": "feed"},
-        audit=audit,
-        proposals=store,
-    )
+    unknown = _propose(engineer, audit, store, "CNC-03.FEED", 1, "feed")
     assert unknown.status is OutcomeStatus.INVALID
     assert unknown.message == "unknown setpoint 'CNC-03.FEED' (setpoints: CNC-03.SPEED_SP)"
     for outcome in (too_fast, interlock, unknown):
@@ -243,12 +230,8 @@ def test_a_node_reclassified_as_safety_is_refused_at_approval(
 ) -> None:
     _set_speed(endpoint, 8000)
     store = ProposalStore(plant)
-    proposed = invoke(
-        propose_setpoint_change,
-        _ctx(session, "eng1", Role.ENGINEER, _mapping(endpoint)),
-        {"setpoint": "CNC-03.SPEED_SP", "value": 6000, "reason": "slower"},
-        audit=audit,
-        proposals=store,
+    proposed = _propose(
+        _ctx(session, "eng1", Role.ENGINEER, _mapping(endpoint)), audit, store, "CNC-03.SPEED_SP", 6000, "slower"
     )
     assert proposed.proposal is not None
     now_safety = _mapping(endpoint, speed_kind="safety")  # the mapping changed before anyone approved
@@ -263,12 +246,8 @@ def test_a_node_reclassified_as_safety_is_refused_at_approval(
 
 def test_writes_disabled_in_the_mapping_refuse_every_proposal(plant: Engine, session: Session, audit: AuditLog) -> None:
     mapping = _mapping("opc.tcp://127.0.0.1:4840/andon/", writes=False)
-    outcome = invoke(
-        propose_setpoint_change,
-        _ctx(session, "eng1", Role.ENGINEER, mapping),
-        {"setpoint": "CNC-03.SPEED_SP", "value": 7000, "reason": "slower"},
-        audit=audit,
-        proposals=ProposalStore(plant),
+    outcome = _propose(
+        _ctx(session, "eng1", Role.ENGINEER, mapping), audit, ProposalStore(plant), "CNC-03.SPEED_SP", 7000, "slower"
     )
     assert outcome.status is OutcomeStatus.DENIED
     assert outcome.message.startswith("setpoint writes are disabled (opcua.writes_enabled is false")

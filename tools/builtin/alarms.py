@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from connectors.schema import Alarm, AlarmCode, Equipment
 from tools.builtin.common import Limit, Part, period_of, provenance, scope_of, total, truncation, visible_line_ids
-from tools.builtin.live_data import ActiveAlarm, active_alarms, live_of
+from tools.builtin.live_data import ActiveAlarm, AlarmOccurrence, active_alarms, live_of
 from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
 from tools.queries import columns, elapsed_days, within
 from tools.resolvers import Entity, resolve_entity, resolve_line_or_equipment
@@ -34,15 +34,9 @@ def _alarm_where(ctx: ToolContext, entity: Entity | None, span: PeriodSpan) -> l
     return where
 
 
-class AlarmRow(Part):
+class AlarmRow(AlarmOccurrence):
     """One alarm occurrence."""
 
-    code: str
-    text_en: str
-    text_zh: str
-    severity: str
-    equipment: str
-    raised_at: datetime
     cleared_at: datetime
     minutes: float
 

@@ -26,6 +26,7 @@ from tools.resolvers import resolve_equipment
 __all__ = [
     "LIVE_EXTRA",
     "ActiveAlarm",
+    "AlarmOccurrence",
     "LiveContext",
     "LiveValue",
     "LiveValuesResult",
@@ -110,8 +111,8 @@ def latest_sample(ctx: ToolContext, spec: SensorTag) -> LiveValue | None:
     )
 
 
-class ActiveAlarm(Part):
-    """An alarm that is active right now, as a live source reported it."""
+class AlarmOccurrence(Part):
+    """What every alarm row says: the code and its texts, the machine, when it was raised."""
 
     code: str
     text_en: str
@@ -119,6 +120,11 @@ class ActiveAlarm(Part):
     severity: str
     equipment: str
     raised_at: datetime
+
+
+class ActiveAlarm(AlarmOccurrence):
+    """An alarm that is active right now, as a live source reported it."""
+
     minutes_active: float
     source_kind: Literal["opcua", "mqtt"]
     source: str
