@@ -33,12 +33,18 @@ from connectors.live.store import AlarmEvent, LiveStore, Sample
 from connectors.live.timebase import to_plant_time
 from connectors.mqtt.sparkplug import SparkplugError, SparkplugPayload, SparkplugTopic, decode
 
-__all__ = ["MqttIngestor", "PayloadError"]
+__all__ = ["MqttIngestor", "PayloadError", "disconnect_reason"]
 
 _log = logging.getLogger(__name__)
 _QOS = 1
 _FLUSH_S = 0.2
 _ALARM_METRIC = "Alarm/"
+
+
+def disconnect_reason(reason: Any) -> str:
+    """paho's reason for a lost connection, in words a person reads ("Unspecified error" is a lost socket)."""
+    text = str(reason)
+    return "connection lost" if text in ("Unspecified error", "") else text
 
 
 class PayloadError(ValueError):
@@ -153,7 +159,8 @@ class MqttIngestor:
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
         if self.connected.is_set() and not self._stopping:
             self.report(
-                f"MQTT broker {self.where} dropped the connection ({reason}); reconnecting / 连接断开，正在重连"
+                f"MQTT broker {self.where} dropped the connection ({disconnect_reason(reason)}); reconnecting "
+                "/ 连接断开，正在重连"
             )
         self.connected.clear()
 

@@ -28,6 +28,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from connectors.live.simulation import PlantSimulation, SimClock, SimulatedAlarm
 from connectors.live.timebase import to_utc
+from connectors.mqtt.ingest import disconnect_reason
 from connectors.mqtt.sparkplug import NAMESPACE, DataType, SparkplugMetric, encode
 
 __all__ = ["MqttFormat", "MqttPublisher", "json_alarm_topic", "json_topic", "sparkplug_topic"]
@@ -120,7 +121,9 @@ class MqttPublisher:
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
         if self._connected.is_set() and not self._stopping:
-            self.report(f"MQTT broker {self.host}:{self.port} dropped the publisher ({reason}); reconnecting")
+            self.report(
+                f"MQTT broker {self.host}:{self.port} dropped the publisher ({disconnect_reason(reason)}); reconnecting"
+            )
         self._connected.clear()
 
     def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: Any, properties: Any) -> None:
