@@ -4,6 +4,7 @@ processes over a copy of the small demo plant, one-line errors, Ctrl+C, and an O
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -306,3 +307,21 @@ def test_demo_live_ingests_both_simulators_and_stops_on_ctrl_c(home: Path, spawn
     time.sleep(2)
     assert kinds() == counted  # nothing is left running that still writes
     engine.dispose()
+
+
+@pytest.mark.parametrize("writes", [True, False])
+def test_setpoint_proposals_are_a_tool_only_when_the_mapping_enables_writes(
+    in_home: Path, capsys: pytest.CaptureFixture[str], writes: bool
+) -> None:
+    (in_home / "andon.toml").write_text('live_mapping = "live.yaml"\n', encoding="utf-8")
+    (in_home / "live.yaml").write_text(
+        "opcua:\n  endpoint: opc.tcp://127.0.0.1:4840/andon/\n"
+        f"  writes_enabled: {str(writes).lower()}\n"
+        "  setpoints: [{name: CNC-03.SPEED_SP, equipment: CNC-03, node: 'ns=2;s=CNC-03.SPEED_SP', "
+        "unit: rpm, low: 2000, high: 12000}]\n",
+        encoding="utf-8",
+    )
+    assert run("tools", "list", "--json") == 0
+    listed = {tool["name"]: tool for tool in json.loads(capsys.readouterr().out)["tools"]}
+    assert "live_values" in listed
+    assert ("propose_setpoint_change" in listed) is writes
