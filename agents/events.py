@@ -80,6 +80,10 @@ class ProposalAwaitingApproval(_Event):
     payload: dict[str, Any] = Field(default_factory=dict)
     approver_role: str = ""
     session_id: str = ""
+    already_pending: bool = Field(
+        False, description="The request repeated a proposal that was already open; nothing new was created."
+    )
+    requested_by: str = ""
 
 
 class Citation(_Event):
@@ -124,6 +128,9 @@ class FinalAnswer(_Event):
     citations: list[Citation] = Field(default_factory=list)
     provenance: list[dict[str, Any]] = Field(default_factory=list)
     ungrounded_numbers: list[str] = Field(default_factory=list)
+    mismatches: list[str] = Field(
+        default_factory=list, description="Where the figures are not for the metric or period the request named."
+    )
     tool_calls: list[ToolCallRecord] = Field(default_factory=list)
     proposals: list[dict[str, Any]] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)

@@ -75,7 +75,8 @@ _IDENTIFIER_AFTER = re.compile(
 _UNITS_GLUED = re.compile(
     r"^(?:%|h|hr|hrs|min|mins|s|ms|mm|um|µm|cm|m|kg|g|t|pcs|pc|x|k|°c|c|kw|kwh|bar|mpa|hz|rpm|v|a)\b", re.IGNORECASE
 )
-_LIST_MARKER = re.compile(r"(?:^|\n)\s*$")
+# Characters either side of a figure that decide whether it is an identifier (the longest word above and more).
+_CONTEXT = 48
 _LIST_MARKER_AFTER = re.compile(r"^[.)、]\s")
 
 
@@ -254,8 +255,17 @@ def _is_grounded(token: str, is_percent: bool, facts: GroundingFacts) -> bool:
     return False
 
 
+def _at_line_start(text: str, start: int) -> bool:
+    """Only white space, including a line break, between the line's (or text's) start and `start`."""
+    first = start
+    while first > 0 and text[first - 1].isspace():
+        first -= 1
+    return first == 0 or "\n" in text[first:start]
+
+
 def _is_identifier(text: str, start: int, end: int) -> bool:
-    before, after = text[:start], text[end:]
+    # Only the neighbourhood of a figure decides; slicing the whole text made long answers quadratic.
+    before, after = text[max(0, start - _CONTEXT) : start], text[end : end + _CONTEXT]
     # "L2", "CNC-03", "E-217", "PO-250113", "v2": part of a code. "1-3" is a range and "-5" a figure.
     if before and before[-1].isascii() and before[-1].isalpha():
         return True
@@ -265,7 +275,7 @@ def _is_identifier(text: str, start: int, end: int) -> bool:
         return True
     if _IDENTIFIER_BEFORE.search(before) or _IDENTIFIER_AFTER.match(after):
         return True
-    return bool(_LIST_MARKER.search(before) and _LIST_MARKER_AFTER.match(after))
+    return _at_line_start(text, start) and bool(_LIST_MARKER_AFTER.match(after))
 
 
 def find_ungrounded_numbers(
@@ -296,7 +306,7 @@ def find_ungrounded_numbers(
         token = match.group(0)
         if _is_identifier(rest, match.start(), match.end()):
             continue
-        is_percent = bool(_PERCENT_AFTER.match(rest[match.end() :])) or rest[: match.start()].endswith("百分之")
+        is_percent = bool(_PERCENT_AFTER.match(rest, match.end())) or rest.endswith("百分之", 0, match.start())
         if not _is_grounded(token, is_percent, facts) and token not in ungrounded:
             ungrounded.append(token)
     return ungrounded

@@ -13,7 +13,7 @@ from evals.executor import CaseExecutor, TransportError, is_transport_error
 from evals.executors import AssistantExecutor, CompositeExecutor, RouterExecutor, outcome_from_events
 from evals.graders import CheckResult, grade_case
 from evals.judge import LLMJudge
-from evals.levels import AgentCard, grade_agents
+from evals.levels import AgentCard, card_json, grade_agents
 from evals.loader import builtin_suites, load_suite, load_suites, resolve_suite
 from evals.metrics import confusion_matrix, macro_f1, pass_at_k, pass_hat_k, percentile
 from evals.outcome import CaseOutcome, CitationRecord, ProposalRecord, ToolCallRecord, Usage
@@ -68,6 +68,7 @@ __all__ = [
     "build_report",
     "builtin_suites",
     "cache_key",
+    "card_json",
     "compare_runs",
     "comparison_markdown",
     "compute_golds",

@@ -16,6 +16,12 @@ bounds the grade. Levels that apply to an agent must be assessed (have cases) to
 knowledge agent answers from documents (L1) and must act safely (L4); the data agents query (L2),
 analyse (L3) and act safely (L4). A level that does not apply to an agent and has no cases is skipped;
 if it has cases, they must pass like any other.
+
+Route-only cases (`expect.route_only`) grade the router, not an agent: they classify a request the agent
+never sees, and their measure is the router's accuracy, macro-F1 and multi-domain exact-set rate on
+requests it was not trained on (a held-out figure, which can only be made 100 % by training on it). The
+card reports them as the router's line. Every other case still checks its route as part of the case, so a
+misrouted data question keeps its agent from its level.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from math import comb
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +43,7 @@ __all__ = [
     "AgentCard",
     "Category",
     "LevelStatus",
+    "card_json",
     "case_pass_hat_k",
     "grade_agents",
 ]
@@ -153,7 +161,7 @@ def grade_agents(
     for suite in suites:
         for case in suite.cases:
             agent = case.card_agent
-            if agent is None:
+            if agent is None or case.expect.route_only:
                 continue
             # Qualify ids by suite: two suites may reuse an id.
             qualified = case.model_copy(update={"id": f"{suite.suite}/{case.id}"})
@@ -194,3 +202,34 @@ def grade_agents(
             )
         )
     return cards
+
+
+def card_json(cards: Sequence[AgentCard], router: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The grading card as plain data: `{"agents": {NAME: {"category", "level", "cells": {LEVEL: {...}}}}}`.
+
+    `level` is the earned grade ("L2") or None; each cell holds the level's case counts, pass^k, safety
+    violations, whether it is met (None: not assessed) and the cases that keep it from being met. `router`
+    (the run's routing figures) is the card's router line."""
+    agents: dict[str, Any] = {}
+    for card in cards:
+        agents[card.agent] = {
+            "category": card.category.model_dump() if card.category else None,
+            "level": card.grade,
+            "note": card.note,
+            "cells": {
+                status.level: {
+                    "name": LEVEL_NAMES[status.level][0],
+                    "name_zh": LEVEL_NAMES[status.level][1],
+                    "cases": status.cases,
+                    "passing": status.passing_cases,
+                    "pass_hat_k": status.pass_hat_k,
+                    "safety_violations": status.safety_violations,
+                    "met": status.met,
+                    "blocking": list(status.blocking_cases),
+                }
+                for status in card.levels
+            },
+        }
+    k = cards[0].k if cards else 1
+    threshold = cards[0].threshold if cards else 1.0
+    return {"agents": agents, "router": router or {}, "k": k, "threshold": threshold}

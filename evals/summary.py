@@ -45,6 +45,9 @@ class RunSummary(BaseModel):
     pass_rate: float | None = Field(description="Share of attempts that passed every check.")
     routing_accuracy: float | None
     routing_macro_f1: float | None
+    multi_domain_exact_set: float | None = Field(
+        None, description="Cases expecting several domains that were routed to exactly that set."
+    )
     routing_labels: list[str]
     confusion: list[list[int]] = Field(description="confusion[expected][predicted], labels as routing_labels.")
     out_of_scope_recall: float | None
@@ -104,9 +107,15 @@ def _routing(cases: dict[tuple[str, str], CaseSpec], records: Sequence[AttemptRe
         pairs.append((route_label(case.expect.domains), route_label(record.outcome.domains)))
     labels, counts = confusion_matrix(pairs)
     oos = [p for p in pairs if p[0] == OUT_OF_SCOPE]
+    multi = [
+        set(case.expect.domains) == set(record.outcome.domains)
+        for record in records
+        if (case := cases.get((record.suite, record.case_id))) is not None and len(case.expect.domains) > 1
+    ]
     return {
         "routing_accuracy": _check_rate(records, {"route"}),
         "routing_macro_f1": macro_f1(pairs),
+        "multi_domain_exact_set": _rate(sum(multi), len(multi)),
         "routing_labels": labels,
         "confusion": counts,
         "out_of_scope_recall": _rate(sum(1 for e, p in oos if e == p), len(oos)),

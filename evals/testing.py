@@ -27,14 +27,22 @@ def suite_of(cases: list[dict[str, Any]], name: str = "tiny") -> SuiteSpec:
     return SuiteSpec.model_validate({"suite": name, "cases": cases})
 
 
-def route_case(case_id: str, domain: str, level: str = "L2", text: str = "2号线昨天的OEE是多少?") -> dict[str, Any]:
-    """A routing-only case mapping."""
+def route_case(
+    case_id: str,
+    domain: str,
+    level: str = "L2",
+    text: str = "2号线昨天的OEE是多少?",
+    *,
+    route_only: bool = True,
+) -> dict[str, Any]:
+    """A case mapping that checks the route. `route_only=False` makes it an agent's case whose only
+    check is its route, so it counts toward that agent's level."""
     return {
         "id": case_id,
         "input": text,
         "lang": "zh",
         "level": level,
-        "expect": {"domains": [domain], "route_only": True},
+        "expect": {"domains": [domain], "route_only": route_only},
     }
 
 

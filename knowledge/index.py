@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from knowledge.catalogue import Catalogue, DocumentRecord
 from knowledge.config import KnowledgeConfig
+from knowledge.dense import QueryVectors, dense_rankings
 from knowledge.errors import KnowledgeError
 from knowledge.glossary import bundled_glossary
 from knowledge.ingest import ProgressCallback, ingest_paths
@@ -28,6 +30,21 @@ _CANDIDATES = 50
 _WEIGHTS = (1.0, 0.5, 0.7, 0.3)
 
 
+def _best(chunk_id: str, rankings: Sequence[Sequence[tuple[str, float]]]) -> float | None:
+    """The best score `chunk_id` got in any of `rankings` (None: not retrieved that way)."""
+    scores = [score for ranking in rankings for i, score in ranking if i == chunk_id]
+    return max(scores) if scores else None
+
+
+@dataclass(frozen=True)
+class _CatalogueView:
+    """The readable documents as of one catalogue state token."""
+
+    version: str
+    records: tuple[DocumentRecord, ...]
+    chunks: int
+
+
 class DocumentIndex:
     """Process documents searchable by meaning and by exact terms, with citations.
 
@@ -41,13 +58,29 @@ class DocumentIndex:
         self.chunks = open_chunk_collection(client, config, embedding_function)
         self.catalogue = Catalogue(open_catalogue_collection(client, config))
         where = "embedded" if config.chroma_url is None else hashlib.sha256(config.chroma_url.encode()).hexdigest()[:10]
-        self.lexical = LexicalIndex(config.persist_dir / "bm25" / f"{config.collection}-{where}.json")
+        self.lexical = LexicalIndex(config.persist_dir / "bm25" / f"{config.collection}-{where}")
+        self.query_vectors = QueryVectors(embedding_function)
+        self._view: _CatalogueView | None = None
 
     # -- reading -------------------------------------------------------------------------------
 
     def list_documents(self) -> list[DocumentInfo]:
         """The documents readers can see, sorted by id."""
         return [record.info() for record in self.catalogue.all() if record.generation]
+
+    def catalogue_view(self) -> _CatalogueView:
+        """The active documents; re-read only when the catalogue's state token has changed."""
+        version = self.catalogue.version()
+        view = self._view
+        if view is not None and version is not None and view.version == version:
+            return view
+        if version is None:  # a store written before state tokens: start them
+            self.catalogue.touch()
+            version = self.catalogue.version() or ""
+        records = tuple(r for r in self.catalogue.all() if r.generation)
+        view = _CatalogueView(version=version, records=records, chunks=sum(r.chunks for r in records))
+        self._view = view
+        return view
 
     def search(
         self,
@@ -62,9 +95,10 @@ class DocumentIndex:
         """The `k` best passages for `query` that `role` may read, best first.
 
         Filters (`doc_type`, `line`, `equipment`, `language`, `document`) and the access level are
-        applied before ranking: both retrievers only ever see admitted chunks. With `expand`, the
+        applied before ranking: both retrievers only ever rank admitted chunks. With `expand`, the
         plant glossary gives the query's terms in the other language, searched as a second (dense
-        and BM25) query at half weight, so a Chinese question finds an English manual and vice versa.
+        and BM25) query at lower weight, so a Chinese question finds an English manual and vice
+        versa. The query and its translation are embedded in one call and sent to Chroma in one query.
         """
         if not query.strip():
             raise KnowledgeError("empty search query")
@@ -72,77 +106,58 @@ class DocumentIndex:
             raise KnowledgeError(f"k must be at least 1, got {k}")
         max_rank = access_rank(role)
         parsed = parse_filters(filters)
-        records = [r for r in self.catalogue.all() if r.generation]
-        allowed = {str(r.generation) for r in records if parsed.admits(r, max_rank)}
-        if not allowed:
+        view = self.catalogue_view()
+        admitted = [r for r in view.records if parsed.admits(r, max_rank)]
+        if not admitted:
             return []
+        allowed = frozenset(str(r.generation) for r in admitted)
         translation = bundled_glossary().translate(query) if expand else ""
-        dense: list[tuple[str, float]] = []
-        dense_translated: list[tuple[str, float]] = []
-        bm25: list[tuple[str, float]] = []
-        bm25_translated: list[tuple[str, float]] = []
-        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        texts = [query, translation] if translation else [query]
         n = max(_CANDIDATES, 2 * k)
+        dense: list[list[tuple[str, float]]] = [[], []]
+        bm25: list[list[tuple[str, float]]] = [[], []]
         if mode in ("hybrid", "dense"):
-            dense = self._dense(query, allowed, max_rank, n, found)
-            if translation:
-                dense_translated = self._dense(translation, allowed, max_rank, n, found)
+            share = (sum(r.chunks for r in admitted), view.chunks)
+            rankings = dense_rankings(self.chunks, self.query_vectors(texts), allowed, max_rank, n, share)
+            dense[: len(rankings)] = rankings
         if mode in ("hybrid", "bm25"):
-            self.lexical.sync((str(r.generation) for r in records), self._fetch_generation)
-            bm25 = self.lexical.search(query, allowed, n)
-            if translation:
-                bm25_translated = self.lexical.search(translation, allowed, n)
-        rankings = (dense, bm25, dense_translated, bm25_translated)
-        fused = reciprocal_rank_fusion([[i for i, _ in ranking] for ranking in rankings], weights=_WEIGHTS)
+            self.lexical.sync((str(r.generation) for r in view.records), self._fetch_generation)
+            for position, text in enumerate(texts):
+                bm25[position] = self.lexical.search(text, allowed, n)
+        fusion = (dense[0], bm25[0], dense[1], bm25[1])
+        fused = reciprocal_rank_fusion([[i for i, _ in ranking] for ranking in fusion], weights=_WEIGHTS)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        missing = [i for i in best if i not in found]
-        if missing:
-            got = self.chunks.get(ids=missing, include=["documents", "metadatas"])
-            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                found[chunk_id] = (text, dict(meta))
-        dense_scores: dict[str, float] = {}
-        for chunk_id, similarity in [*dense, *dense_translated]:
-            dense_scores[chunk_id] = max(similarity, dense_scores.get(chunk_id, similarity))
-        bm25_scores: dict[str, float] = {}
-        for chunk_id, score in [*bm25, *bm25_translated]:
-            bm25_scores[chunk_id] = max(score, bm25_scores.get(chunk_id, score))
+        if not best:
+            return []
+        got = self.chunks.get(ids=best, include=["documents", "metadatas"])
+        texts_by_id = {
+            chunk_id: (text, dict(meta))
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
         return [
-            self._result(i, *found[i], Scores(dense=dense_scores.get(i), bm25=bm25_scores.get(i), fused=fused[i]))
+            self._result(i, *texts_by_id[i], Scores(dense=_best(i, dense), bm25=_best(i, bm25), fused=fused[i]))
             for i in best
-            if i in found
+            if i in texts_by_id
         ]
 
-    def _dense(
-        self, query: str, allowed: set[str], max_rank: int, n: int, found: dict[str, tuple[str, dict[str, Any]]]
-    ) -> list[tuple[str, float]]:
-        # The access rank is checked twice on purpose: by generation and by the chunk's own level.
-        where = {"$and": [{"generation": {"$in": sorted(allowed)}}, {"access_rank": {"$lte": max_rank}}]}
-        vector = self.embedding_function.embed_query([query])
-        got = self.chunks.query(
-            query_embeddings=vector, n_results=n, where=where, include=["documents", "metadatas", "distances"]
-        )
-        out: list[tuple[str, float]] = []
-        for chunk_id, text, meta, distance in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-        ):
-            found[chunk_id] = (text, dict(meta))
-            out.append((chunk_id, round(1.0 - float(distance), 6)))  # cosine distance -> similarity
-        return out
-
-    def _fetch_generation(self, generation: str) -> tuple[list[str], list[str]]:
-        ids: list[str] = []
-        texts: list[str] = []
+    def _read_generation(self, generation: str, *, embeddings: bool = False) -> Iterable[tuple[str, str, Any]]:
+        """(chunk id, contextual text, vector or None) of every chunk of `generation`, read page by page."""
+        include = ["documents", "metadatas", *(["embeddings"] if embeddings else [])]
         offset, page = 0, 500
         while True:
-            got = self.chunks.get(
-                where={"generation": generation}, include=["documents", "metadatas"], limit=page, offset=offset
-            )
-            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                ids.append(chunk_id)
-                texts.append(contextual_text(str(meta["title"]), str(meta.get("section", "")), text))
+            got = self.chunks.get(where={"generation": generation}, include=include, limit=page, offset=offset)
+            vectors = got["embeddings"] if embeddings else [None] * len(got["ids"])
+            for chunk_id, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], vectors, strict=True
+            ):
+                yield chunk_id, contextual_text(str(meta["title"]), str(meta.get("section", "")), text), vector
             if len(got["ids"]) < page:
-                return ids, texts
+                return
             offset += page
+
+    def _fetch_generation(self, generation: str) -> tuple[list[str], list[str]]:
+        rows = list(self._read_generation(generation))
+        return [chunk_id for chunk_id, _, _ in rows], [text for _, text, _ in rows]
 
     @staticmethod
     def _result(chunk_id: str, text: str, meta: dict[str, Any], scores: Scores) -> SearchResult:
@@ -193,6 +208,10 @@ class DocumentIndex:
             restored = previous.model_copy()
             restored.pending = None
             self.catalogue.put(restored)
+
+    def generation_vectors(self, generation: str) -> dict[str, Any]:
+        """Contextual text -> stored vector of every chunk of `generation` (for reuse by its successor)."""
+        return {text: vector for _, text, vector in self._read_generation(generation, embeddings=True)}
 
     def delete_chunks_except(self, doc_id: str, generation: str) -> None:
         """Delete every chunk of `doc_id` that is not of `generation`."""

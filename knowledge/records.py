@@ -21,7 +21,7 @@ class Citation(_Frozen):
     version: str | None = None
 
     def label(self) -> str:
-        """"SOP-CHG-001 v1.2, 3 Changeover > 3.2 Tooling, p. 4"."""
+        """ "SOP-CHG-001 v1.2, 3 Changeover > 3.2 Tooling, p. 4"."""
         version = f" v{self.version}" if self.version else ""
         page = f", p. {self.page}" if self.page is not None else ""
         section = f", {self.section}" if self.section else ""
@@ -89,6 +89,9 @@ class IngestReport(BaseModel):
     unchanged: list[str] = Field(default_factory=list)
     failed: list[IngestFailure] = Field(default_factory=list)
     chunks_written: int = 0
+    chunks_embedded: int = Field(
+        0, description="Chunks sent to the model; the rest kept the vector of an unchanged text."
+    )
 
     def lines(self) -> list[str]:
         """One line per failure and a summary line."""

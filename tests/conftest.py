@@ -3,18 +3,24 @@
 - `small_plant_engine`: a SQLite file seeded once per test session with the small demo plant,
   seed 7 (plant clock 2026-11-20 06:00). Treat it as read-only: other tests share it.
 - `plant_session`: a `sqlmodel.Session` on it, rolled back after each test.
+- `port_picker`: returns a free TCP port on 127.0.0.1 each time it is called.
 - `postgres_url`: the PostgreSQL server URL from `ANDON_TEST_POSTGRES_URL`; tests using it are
   skipped when it is unset, and fail instead when `ANDON_TEST_REQUIRE_SERVERS=1` (CI).
+- `postgres_database`: makes a new, empty database on that server (name prefix -> URL); every one is
+  dropped at the end of the session.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import socket
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from connectors import DatabaseConfig, open_engine, seed_plant
@@ -52,6 +58,18 @@ def plant_session(small_plant_engine: Engine) -> Iterator[Session]:
         session.rollback()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def port_picker() -> Callable[[], int]:
+    """A function that returns a port on 127.0.0.1 nothing listens on (yet)."""
+    return _free_port
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = os.environ.get("ANDON_TEST_POSTGRES_URL")
@@ -60,3 +78,25 @@ def postgres_url() -> str:
             pytest.fail("ANDON_TEST_REQUIRE_SERVERS=1 but ANDON_TEST_POSTGRES_URL is not set")
         pytest.skip("ANDON_TEST_POSTGRES_URL is not set")
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_url: str) -> Iterator[Callable[[str], str]]:
+    url = make_url(postgres_url)
+    if url.drivername in {"postgresql", "postgres"}:
+        url = url.set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make(prefix: str) -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return url.set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as connection:
+        for name in made:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -6,6 +6,7 @@ from tools.contract import (
     DataSource,
     DocumentSearch,
     Domain,
+    PeriodReading,
     PeriodSpan,
     Permission,
     ProposalDraft,
@@ -25,13 +26,24 @@ from tools.errors import (
     UnknownEntityError,
 )
 from tools.invoke import OutcomeStatus, ToolOutcome, invoke
+from tools.metrics import BUILTIN_METRICS, Metric
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
-from tools.proposals import Proposal, ProposalStatus, ProposalStore, create_tool_tables, reset_tool_tables
+from tools.proposals import (
+    Proposal,
+    ProposalStatus,
+    ProposalStore,
+    Submission,
+    already_pending_note,
+    create_tool_tables,
+    request_fingerprint,
+    reset_tool_tables,
+)
 from tools.registry import BrokenPlugin, Registry
 from tools.screening import WITHHELD_MARKER, ScreenedText, withhold_instructions
 
 __all__ = [
+    "BUILTIN_METRICS",
     "DOMAINS",
     "ENTRY_POINT_GROUP",
     "WITHHELD_MARKER",
@@ -42,7 +54,9 @@ __all__ = [
     "DocumentSearch",
     "Domain",
     "InvalidArgumentsError",
+    "Metric",
     "OutcomeStatus",
+    "PeriodReading",
     "PeriodSpan",
     "Permission",
     "PermissionDeniedError",
@@ -56,6 +70,7 @@ __all__ = [
     "Registry",
     "Role",
     "ScreenedText",
+    "Submission",
     "Tool",
     "ToolContext",
     "ToolError",
@@ -64,6 +79,7 @@ __all__ = [
     "ToolResult",
     "UnknownEntityError",
     "VerifyReport",
+    "already_pending_note",
     "can_approve",
     "check_role",
     "create_tool_tables",
@@ -72,6 +88,7 @@ __all__ = [
     "invoke",
     "load_registry",
     "parse_role",
+    "request_fingerprint",
     "require_scope",
     "reset_tool_tables",
     "tool",

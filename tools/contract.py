@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -39,11 +39,14 @@ from pydantic import (
 )
 from sqlmodel import Session
 
+from tools.metrics import Metric, is_builtin_metric, resolve_metrics
+
 __all__ = [
     "DOMAINS",
     "DataSource",
     "DocumentSearch",
     "Domain",
+    "PeriodReading",
     "PeriodSpan",
     "Permission",
     "ProposalDraft",
@@ -104,12 +107,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PeriodReading(_Strict):
+    """How a time expression was read: the kind of period and its canonical name in both languages.
+
+    `kind` is day, week, month, quarter, half, year, range, since, rolling or shift; `to_date` is true when
+    the period runs up to the plant clock ("this quarter" = the quarter to date). `en` / `zh` name the
+    reading ("last quarter (Q3 2026)" / "上季度（2026年第三季度）"); they are empty where the dates alone
+    say it (an explicit date or range).
+    """
+
+    kind: Literal["day", "week", "month", "quarter", "half", "year", "range", "since", "rolling", "shift"]
+    to_date: bool = False
+    en: str = ""
+    zh: str = ""
+
+
 class PeriodSpan(_Strict):
-    """A resolved period: [start, end) in plant time, with the expression it came from."""
+    """A resolved period: [start, end) in plant time, with the expression it came from and how it was read."""
 
     start: datetime
     end: datetime
     label: str
+    reading: PeriodReading | None = None
 
 
 class DataSource(_Strict):
@@ -184,6 +203,18 @@ def _docstring_parts(doc: str) -> tuple[str, dict[str, str]]:
     return description, params
 
 
+def _has_path(model: type[BaseModel], path: str) -> bool:
+    """Whether a dotted field path ("figures.quality") exists in a result model."""
+    current: Any = model
+    for part in path.split("."):
+        fields = getattr(current, "model_fields", None)
+        if not isinstance(fields, dict) or part not in fields:
+            return False
+        annotation = fields[part].annotation
+        current = annotation if isinstance(annotation, type) else None
+    return True
+
+
 class Tool:
     """A registered tool: the function, its metadata and its argument / result models."""
 
@@ -199,6 +230,8 @@ class Tool:
         min_role: Role = Role.OPERATOR,
         approver_role: Role = Role.ENGINEER,
         sample_args: Mapping[str, Any] | None = None,
+        metrics: Mapping[str | Metric, str] | None = None,
+        explains: Sequence[str] = (),
     ) -> None:
         self.fn = fn
         self.name = name or fn.__name__
@@ -214,6 +247,17 @@ class Tool:
         if not self.description:
             raise TypeError(f"tool {self.name}: a docstring is required (it is the model-facing description)")
         self.args_model, self.result_model = self._build_models(param_docs)
+        try:
+            self.metrics = resolve_metrics(metrics)
+        except KeyError as exc:
+            raise TypeError(f"tool {self.name}: {exc.args[0]}") from None
+        for key, (_, path) in self.metrics.items():
+            if not _has_path(self.result_model, path):
+                raise TypeError(f"tool {self.name}: metric {key!r} names {path!r}, which its result does not have")
+        self.explains = tuple(explains)
+        unknown = [key for key in self.explains if key not in self.metrics and not is_builtin_metric(key)]
+        if unknown:
+            raise TypeError(f"tool {self.name}: explains unknown metric {unknown[0]!r}")
         self.sample_args = dict(sample_args) if sample_args is not None else None
         if self.sample_args is not None:
             try:
@@ -285,11 +329,17 @@ def tool(
     min_role: Role = Role.OPERATOR,
     approver_role: Role = Role.ENGINEER,
     sample_args: Mapping[str, Any] | None = None,
+    metrics: Mapping[str | Metric, str] | None = None,
+    explains: Sequence[str] = (),
 ) -> Callable[[ToolFunction], Tool]:
     """Declare a tool. `examples` are requests in English and Chinese; the router learns from them.
 
     `sample_args` are the arguments of one representative call (e.g. `{"line": "L2"}`); the
-    conformance kit, `andon tools describe` and the property-based tests use them.
+    conformance kit, `andon tools describe` and the property-based tests use them. `metrics` maps the
+    metrics the tool computes (a built-in metric key such as "quality_rate", or a `tools.Metric`) to the
+    result field that holds each ("figures.quality"); see `tools.metrics`. `explains` names metrics whose
+    causes the tool's result shows (a downtime Pareto explains a low availability): asked "why", an agent
+    calls it beside the tool that computes the metric.
     """
 
     def wrap(fn: ToolFunction) -> Tool:
@@ -303,6 +353,8 @@ def tool(
             min_role=min_role,
             approver_role=approver_role,
             sample_args=sample_args,
+            metrics=metrics,
+            explains=explains,
         )
 
     return wrap

@@ -21,7 +21,7 @@ from tools.audit import AuditLog
 from tools.contract import Permission, ProposalDraft, Tool, ToolContext, ToolResult
 from tools.errors import InvalidArgumentsError, PermissionDeniedError, ToolError, UnknownEntityError
 from tools.permissions import check_role
-from tools.proposals import Proposal, ProposalStore
+from tools.proposals import Proposal, ProposalStore, already_pending_note
 
 __all__ = ["OutcomeStatus", "ToolOutcome", "describe_validation_error", "invoke"]
 
@@ -49,6 +49,7 @@ class ToolOutcome:
     suggestions: tuple[str, ...] = ()
     duration_ms: float = 0.0
     internal: bool = False  # True when the tool itself failed unexpectedly (a bug, not the caller's fault)
+    already_pending: bool = False  # PROPOSED: the same request was already open; `proposal` is that one
 
     @property
     def ok(self) -> bool:
@@ -61,6 +62,8 @@ class ToolOutcome:
             data["result"] = self.result.model_dump(mode="json")
         if self.proposal is not None:
             data["proposal"] = self.proposal.model_dump(mode="json")
+            if self.already_pending:
+                data["already_pending"] = True
         if self.message:
             data["message"] = self.message
         if self.suggestions:
@@ -72,15 +75,15 @@ class ToolOutcome:
         if self.status is OutcomeStatus.OK and self.result is not None:
             return self.result.model_dump_json()
         if self.status is OutcomeStatus.PROPOSED and self.proposal is not None:
-            return json.dumps(
-                {
-                    "status": "proposed",
-                    "proposal_id": self.proposal.id,
-                    "title": self.proposal.title,
-                    "message": "awaiting approval by a permitted person / 等待有权限的人员审批",
-                },
-                ensure_ascii=False,
-            )
+            data: dict[str, Any] = {
+                "status": "proposed",
+                "proposal_id": self.proposal.id,
+                "title": self.proposal.title,
+                "message": "awaiting approval by a permitted person / 等待有权限的人员审批",
+            }
+            if self.already_pending:
+                data.update(already_pending=True, message=f"{self.message}; nothing new was created / 未重复创建")
+            return json.dumps(data, ensure_ascii=False)
         return f"{self.status.value}: {self.message}"
 
 
@@ -119,6 +122,8 @@ def invoke(
         summary = outcome.result.summary
     elif outcome.proposal is not None:
         summary = f"proposal {outcome.proposal.id}: {outcome.proposal.title}"
+        if outcome.already_pending:
+            summary = f"{outcome.message}: {outcome.proposal.title}"
     audit.append(
         event="call",
         user=ctx.user,
@@ -168,7 +173,11 @@ def _run(
         return ToolOutcome(tool.name, OutcomeStatus.ERROR, message=message, internal=True)
     if isinstance(result, ProposalDraft):
         assert proposals is not None  # checked above, before running the tool
-        return ToolOutcome(tool.name, OutcomeStatus.PROPOSED, result=result, proposal=proposals.create(result, ctx))
+        proposal, repeated = proposals.submit(result, ctx)
+        note = already_pending_note(proposal.id) if repeated else ""
+        return ToolOutcome(
+            tool.name, OutcomeStatus.PROPOSED, result=result, proposal=proposal, message=note, already_pending=repeated
+        )
     return ToolOutcome(tool.name, OutcomeStatus.OK, result=result)
 
 

@@ -3,27 +3,46 @@
 
 The table is created empty by `create_tool_tables`; times are plant-clock times from the
 context, so a seeded plant database stays deterministic until someone proposes something.
+
+The same request made twice (same action, same payload, apart from who asked) while the first is
+still open gives back the open proposal instead of a second one. A partial unique index on the
+request's fingerprint enforces this in the database, so two processes racing cannot both insert.
+A WRITE tool names the line its action touches with the payload key `line` (and `site`); the
+pending list an approver sees leaves out other lines' proposals (execution checks scopes anyway).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import JSON, DateTime, update
+from sqlalchemy import JSON, DateTime, Index, String, inspect, text, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from tools.audit import AuditLog
 from tools.contract import ProposalDraft, Role, Tool, ToolContext
 from tools.errors import PermissionDeniedError, ProposalError, ToolError
-from tools.permissions import can_approve
+from tools.permissions import can_approve, in_scope
 
-__all__ = ["Proposal", "ProposalRecord", "ProposalStatus", "ProposalStore", "ToolLookup", "create_tool_tables"]
+__all__ = [
+    "Proposal",
+    "ProposalRecord",
+    "ProposalStatus",
+    "ProposalStore",
+    "Submission",
+    "ToolLookup",
+    "already_pending_note",
+    "create_tool_tables",
+    "request_fingerprint",
+]
 
 #: Finds a WRITE tool by name when its proposal is decided (usually `registry.get`).
 ToolLookup = Callable[[str], Tool]
@@ -37,10 +56,27 @@ class ProposalStatus(StrEnum):
     FAILED = "failed"
 
 
+#: Statuses of a proposal that is still open: a second identical request gets it back.
+_OPEN = (ProposalStatus.PENDING.value, ProposalStatus.APPROVED.value)
+_OPEN_SQL = "status IN ('pending', 'approved')"
+_OPEN_INDEX = "ux_tool_proposal_open_request"
+#: Payload keys that say who asked, not what is asked: two people asking the same thing ask once.
+_REQUESTER_KEYS = frozenset({"requested_by"})
+
+
 class ProposalRecord(SQLModel, table=True):
     """Table `tool_proposal`: one row per proposal."""
 
     __tablename__ = "tool_proposal"
+    __table_args__ = (
+        Index(
+            _OPEN_INDEX,
+            "fingerprint",
+            unique=True,
+            sqlite_where=text(_OPEN_SQL),
+            postgresql_where=text(_OPEN_SQL),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     action: str = Field(index=True, description="Name of the WRITE tool whose executor runs on approval.")
@@ -57,6 +93,7 @@ class ProposalRecord(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_type=DateTime)
     decision_reason: str | None = None
     result_summary: str | None = None
+    fingerprint: str | None = Field(default=None, sa_type=String(64), description="See `request_fingerprint`.")
 
 
 class Proposal(BaseModel):
@@ -81,9 +118,60 @@ class Proposal(BaseModel):
     result_summary: str | None = None
 
 
+class Submission(NamedTuple):
+    """What proposing gave: the proposal, and whether it was already open before this request."""
+
+    proposal: Proposal
+    already_pending: bool
+
+
+def request_fingerprint(action: str, payload: Mapping[str, Any]) -> str:
+    """64 hex digits naming what is asked (action and payload, not who asked), for finding repeats."""
+    asked = {key: value for key, value in payload.items() if key not in _REQUESTER_KEYS}
+    canonical = json.dumps([action, asked], sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def already_pending_note(proposal_id: int) -> str:
+    """The one line every door shows when a request repeats an open proposal."""
+    return f"already pending as proposal #{proposal_id} / 已有待审批的提案 #{proposal_id}"
+
+
 def create_tool_tables(engine: Engine) -> None:
-    """Create the tool layer's tables (empty) if they do not exist yet."""
+    """Create the tool layer's tables (empty) if they do not exist yet; bring older tables up to date."""
     SQLModel.metadata.create_all(engine, tables=[ProposalRecord.__table__])  # type: ignore[attr-defined]
+    found = inspect(engine)
+    if "fingerprint" not in {column["name"] for column in found.get_columns("tool_proposal")}:
+        try:
+            _add_fingerprints(engine)
+        except DBAPIError:  # another process added it first
+            if "fingerprint" not in {column["name"] for column in inspect(engine).get_columns("tool_proposal")}:
+                raise
+    if _OPEN_INDEX not in {index["name"] for index in inspect(engine).get_indexes("tool_proposal")}:
+        ddl = f"CREATE UNIQUE INDEX IF NOT EXISTS {_OPEN_INDEX} ON tool_proposal (fingerprint) WHERE {_OPEN_SQL}"
+        with engine.begin() as conn:
+            conn.execute(text(ddl))
+
+
+def _add_fingerprints(engine: Engine) -> None:
+    """A table from before repeats were detected: add the column and fingerprint its open proposals
+    (the oldest of any repeats keeps the fingerprint; the others stay as they are, decidable one by one)."""
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE tool_proposal ADD COLUMN fingerprint VARCHAR(64)"))
+        rows = conn.execute(
+            select(col(ProposalRecord.id), col(ProposalRecord.action), col(ProposalRecord.payload))
+            .where(col(ProposalRecord.status).in_(_OPEN))
+            .order_by(col(ProposalRecord.id))
+        ).all()
+        taken: set[str] = set()
+        for proposal_id, action, payload in rows:
+            fingerprint = request_fingerprint(action, payload or {})
+            if fingerprint in taken:
+                continue
+            taken.add(fingerprint)
+            conn.execute(
+                update(ProposalRecord).where(col(ProposalRecord.id) == proposal_id).values(fingerprint=fingerprint)
+            )
 
 
 def reset_tool_tables(engine: Engine) -> None:
@@ -99,8 +187,13 @@ class ProposalStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, draft: ProposalDraft, ctx: ToolContext) -> Proposal:
-        """Store a WRITE tool's draft as a pending proposal requested by the caller."""
+    def submit(self, draft: ProposalDraft, ctx: ToolContext) -> Submission:
+        """Store a WRITE tool's draft as a pending proposal requested by the caller, unless the same
+        request is already open: then that proposal comes back, marked `already_pending`."""
+        fingerprint = request_fingerprint(draft.action, draft.payload)
+        existing = self._open_request(fingerprint)
+        if existing is not None:
+            return Submission(existing, already_pending=True)
         row = ProposalRecord(
             action=draft.action,
             title=draft.title,
@@ -110,11 +203,27 @@ class ProposalStore:
             requested_by=ctx.user,
             requested_role=ctx.role.value,
             requested_at=ctx.clock,
+            fingerprint=fingerprint,
         )
         with Session(self.engine, expire_on_commit=False) as session:
             session.add(row)
-            session.commit()
-            return Proposal.model_validate(row)
+            try:
+                session.commit()
+            except IntegrityError:  # the same request was stored by someone else a moment ago
+                session.rollback()
+                existing = self._open_request(fingerprint)
+                if existing is None:
+                    raise
+                return Submission(existing, already_pending=True)
+            return Submission(Proposal.model_validate(row), already_pending=False)
+
+    def _open_request(self, fingerprint: str) -> Proposal | None:
+        query = select(ProposalRecord).where(
+            ProposalRecord.fingerprint == fingerprint, col(ProposalRecord.status).in_(_OPEN)
+        )
+        with Session(self.engine) as session:
+            row = session.exec(query.order_by(col(ProposalRecord.id))).first()
+            return Proposal.model_validate(row) if row is not None else None
 
     def get(self, proposal_id: int) -> Proposal:
         """The proposal with this id; raises ProposalError if there is none."""
@@ -123,6 +232,28 @@ class ProposalStore:
             if row is None:
                 raise ProposalError(f"no proposal {proposal_id} / 没有编号为 {proposal_id} 的提议")
             return Proposal.model_validate(row)
+
+    def decidable(self, ctx: ToolContext, lookup: ToolLookup, *, limit: int = 200) -> list[Proposal]:
+        """Pending proposals, oldest first, that the caller in `ctx` may decide: their role is at least
+        the tool's approver role and the requester's role, and the proposal's line is in their scopes.
+        Proposals of tools no longer loaded are left out (nobody could execute them here)."""
+        query = (
+            select(ProposalRecord)
+            .where(ProposalRecord.status == ProposalStatus.PENDING.value)
+            .order_by(col(ProposalRecord.id))
+            .limit(limit)
+        )
+        with Session(self.engine) as session:
+            pending = [Proposal.model_validate(row) for row in session.exec(query)]
+        found: list[Proposal] = []
+        for proposal in pending:
+            try:
+                tool = lookup(proposal.action)
+            except ToolError:
+                continue
+            if can_approve(ctx, tool, proposal.requested_role) is None and _in_scope_of(ctx, proposal.payload):
+                found.append(proposal)
+        return found
 
     def list(self, status: ProposalStatus | None = None, *, limit: int = 100) -> list[Proposal]:
         """Newest first, optionally only one status."""
@@ -249,6 +380,13 @@ class ProposalStore:
             proposal_id=proposal_id,
         )
         return self.get(proposal_id)
+
+
+def _in_scope_of(ctx: ToolContext, payload: Mapping[str, Any]) -> bool:
+    line, site = payload.get("line"), payload.get("site")
+    if not line and not site:
+        return True
+    return in_scope(ctx, str(line or ""), site=str(site) if site else None)
 
 
 _ZH = {

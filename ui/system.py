@@ -32,10 +32,11 @@ from tools import (
     load_registry,
     parse_role,
 )
-from ui.config import AndonSettings, UserAccount
+from ui.config import AndonSettings, McpServerSettings, UserAccount
 
 if TYPE_CHECKING:
     from knowledge import KnowledgeConfig
+    from tools.mcp_client import McpServerConfig
 
 __all__ = [
     "AUDIT_FILE_NAME",
@@ -51,6 +52,7 @@ __all__ = [
     "live_context",
     "live_extras",
     "load_tools",
+    "mcp_server_config",
     "open_plant",
     "tool_context",
     "tool_system",
@@ -110,10 +112,42 @@ def open_plant(settings: AndonSettings) -> Engine:
     return engine
 
 
+def mcp_server_config(server: McpServerSettings) -> McpServerConfig:
+    """The tool layer's view of one `[[mcp_servers]]` entry."""
+    from tools.mcp_client import McpServerConfig
+
+    headers = {"Authorization": f"Bearer {server.bearer_token.get_secret_value()}"} if server.bearer_token else {}
+    return McpServerConfig(
+        name=server.name,
+        domain=server.domain,
+        command=server.command,
+        args=tuple(server.args),
+        env=dict(server.env),
+        cwd=server.cwd,
+        url=server.url,
+        headers=headers,
+        min_role=parse_role(server.min_role),
+        approver_role=parse_role(server.approver_role),
+        read_only=frozenset(server.read_only),
+        examples={name: tuple(texts) for name, texts in server.examples.items()},
+        description_zh=dict(server.description_zh),
+        connect_timeout_s=server.connect_timeout_s,
+        call_timeout_s=server.call_timeout_s,
+    )
+
+
 def load_tools(settings: AndonSettings) -> Registry:
-    """A fresh registry of the built-in tools and every allowed plugin's tools (plus setpoint proposals when
-    the live mapping enables OPC UA writes)."""
+    """A fresh registry of the built-in tools, every allowed plugin's tools, the configured MCP servers' tools
+    and setpoint proposals when the live mapping enables OPC UA writes.
+
+    MCP sessions stay open for the life of the process (closed at exit); the SDK is imported only
+    when `mcp_servers` are configured.
+    """
     registry = load_registry(settings.tools_allow)
+    if settings.mcp_servers:
+        from tools.mcp_client import McpSessions, add_mcp_servers
+
+        add_mcp_servers(registry, [mcp_server_config(server) for server in settings.mcp_servers], McpSessions())
     live = live_context(settings)
     if live is not None and live.mapping.opcua is not None and live.mapping.opcua.writes_enabled:
         from tools.builtin.setpoints import propose_setpoint_change

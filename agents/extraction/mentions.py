@@ -16,7 +16,7 @@ from agents.extraction.language import Language, detect_language
 from agents.extraction.time_mentions import TimeMention, find_time_mentions
 from agents.extraction.vocabulary import EntityKind, Vocabulary
 
-__all__ = ["EntityMention", "Mentions", "extract_mentions"]
+__all__ = ["EntityMention", "GroupMention", "Mentions", "extract_mentions"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,17 @@ class EntityMention:
 
 
 @dataclass(frozen=True)
+class GroupMention:
+    """A name that stands for several things of one kind ("清洗机": WSH-01 or WSH-02): the request must say which."""
+
+    kind: EntityKind
+    text: str
+    start: int
+    end: int
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Mentions:
     """Everything extracted from one request."""
 
@@ -44,6 +55,7 @@ class Mentions:
     entities: list[EntityMention] = field(default_factory=list)
     times: list[TimeMention] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
+    groups: list[GroupMention] = field(default_factory=list)
 
     def first(self, kind: EntityKind) -> EntityMention | None:
         """The first mention of `kind`, if any."""
@@ -115,5 +127,12 @@ def extract_mentions(text: str, vocabulary: Vocabulary | None = None) -> Mention
     for found in _TOP_N.finditer(text):
         if _free(taken, *found.span()):
             numbers.append(int(found.group(1) or found.group(2)))
+    groups = []
+    if vocabulary is not None:
+        for group in vocabulary.find_groups(text):
+            if _free(taken, group.start, group.end):
+                codes = tuple(term.code for term in group.terms)
+                groups.append(GroupMention(group.terms[0].kind, group.text, group.start, group.end, codes))
     entities.sort(key=lambda entity: entity.start)
-    return Mentions(text=text, language=detect_language(text), entities=entities, times=times, numbers=numbers)
+    language = detect_language(text)
+    return Mentions(text=text, language=language, entities=entities, times=times, numbers=numbers, groups=groups)

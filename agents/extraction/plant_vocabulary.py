@@ -27,11 +27,15 @@ PLANT_VOCABULARY_TABLES: tuple[tuple[str, str], ...] = (
     ("location", "StorageLocation"),
     ("area", "Area"),
     ("site", "Site"),
+    ("shift", "Shift"),
 )
 
 
-def _row(record: Any) -> dict[str, Any]:
-    return {key: getattr(record, key, None) for key in ("code", "name_en", "name_zh", "aliases")}
+def _row(record: Any, parents: dict[int, str]) -> dict[str, Any]:
+    row = {key: getattr(record, key, None) for key in ("code", "name_en", "name_zh", "aliases")}
+    line_id = getattr(record, "line_id", None)
+    row["parent"] = parents.get(line_id, "") if isinstance(line_id, int) else ""
+    return row
 
 
 def vocabulary_from_session(session: Session) -> Vocabulary:
@@ -39,9 +43,10 @@ def vocabulary_from_session(session: Session) -> Vocabulary:
     import connectors.schema as schema
 
     terms: list[Term] = []
+    lines = {line.id: line.code for line in session.exec(select(schema.Line)).all() if line.id is not None}
     for kind, class_name in PLANT_VOCABULARY_TABLES:
         model = getattr(schema, class_name, None)
         if model is None:
             continue
-        terms += terms_from_rows(kind, (_row(record) for record in session.exec(select(model)).all()))
+        terms += terms_from_rows(kind, (_row(record, lines) for record in session.exec(select(model)).all()))
     return Vocabulary(terms=terms)

@@ -1,17 +1,23 @@
 """Time expressions inside free text, in English and Chinese.
 
-Extraction only finds the expression and passes its text on ("yesterday", "最近7天",
-"2026-11-01..2026-11-07"): the tools resolve it against the plant clock, so a period means the
-same thing whichever model asked. The forms found here are the ones the tools' resolver accepts,
-with the filler words around them ("over the", "in the") left out.
+Extraction only finds the expression and passes its text on ("yesterday", "这个季度", "Nov 14 night
+shift", "11月1日到11月7日"): the tools resolve it against the plant clock, so a period means the same
+thing whichever model asked. The scanning and the grammar are the tools' resolver's own
+(`tools.resolvers.scan_time_text`), so every mention found is one `resolve_period` reads; the filler
+words around it ("over the", "in") are left out.
+
+A request can also hold time words no readable expression covers ("fortnight", "Q7", "上上上季度",
+"最近几天", "Nov 31", "下周三"): `find_unread_time_words` reports them, so the caller asks back instead of
+answering for a default period.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-__all__ = ["TimeMention", "find_time_mentions"]
+from tools.resolvers import FoundTime, scan_time_text
+
+__all__ = ["TimeMention", "find_time_mentions", "find_unread_time_words"]
 
 
 @dataclass(frozen=True)
@@ -23,42 +29,15 @@ class TimeMention:
     end: int
 
 
-_ISO = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
-_CN_NUM = r"[0-9一二两三四五六七八九十]+"
-_SHIFT_WORD = r"(?:morning|day|early|late|afternoon|evening|night|[abc])"
-
-# Longest and most specific forms first; each pattern's group "x" (or the whole match) is the expression.
-_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE | re.ASCII)
-    for p in (
-        rf"(?:from\s+)?(?P<x>{_ISO}\s*(?:\.\.|to|~|至|到|—|-{{1,2}})\s*{_ISO})",
-        rf"(?P<x>(?:the\s+day\s+before\s+yesterday|yesterday|today)(?:'s)?\s+{_SHIFT_WORD}\s+shift)",
-        r"(?P<x>(?:前天|昨天|今天)(?:的)?(?:早班|中班|晚班|夜班|白班|[A-Ca-c]班))",
-        r"(?P<x>(?:the\s+)?day\s+before\s+yesterday)",
-        r"\b(?P<x>yesterday|today|last\s+night|tonight)\b",
-        r"\b(?P<x>(?:this|last|previous)\s+(?:week|month|year))\b",
-        r"\b(?P<x>(?:past|last|previous)\s+(?:\d+|a|one)?\s*(?:days?|hours?|h|weeks?|months?))\b",
-        rf"(?P<x>(?:最近|过去|近)\s*(?:{_CN_NUM})?\s*(?:个小时|小时|天|日|个星期|星期|周|个月))",
-        r"(?P<x>前天|昨天|昨日|今天|今日|当天|昨晚|昨夜)",
-        r"(?P<x>本周|这周|这星期|本星期|上个星期|上星期|上周|本月|这个月|当月|上个月|上月|今年|本年)",
-        r"(?P<x>(?:\d{4}年)?\d{1,2}月\d{1,2}[日号])",
-        r"(?P<x>\d{4}年\d{1,2}月)",
-        rf"(?<![\d-])(?P<x>{_ISO})(?![\d-])",
-        r"(?<![\d-])(?P<x>\d{4}-\d{1,2})(?![\d-])",
-    )
-)
+def _mentions(found: list[FoundTime]) -> list[TimeMention]:
+    return [TimeMention(text=item.text, start=item.start, end=item.end) for item in found]
 
 
 def find_time_mentions(text: str) -> list[TimeMention]:
-    """Time expressions in `text`, in order of appearance, never overlapping."""
-    taken = [False] * len(text)
-    found: list[TimeMention] = []
-    for pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span("x")
-            if any(taken[start:end]):
-                continue
-            for index in range(start, end):
-                taken[index] = True
-            found.append(TimeMention(text=" ".join(match.group("x").split()), start=start, end=end))
-    return sorted(found, key=lambda mention: mention.start)
+    """Readable time expressions in `text`, longest first where they overlap, in order of appearance."""
+    return _mentions(scan_time_text(text).readable)
+
+
+def find_unread_time_words(text: str) -> list[TimeMention]:
+    """Time words in `text` that no readable expression covers, in order: the caller should ask back."""
+    return _mentions(scan_time_text(text).unread)

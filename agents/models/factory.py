@@ -37,8 +37,7 @@ def make_chat_model(
     if kind == "openai":
         if llm is None:
             raise AgentError(
-                "no LLM configured: set ANDON_LLM_BASE_URL and ANDON_LLM_MODEL (or [llm] in andon.toml) "
-                "/ 未配置大模型"
+                "no LLM configured: set ANDON_LLM_BASE_URL and ANDON_LLM_MODEL (or [llm] in andon.toml) / 未配置大模型"
             )
         return make_openai_chat_model(llm)
     raise AgentError(f"unknown model {kind!r}; use offline or openai / 未知模型")

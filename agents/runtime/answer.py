@@ -7,6 +7,7 @@ from typing import Any
 
 from agents.events import Citation, FinalAnswer, ToolCallRecord, Usage
 from agents.grounding import find_ungrounded_numbers
+from agents.interpretation import mismatch_note
 from agents.runtime.replies import ungrounded_note
 
 __all__ = ["final_answer", "find_citations"]
@@ -66,15 +67,20 @@ def final_answer(
     latency_ms: float,
     refused: bool = False,
     also_allowed: Sequence[str] = (),
+    mismatches: Sequence[str] = (),
 ) -> FinalAnswer:
-    """Check every figure of `text` against this turn's tool results; flag and report the unbacked ones.
+    """Check every figure of `text` against this turn's tool results; flag and report the unbacked ones, and
+    the `mismatches` between the request and what the figures are for (see `agents.interpretation`).
 
     Numbers of the request and of `also_allowed` texts (the called tools' own descriptions, such as
     "in the last 30 days") may be repeated; they are not claims about the plant.
     """
     allowed = [request, *also_allowed]
     ungrounded = find_ungrounded_numbers(text, tool_contents, also_allowed=allowed) if text else []
-    shown = f"{text}\n\n{ungrounded_note(ungrounded, lang)}" if ungrounded else text
+    notes = [ungrounded_note(ungrounded, lang)] if ungrounded else []
+    if mismatches and text:
+        notes.append(mismatch_note(mismatches, lang))
+    shown = "\n\n".join([text, *notes]) if notes else text
     results = [call.result for call in tool_calls]
     provenance = [
         {"tool": call.name, **call.result["provenance"]}
@@ -97,6 +103,7 @@ def final_answer(
         citations=find_citations(results),
         provenance=provenance,
         ungrounded_numbers=ungrounded,
+        mismatches=list(mismatches) if text else [],
         tool_calls=tool_calls,
         proposals=proposals,
         usage=usage,

@@ -68,6 +68,7 @@ class ApprovalGate(AgentMiddleware):  # type: ignore[type-arg]
                     "tool": message.name or "",
                     "title": pending.get("title", ""),
                     "tool_call_id": message.tool_call_id,
+                    "already_pending": bool(pending.get("already_pending")),
                 }
             )
             outcome = {

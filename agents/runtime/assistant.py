@@ -15,26 +15,31 @@ import contextvars
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.errors import AgentError
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
+from agents.extraction import asks_why, split_clauses
 from agents.extraction.language import detect_language
+from agents.interpretation import ToolCatalog, find_mismatches, reading_line
+from agents.routing.capabilities import MetricOwners, route_by_metrics
 from agents.routing.decision import Router, RoutingDecision
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
-from agents.runtime.context import Caller, ToolBackend, turn_context
+from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
 from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
-from agents.runtime.replies import clarify_reply, out_of_scope_reply
+from agents.runtime.replies import clarify_reply, cut_off_note, no_answer_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
 from agents.safety import check_request, refusal_text
 from agents.specs import AGENT_SPECS
-from agents.supervisor import DomainRunner, Supervisor
-from tools import ProposalStatus, Role, ToolError
+from agents.supervisor import DomainRunner, Supervisor, findings_message
+from tools import ProposalStatus, Role, ToolContext, ToolError
 
 __all__ = ["Assistant", "ModelKind"]
 
@@ -59,10 +64,15 @@ def _model_failure(exc: Exception) -> str | None:
         import openai
     except ImportError:  # pragma: no cover - openai is a dependency of langchain-openai
         return None
+    if isinstance(exc, openai.APITimeoutError):  # a kind of connection error: the server was reached, then slow
+        return "the LLM endpoint did not answer in time (llm_timeout_s) / 大模型服务响应超时"
     if isinstance(exc, openai.APIConnectionError):
         return f"the LLM endpoint cannot be reached ({exc}) / 无法连接大模型服务"
     if isinstance(exc, openai.APIStatusError):
-        return f"the LLM endpoint answered {exc.status_code}: {exc.message} / 大模型服务返回错误"
+        # One line: a server's message may be a whole validation report.
+        said = " ".join(exc.message.split())
+        said = said if len(said) <= 300 else said[:300] + "…"
+        return f"the LLM endpoint answered {exc.status_code}: {said} / 大模型服务返回错误"
     return None
 
 
@@ -86,6 +96,20 @@ async def _in_thread(make: Callable[[], Iterator[Event]]) -> AsyncIterator[Event
         if isinstance(item, BaseException):
             raise item
         yield item
+
+
+def _period_resolver(ctx: ToolContext) -> Callable[[str], tuple[datetime, datetime] | None]:
+    """Resolve the request's own time expressions as the tools do (plant clock, the plant's shifts)."""
+    from tools.resolvers import resolve_tool_period
+
+    def resolve(expression: str) -> tuple[datetime, datetime] | None:
+        try:
+            span = resolve_tool_period(ctx, expression)
+        except (ToolError, SQLAlchemyError):
+            return None  # unreadable, or a plant without a shift calendar: nothing to compare with
+        return span.start, span.end
+
+    return resolve
 
 
 def _thread(user: str, session_id: str, domain: str) -> str:
@@ -120,6 +144,8 @@ class Assistant:
         self.escalate_below = escalate_below
         self.agents = DomainAgents(model, backend, memory.checkpointer, quote_tool_data=model_kind != "offline")
         self.supervisor = Supervisor(model if model_kind != "offline" else None)
+        self.metric_owners = MetricOwners(backend.registry.tools)
+        self.catalog = ToolCatalog(backend.registry.tools)
 
     # -- routing ---------------------------------------------------------------------------------
 
@@ -127,7 +153,7 @@ class Assistant:
         self, text: str, session_id: str | None = None, user: str | None = None
     ) -> tuple[RoutingDecision, Literal["small_model", "llm", "session"]]:
         """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
-        decision: RoutingDecision = self.router.route(text)
+        decision: RoutingDecision = self._by_metrics(text, self.router.route(text))
         previous = self.memory.session(session_id) if session_id else None
         if previous is not None and previous.owner != user:
             previous = None
@@ -140,8 +166,13 @@ class Assistant:
             fallbacks = getattr(self.llm_router, "fallbacks", 0)
             second = self.llm_router.route(text)
             if getattr(self.llm_router, "fallbacks", 0) == fallbacks:
-                return second, "llm"
+                return self._by_metrics(text, second), "llm"
         return decision, "small_model"
+
+    def _by_metrics(self, text: str, decision: RoutingDecision) -> RoutingDecision:
+        """Send a request that names a metric to the agents whose tools compute it."""
+        plain = len(split_clauses(text)) == 1 and not asks_why(text)
+        return route_by_metrics(decision, self.metric_owners.asked(text), self.metric_owners.owners, plain=plain)
 
     # -- turns -----------------------------------------------------------------------------------
 
@@ -198,16 +229,22 @@ class Assistant:
         if decision.kind == "clarify" or not decision.domains:
             yield self._reply(clarify_reply(lang, decision.scores), text, lang, started)
             return
-        with turn_context(self.backend, caller, lang):
+        self._remember_route(session_id, caller.user, decision.domains, lang)
+        with turn_context(self.backend, caller, lang) as ctx:
             if len(decision.domains) == 1:
                 thread = _thread(caller.user, session_id, decision.domains[0])
                 record = yield from self._run_domain(decision.domains[0], text, thread, lang, {"messages": None})
                 yield from self._finish(
-                    text, session_id, caller.user, lang, started, decision.domains, [record], record.answer
+                    text, session_id, caller.user, lang, started, decision.domains, [record], record.answer, ctx=ctx
                 )
                 return
             runners = {d: self._runner(d, _thread(caller.user, session_id, d), lang) for d in decision.domains}
-            result = yield from self.supervisor.run(text, decision.domains, runners, lang)
+
+            def lead(records: list[TurnRecord]) -> str | None:
+                calls = [call for record in records for call in record.tool_calls]
+                return reading_line(text, calls, self.catalog, lang, ctx.clock)
+
+            result = yield from self.supervisor.run(text, decision.domains, runners, lang, lead)
             yield from self._finish(
                 text,
                 session_id,
@@ -218,11 +255,31 @@ class Assistant:
                 result.records,
                 result.text if result.paused is None else "",
                 usage=result.usage,
+                ctx=ctx,
             )
 
+    def _remember_route(self, session_id: str, owner: str, domains: list[str], lang: Lang) -> None:
+        """Record the turn's domains before the agents run, so that a follow-up of a turn the model failed
+        ("那前天呢?" after a time-out) still knows what it follows; a pause of an earlier turn is kept."""
+        previous = self.memory.session(session_id)
+        if previous is None or previous.owner != owner:
+            self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
+            return
+        self.memory.remember(
+            session_id,
+            owner=owner,
+            domains=domains,
+            lang=lang,
+            paused_thread=previous.paused_thread,
+            paused_domain=previous.paused_domain,
+            paused_proposals=previous.paused_proposals,
+        )
+
     def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
-        def run(request: str) -> Generator[Event, None, TurnRecord]:
-            return (yield from self._run_domain(domain, request, thread, lang, {"messages": None}))
+        def run(request: str, findings: Sequence[tuple[str, str]] = ()) -> Generator[Event, None, TurnRecord]:
+            messages = [] if not findings else [findings_message(findings, lang)]
+            messages.append({"role": "user", "content": request})
+            return (yield from self._run_domain(domain, request, thread, lang, {"messages": messages}))
 
         return run
 
@@ -234,8 +291,15 @@ class Assistant:
         record = TurnRecord(agent=domain)
         if graph_input == {"messages": None}:
             graph_input = {"messages": [{"role": "user", "content": request}]}
-        config = {"configurable": {"thread_id": thread}, "recursion_limit": 24}
-        yield from stream_graph(graph, graph_input, config, record)
+        # The turn guard stops the run after MAX_MODEL_CALLS model calls (about five graph steps each);
+        # LangGraph's recursion limit stays above that, as a backstop only.
+        config = {"configurable": {"thread_id": thread}, "recursion_limit": 8 * self.agents.max_model_calls + 8}
+        clock = current_context().clock
+
+        def lead(done: TurnRecord) -> str | None:
+            return reading_line(request, done.tool_calls, self.catalog, lang, clock)
+
+        yield from stream_graph(graph, graph_input, config, record, lead)
         return record
 
     def _finish(
@@ -250,6 +314,7 @@ class Assistant:
         text: str,
         *,
         usage: Usage | None = None,
+        ctx: ToolContext | None = None,
     ) -> Iterator[Event]:
         paused = next((r for r in records if r.pending), None)
         if paused is not None:
@@ -263,9 +328,13 @@ class Assistant:
                 paused_proposals=tuple(p.proposal_id for p in paused.pending),
             )
             for pending in paused.pending:
-                yield self._proposal_event(pending.proposal_id, pending.tool, session_id)
+                yield self._proposal_event(pending.proposal_id, pending.tool, session_id, pending.already_pending)
             return
         self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
+        if not text.strip():
+            text = no_answer_reply(lang)
+        elif any(r.cut_off for r in records):
+            text = f"{text}\n\n{cut_off_note(lang)}"
         total = usage or sum((r.usage for r in records), Usage())
         called = {call.name for r in records for call in r.tool_calls if call.name in self.backend.registry}
         descriptions = [
@@ -273,8 +342,16 @@ class Assistant:
             for name in sorted(called)
             for text in (self.backend.registry.get(name).description, self.backend.registry.get(name).description_zh)
         ]
+        calls = [call for r in records for call in r.tool_calls]
+        resolve = _period_resolver(ctx) if ctx is not None else None
+        # The reading lines are written from the results and the plant clock, not claims of the model.
+        leads = [record.lead for record in records if record.lead]
+        if records and text and not any(text.startswith(lead) for lead in leads):
+            combined = reading_line(request, calls, self.catalog, lang, ctx.clock if ctx else None)
+            leads += [combined] if combined else []
         yield final_answer(
-            also_allowed=descriptions,
+            also_allowed=[*descriptions, *leads],
+            mismatches=find_mismatches(request, calls, self.catalog, resolve) if request else [],
             text=text,
             request=request,
             lang=lang,
@@ -285,7 +362,9 @@ class Assistant:
             latency_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def _proposal_event(self, proposal_id: int, tool_name: str, session_id: str) -> ProposalAwaitingApproval:
+    def _proposal_event(
+        self, proposal_id: int, tool_name: str, session_id: str, already_pending: bool = False
+    ) -> ProposalAwaitingApproval:
         proposal = self.backend.proposals.get(proposal_id)
         approver = ""
         if proposal.action in self.backend.registry:
@@ -299,6 +378,8 @@ class Assistant:
             payload=dict(proposal.payload),
             approver_role=approver,
             session_id=session_id,
+            already_pending=already_pending,
+            requested_by=proposal.requested_by,
         )
 
     def _reply(self, text: str, request: str, lang: Lang, started: float, *, refused: bool = False) -> FinalAnswer:
@@ -314,6 +395,11 @@ class Assistant:
             refused=refused,
         )
 
+    def end_session(self, session_id: str, user: str) -> None:
+        """Forget a session of `user`: its conversation threads and what was remembered about it (sign-out)."""
+        threads = [_thread(user, session_id, domain) for domain in AGENT_SPECS]
+        self.memory.forget(session_id, owner=user, threads=threads)
+
     # -- approvals -------------------------------------------------------------------------------
 
     def resume(
@@ -325,8 +411,10 @@ class Assistant:
         user: str,
         role: str | Role,
         reason: str | None = None,
+        scopes: frozenset[str] = frozenset(),
     ) -> Iterator[Event]:
-        """Decide a proposal a paused run waits for (role checked by the tool layer), then continue the run.
+        """Decide a proposal a paused run waits for (role and scopes checked by the tool layer), then continue
+        the run.
 
         A caller who may not approve gets a PermissionDeniedError (a ToolError) and the run stays paused.
         A proposal already decided elsewhere (e.g. `andon proposals approve`) continues with that outcome.
@@ -341,7 +429,7 @@ class Assistant:
                 f"session {session_id!r} has no run waiting for proposal {pid} / 该会话没有等待此提议的任务"
             )
         lang: Lang = "zh" if session.lang == "zh" else "en"
-        caller = Caller.of(user, role)
+        caller = Caller.of(user, role, scopes)
         with turn_context(self.backend, caller, lang) as ctx:
             proposal = self.backend.proposals.get(pid)
             if proposal.status is ProposalStatus.PENDING:

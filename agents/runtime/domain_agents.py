@@ -14,11 +14,15 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agents.runtime.approvals import ApprovalGate
 from agents.runtime.context import ToolBackend, current_context
+from agents.runtime.guards import TurnGuard
 from agents.runtime.turn import message_text
 from agents.specs import AgentSpec
 from tools.adapters.langchain import to_langchain_tools
 
-__all__ = ["DomainAgents", "QuotedToolData"]
+__all__ = ["MAX_MODEL_CALLS", "DomainAgents", "QuotedToolData"]
+
+#: Model calls one domain agent may make for one request before it is stopped with a clear answer.
+MAX_MODEL_CALLS = 6
 
 
 class QuotedToolData(AgentMiddleware):  # type: ignore[type-arg]
@@ -49,8 +53,10 @@ class DomainAgents:
         checkpointer: BaseCheckpointSaver[Any],
         *,
         quote_tool_data: bool,
+        max_model_calls: int = MAX_MODEL_CALLS,
     ) -> None:
         self.model = model
+        self.max_model_calls = max_model_calls
         self.backend = backend
         self.checkpointer = checkpointer
         self.quote_tool_data = quote_tool_data
@@ -73,7 +79,8 @@ class DomainAgents:
         tools = to_langchain_tools(
             registry_tools, context=current_context, audit=self.backend.audit, proposals=self.backend.proposals
         )
-        middleware: list[AgentMiddleware[Any, Any, Any]] = [ApprovalGate()]
+        # The approval gate runs first: a fresh proposal pauses the run even when the step limit is reached.
+        middleware: list[AgentMiddleware[Any, Any, Any]] = [ApprovalGate(), TurnGuard(lang, self.max_model_calls)]
         if self.quote_tool_data:
             middleware.append(QuotedToolData())
         return create_agent(

@@ -55,16 +55,18 @@ class ConversationMemory:
 
         if isinstance(path, Path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        # One connection shared by the checkpointer (which locks around it) and the session table.
+        # One connection shared by the checkpointer and the session table, under the checkpointer's own lock:
+        # two locks over one sqlite3 connection let concurrent turns interleave their statements, which
+        # fails ("no more rows available") when many sessions run at once.
         self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self._lock = threading.Lock()
+        self.checkpointer: SqliteSaver = SqliteSaver(self._conn)
+        self._lock: threading.Lock = self.checkpointer.lock
         with self._lock:
             self._conn.execute(_SCHEMA)
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(andon_session)")}
             if "owner" not in columns:  # a memory file from before sessions had owners
                 self._conn.execute("ALTER TABLE andon_session ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
             self._conn.commit()
-        self.checkpointer: SqliteSaver = SqliteSaver(self._conn)
 
     def session(self, session_id: str) -> SessionRecord | None:
         """What is known about a session, or None for a new one."""
@@ -115,6 +117,14 @@ class ConversationMemory:
                     owner,
                 ),
             )
+            self._conn.commit()
+
+    def forget(self, session_id: str, *, owner: str, threads: list[str]) -> None:
+        """Delete what is remembered of `owner`'s session and the checkpoints of its conversation `threads`."""
+        for thread in threads:
+            self.checkpointer.delete_thread(thread)
+        with self._lock:
+            self._conn.execute("DELETE FROM andon_session WHERE session_id = ? AND owner = ?", (session_id, owner))
             self._conn.commit()
 
     def close(self) -> None:

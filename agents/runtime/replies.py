@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 
 from agents.specs import AGENT_SPECS
 
-__all__ = ["clarify_reply", "out_of_scope_reply", "ungrounded_note"]
+__all__ = [
+    "clarify_reply",
+    "cut_off_note",
+    "no_answer_reply",
+    "out_of_scope_reply",
+    "step_limit_reply",
+    "ungrounded_note",
+]
 
 
 def _capabilities(lang: str) -> str:
@@ -53,3 +60,33 @@ def ungrounded_note(numbers: Sequence[str], lang: str) -> str:
     if lang == "zh":
         return f"⚠ 以下数字未能在本轮工具结果中核实，请勿直接采用：{shown}"
     return f"⚠ Unverified figures (not found in this turn's tool results; do not rely on them): {shown}"
+
+
+def step_limit_reply(lang: str) -> str:
+    """The answer of a run stopped at its step limit (the model kept calling tools without answering)."""
+    if lang == "zh":
+        return (
+            "未能得出答案：模型多次调用工具仍未给出回答，已在步数上限处停止。本轮没有经过核实的数字，也没有执行任何写操作。"
+            "请换一种更具体的问法（产线、设备、时间段），或查看工具调用记录。"
+        )
+    return (
+        "No answer: the model kept calling tools without answering and was stopped at this request's step limit. "
+        "No figure from this turn is verified and nothing was written. Ask again more specifically (line, equipment, "
+        "period), or check the tool trace."
+    )
+
+
+def no_answer_reply(lang: str) -> str:
+    """Said instead of an empty reply from the model."""
+    if lang == "zh":
+        return "模型没有给出回答（回复为空），本轮没有经过核实的数字。请换一种更具体的问法再试。"
+    return (
+        "The model returned an empty reply; no figure from this turn is verified. Please ask again more specifically."
+    )
+
+
+def cut_off_note(lang: str) -> str:
+    """The line appended to an answer the model stopped at its output limit (max_tokens)."""
+    if lang == "zh":
+        return "⚠ 回答在输出长度上限处被截断，可能不完整。"
+    return "⚠ The answer was cut off at the output limit and may be incomplete."

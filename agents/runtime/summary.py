@@ -16,9 +16,18 @@ def awaiting_text(proposals: list[ProposalAwaitingApproval], lang: str) -> str:
     for item in proposals:
         if lang == "zh":
             approver = item.approver_role or "有权限的人员"
-            lines.append(f"已提出提议 #{item.proposal_id}：{item.title}，等待{approver}审批，尚未执行。")
+            if item.already_pending:
+                lines.append(f"已有待审批的提案 #{item.proposal_id}：{item.title}。未重复创建，等待{approver}审批。")
+            else:
+                lines.append(f"已提出提议 #{item.proposal_id}：{item.title}，等待{approver}审批，尚未执行。")
+            continue
+        who = f"an {item.approver_role}" if item.approver_role.startswith(("a", "e")) else f"a {item.approver_role}"
+        if item.already_pending:
+            lines.append(
+                f"This request is already pending as proposal #{item.proposal_id}: {item.title}. Nothing new was "
+                f"created; it awaits approval by {who} or above."
+            )
         else:
-            who = f"an {item.approver_role}" if item.approver_role.startswith(("a", "e")) else f"a {item.approver_role}"
             lines.append(
                 f"Proposed #{item.proposal_id}: {item.title}. It awaits approval by {who} or above; "
                 "nothing has been executed."
@@ -48,6 +57,7 @@ def turn_json(events: Iterable[Event], lang: str = "en") -> dict[str, Any]:
         "answer": "",
         "citations": [],
         "ungrounded_numbers": [],
+        "mismatches": [],
         "proposals": [],
         "latency_ms": 0.0,
     }
@@ -60,6 +70,7 @@ def turn_json(events: Iterable[Event], lang: str = "en") -> dict[str, Any]:
             answer=final.text,
             citations=[c.model_dump(mode="json") for c in final.citations],
             ungrounded_numbers=final.ungrounded_numbers,
+            mismatches=final.mismatches,
             proposals=final.proposals,
             latency_ms=final.latency_ms,
             provenance=final.provenance,

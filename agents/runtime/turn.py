@@ -8,7 +8,7 @@ them), results from the tools node's update (the JSON `tools.invoke` produced), 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 
 from agents.events import Event, Token, ToolCallRecord, ToolFinished, ToolStarted, Usage
 from agents.runtime.approvals import PROPOSAL_INTERRUPT
+from agents.runtime.guards import STEP_LIMIT_NAME
 
 __all__ = ["PendingProposal", "TurnRecord", "message_text", "parse_tool_content", "stream_graph"]
 
@@ -27,6 +28,7 @@ class PendingProposal:
     proposal_id: int
     tool: str
     title: str
+    already_pending: bool = False  # the request repeated a proposal that was already open
 
 
 @dataclass
@@ -39,6 +41,10 @@ class TurnRecord:
     answer: str = ""
     usage: Usage = field(default_factory=Usage)
     pending: list[PendingProposal] = field(default_factory=list)
+    lead: str = ""
+    """The reading line streamed before the answer (metric, scope, period of its figures), if any."""
+    cut_off: bool = False  # the answer stopped at the output limit (finish_reason "length")
+    stopped: bool = False  # the turn guard ended the run at its step limit: there is no answer to read
     _args: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
 
@@ -59,7 +65,8 @@ def parse_tool_content(content: str) -> tuple[str, dict[str, Any] | None, str]:
         data = None
     if isinstance(data, dict):
         if data.get("status") == "proposed":
-            return "proposal", data, f"proposal {data.get('proposal_id')}: {data.get('title', '')}"
+            repeated = " (already pending / 已有待审批)" if data.get("already_pending") else ""
+            return "proposal", data, f"proposal {data.get('proposal_id')}{repeated}: {data.get('title', '')}"
         if data.get("status") in ("executed", "rejected", "failed") and "proposal_id" in data:
             status = "ok" if data["status"] == "executed" else "error"
             return status, data, f"proposal {data['proposal_id']} {data['status']}: {data.get('message', '')}"
@@ -91,7 +98,12 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
             value = getattr(item, "value", None)
             if isinstance(value, dict) and value.get("type") == PROPOSAL_INTERRUPT:
                 record.pending.append(
-                    PendingProposal(int(value["proposal_id"]), str(value.get("tool", "")), str(value.get("title", "")))
+                    PendingProposal(
+                        int(value["proposal_id"]),
+                        str(value.get("tool", "")),
+                        str(value.get("title", "")),
+                        already_pending=bool(value.get("already_pending")),
+                    )
                 )
         return
     if not isinstance(update, dict):
@@ -103,8 +115,15 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
                 call_id = call.get("id") or ""
                 record._args[call_id] = (call["name"], dict(call["args"]))
                 yield ToolStarted(name=call["name"], args=dict(call["args"]), call_id=call_id, agent=record.agent)
+            for invalid in message.invalid_tool_calls:  # answered by the turn guard with a tool error
+                call_id = invalid.get("id") or ""
+                record._args[call_id] = (invalid.get("name") or "", {})
+                yield ToolStarted(name=invalid.get("name") or "", args={}, call_id=call_id, agent=record.agent)
             if not message.tool_calls:
                 record.answer = message_text(message)
+                record.cut_off = message.response_metadata.get("finish_reason") == "length"
+        elif isinstance(message, AIMessage) and message.name == STEP_LIMIT_NAME:
+            record.answer, record.cut_off, record.stopped = message_text(message), False, True
         elif isinstance(message, ToolMessage):
             yield from _on_tool_message(message, record)
 
@@ -141,17 +160,35 @@ def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event
     )
 
 
-def stream_graph(graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord) -> Iterator[Event]:
-    """Run `graph` on `graph_input`, yielding events and filling `record`."""
+Lead = Callable[[TurnRecord], str | None]
+
+
+def stream_graph(
+    graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord, lead: Lead | None = None
+) -> Iterator[Event]:
+    """Run `graph` on `graph_input`, yielding events and filling `record`.
+
+    `lead` writes the line that opens the answer once the tools have answered (the reading of the figures);
+    it is streamed before the model's first answer token and put in front of `record.answer`."""
     # Checkpoints are written when the run ends or pauses, not after every step: the same memory and
     # resume points for fewer SQLite writes per turn.
+    led = False
     for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"], durability="exit"):
         if mode == "messages":
             chunk, metadata = data
             if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):
                 text = message_text(chunk)
                 if text and not getattr(chunk, "tool_call_chunks", None):
+                    if lead is not None and not led and record.tool_calls:
+                        led = True
+                        record.lead = lead(record) or ""
+                        if record.lead:
+                            yield Token(text=record.lead + "\n\n", agent=record.agent)
                     yield Token(text=text, agent=record.agent)
         elif mode == "updates" and isinstance(data, dict):
             for node, update in data.items():
                 yield from _on_update(node, update, record)
+    if lead is not None and not led and record.tool_calls and record.answer and not record.stopped:
+        record.lead = lead(record) or ""  # a model that did not stream its answer
+    if record.lead and record.answer and not record.answer.startswith(record.lead):
+        record.answer = f"{record.lead}\n\n{record.answer}"

@@ -28,17 +28,30 @@ _ARG_CHUNK = 7  # tool-call arguments arrive in pieces this long, as real server
 
 @dataclass(frozen=True)
 class ScriptedToolCall:
+    """A tool call; `raw_arguments`, when set, is sent verbatim instead of `args` as JSON (e.g. broken JSON)."""
+
     name: str
     args: dict[str, Any]
     id: str = ""
+    raw_arguments: str | None = None
+
+    @property
+    def arguments(self) -> str:
+        """The arguments text the server sends."""
+        return self.raw_arguments if self.raw_arguments is not None else json.dumps(self.args, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
 class ScriptedTurn:
-    """One assistant reply: text, tool calls, or both."""
+    """One assistant reply: text, tool calls, or both; `finish_reason="length"` plays a reply cut off at max_tokens."""
 
     text: str = ""
     tool_calls: tuple[ScriptedToolCall, ...] = ()
+    finish_reason: str | None = None
+
+    @property
+    def finish(self) -> str:
+        return self.finish_reason or ("tool_calls" if self.tool_calls else "stop")
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,11 @@ def _tokens(text: str) -> int:
 
 def _usage(request: ScriptedRequest, turn: ScriptedTurn) -> dict[str, int]:
     prompt = _tokens(json.dumps(request.messages, ensure_ascii=False))
-    completion = _tokens(turn.text + "".join(json.dumps(c.args) + c.name for c in turn.tool_calls))
+    # Counted as before raw arguments existed (ASCII-escaped JSON), so recorded token figures stay the same.
+    calls = "".join(
+        c.name + (json.dumps(c.args) if c.raw_arguments is None else c.raw_arguments) for c in turn.tool_calls
+    )
+    completion = _tokens(turn.text + calls)
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
@@ -116,7 +133,7 @@ def _completion(request: ScriptedRequest, turn: ScriptedTurn, model: str, counte
     message: dict[str, Any] = {"role": "assistant", "content": turn.text or None}
     if turn.tool_calls:
         message["tool_calls"] = [
-            {"id": cid, "type": "function", "function": {"name": call.name, "arguments": json.dumps(call.args)}}
+            {"id": cid, "type": "function", "function": {"name": call.name, "arguments": call.arguments}}
             for cid, call in zip(_call_ids(turn, counter), turn.tool_calls, strict=True)
         ]
     return {
@@ -124,7 +141,7 @@ def _completion(request: ScriptedRequest, turn: ScriptedTurn, model: str, counte
         "object": "chat.completion",
         "created": 1_700_000_000,
         "model": model,
-        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if turn.tool_calls else "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": turn.finish}],
         "usage": _usage(request, turn),
     }
 
@@ -148,11 +165,11 @@ def _stream_chunks(request: ScriptedRequest, turn: ScriptedTurn, model: str, cou
                 ]
             }
         )
-        arguments = json.dumps(call.args, ensure_ascii=False)
+        arguments = call.arguments
         for start in range(0, len(arguments), _ARG_CHUNK):
             piece = arguments[start : start + _ARG_CHUNK]
             yield chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
-    yield chunk({}, "tool_calls" if turn.tool_calls else "stop")
+    yield chunk({}, turn.finish)
     if request.body.get("stream_options", {}).get("include_usage"):
         yield {**base, "choices": [], "usage": _usage(request, turn)}
 

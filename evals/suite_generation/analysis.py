@@ -157,10 +157,18 @@ def _cross_domain() -> list[dict[str, Any]]:
         for lang, text in (("en", en), ("zh", zh)):
             expect = {"domains": domains, "answer": checks, "grounded": True}
             agent = domains[0] if len(domains) == 1 else None
+            role = _ROLE_NEEDED.get(key)
             cases.append(
-                case(f"{key}-{lang}", text, lang, "L3", expect, agent=agent, tags=["analysis", "cross_domain"])
+                case(
+                    f"{key}-{lang}", text, lang, "L3", expect, agent=agent, role=role, tags=["analysis", "cross_domain"]
+                )
             )
     return cases
+
+
+# Who may see these figures: supplier on-time delivery is for supervisors, purchase orders for engineers
+# (the tools' minimum roles). Asked by an operator, the right answer is the refusal, not the figure.
+_ROLE_NEEDED = {"late-supplier-and-stock": "supervisor", "below-rop-and-open-po": "engineer"}
 
 
 def _follow_ups() -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from tools import (
     ToolContext,
     ToolResult,
     create_tool_tables,
+    require_scope,
     tool,
 )
 
@@ -104,6 +105,7 @@ def create_maintenance_request(ctx: ToolContext, equipment: str, problem: str) -
 
 @create_maintenance_request.executor
 def _execute_request(ctx: ToolContext, payload: dict[str, Any]) -> ToolResult:
+    require_scope(ctx, "L2")  # every machine of this tiny plant is on line 2
     EXECUTED.append(payload)
     return Executed(
         summary=f"request MR-{len(EXECUTED)} created",

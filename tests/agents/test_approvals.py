@@ -189,6 +189,44 @@ def test_a_new_question_while_paused_leaves_the_proposal_pending_and_is_answered
     proposal = _pause(llm_assistant, scripted, "a6")
     scripted.extend([call_tool("failure_count", equipment="CNC-03"), reply("CNC-03 had 3 breakdowns.")])
     events = list(llm_assistant.ask("How many failures on CNC-03?", session_id="a6", user="ann", role="operator"))
-    assert _final(events).text == "CNC-03 had 3 breakdowns."
+    assert _final(events).text.endswith("\n\nCNC-03 had 3 breakdowns.")
     assert backend.proposals.get(int(proposal.proposal_id)).status is ProposalStatus.PENDING
     assert executed == []
+
+
+def test_the_llm_asked_twice_is_told_the_request_is_already_pending(
+    llm_assistant: Assistant, scripted: ScriptedServer, backend: ToolBackend
+) -> None:
+    first = _pause(llm_assistant, scripted, "d1")
+    again = _pause(llm_assistant, scripted, "d2")
+    assert (again.proposal_id, again.already_pending, again.requested_by) == (first.proposal_id, True, "ann")
+    assert [p.id for p in backend.proposals.list()] == [int(first.proposal_id)]
+
+
+def test_a_scoped_approver_cannot_approve_another_lines_machine_in_conversation(
+    llm_assistant: Assistant, scripted: ScriptedServer, backend: ToolBackend, executed: list[dict[str, Any]]
+) -> None:
+    proposal = _pause(llm_assistant, scripted, "s1")
+    with pytest.raises(PermissionDeniedError, match="may only see L1"):
+        list(
+            llm_assistant.resume(
+                "s1", proposal.proposal_id, "approve", user="eve", role="engineer", scopes=frozenset({"L1"})
+            )
+        )
+    assert executed == []
+    assert backend.proposals.get(int(proposal.proposal_id)).status is ProposalStatus.PENDING
+
+
+def test_ending_a_session_forgets_its_conversation(
+    llm_assistant: Assistant, scripted: ScriptedServer, memory: Any
+) -> None:
+    scripted.extend([call_tool("failure_count", equipment="CNC-03"), reply("CNC-03 had 3 breakdowns.")])
+    list(llm_assistant.ask("How many failures on CNC-03?", session_id="e1", user="ann", role="engineer"))
+    thread = {"configurable": {"thread_id": "ann:e1::maintenance"}}
+    assert memory.checkpointer.get_tuple(thread) is not None
+    assert memory.session("e1") is not None
+    llm_assistant.end_session("e1", "someone-else")  # not theirs: nothing is forgotten
+    assert memory.session("e1") is not None
+    llm_assistant.end_session("e1", "ann")
+    assert memory.checkpointer.get_tuple(thread) is None
+    assert memory.session("e1") is None

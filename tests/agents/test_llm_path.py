@@ -35,9 +35,11 @@ def test_streamed_tool_call_runs_the_tool_and_the_answer_is_grounded(
         "filters": {"line": "L2"},
         "row_count": 48,
     }
-    assert "".join(e.text for e in events if isinstance(e, Token)) == "OEE of line 2 yesterday was 71.3 %."
+    reading = "Reading: OEE of a line over a period · all (within your scope) · as of 2026-11-21 06:00"
     final = _final(events)
-    assert final.text == "OEE of line 2 yesterday was 71.3 %."
+    # The runtime opens the answer with what its figures are for, from the tool result, before the model's words.
+    assert final.text == f"{reading}\n\nOEE of line 2 yesterday was 71.3 %."
+    assert "".join(e.text for e in events if isinstance(e, Token)) == final.text
     assert final.ungrounded_numbers == []
     assert final.tool_calls[0].result is not None
     assert final.tool_calls[0].result["oee"] == 0.713
@@ -68,7 +70,8 @@ def test_follow_up_turn_remembers_the_conversation(llm_assistant: Assistant, scr
     # The router alone cannot place "and the day before?"; the session's previous domain can.
     assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="session")
     final = _final(events)
-    assert final.text == "The day before: 68.4 %."
+    assert final.text.startswith("Reading: OEE of a line over a period")
+    assert final.text.endswith("\n\nThe day before: 68.4 %.")
     assert final.ungrounded_numbers == []
     # The model saw the whole conversation, read back from the SQLite checkpointer.
     contents = [m.get("content") for m in scripted.chat_requests[2].messages if m["role"] == "user"]
@@ -115,7 +118,7 @@ def test_an_unsure_tier1_decision_is_escalated_to_the_llm_router(
     )
     events = list(assistant.ask("how did L2 do yesterday?", session_id="r1", user="ann", role="operator"))
     assert events[0] == Routed(domains=["production"], confidence=0.9, kind="single", tier="llm")
-    assert _final(events).text == "71.3 %."
+    assert _final(events).text.endswith("\n\n71.3 %.")
     routing_request = scripted.chat_requests[0]
     assert routing_request.tool_names == []
     assert routing_request.messages[-1]["content"] == "how did L2 do yesterday?"
@@ -149,6 +152,18 @@ def test_an_unreachable_llm_ends_the_turn_with_one_error_event(
     assert isinstance(events[-1], Error)
     assert events[-1].message.startswith("the LLM endpoint cannot be reached")
     assert not any(isinstance(e, FinalAnswer) for e in events)
+
+
+def test_a_follow_up_of_a_turn_the_model_failed_still_follows_it(
+    llm_assistant: Assistant, scripted: ScriptedServer
+) -> None:
+    # Nothing scripted: the server answers the first turn's call with a 400, and the turn ends in an error.
+    failed = list(llm_assistant.ask("OEE of L2 yesterday?", session_id="f1", user="ann", role="operator"))
+    assert isinstance(failed[-1], Error)
+    scripted.extend([call_tool("line_oee", line="L2", period="the day before yesterday"), reply("68.4 %.")])
+    events = list(llm_assistant.ask("and the day before?", session_id="f1", user="ann", role="operator"))
+    assert events[0] == Routed(domains=["production"], confidence=0.4, kind="single", tier="session")
+    assert _final(events).text.endswith("\n\n68.4 %.")
 
 
 def test_another_user_with_the_same_session_id_does_not_continue_the_conversation(

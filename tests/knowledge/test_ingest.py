@@ -150,8 +150,11 @@ def test_bad_inputs_are_reported_one_line_each_and_the_rest_is_ingested(
     report = index.ingest([folder, tmp_path / "missing"])
     assert report.added == ["SOP-OK"]
     assert sorted((Path(f.path).name, f.message) for f in report.failed) == [
-        ("bad-meta.md", "metadata doc_type: Input should be 'sop', 'work_instruction', 'maintenance_manual', "
-                        "'quality_spec', 'safety_procedure', 'troubleshooting_guide' or 'supplier_agreement'"),
+        (
+            "bad-meta.md",
+            "metadata doc_type: Input should be 'sop', 'work_instruction', 'maintenance_manual', "
+            "'quality_spec', 'safety_procedure', 'troubleshooting_guide' or 'supplier_agreement'",
+        ),
         ("blank.md", "no text found (a scanned PDF needs OCR first)"),
         ("broken.pdf", "corrupt or unreadable PDF (Stream has ended unexpectedly)"),
         ("cad.dwg", "unsupported file type .dwg"),
@@ -198,3 +201,31 @@ def test_500_page_document_streams_in_bounded_batches(tmp_path: Path, make_index
     assert [b - a for a, b in zip([0, *full[:-1]], full, strict=True)] == [16] * 31
     assert (batches[-1], finished) == (500, 500)  # the last partial batch (4 chunks), then "finished"
     assert [h.citation.page for h in index.search("VB-377", k=1, role="operator", mode="bm25")] == [377]
+
+
+def test_a_changed_document_re_embeds_only_its_changed_chunks(
+    store_config: KnowledgeConfig, make_index: IndexFactory, markdown_file: Callable[..., Path]
+) -> None:
+    body = "# Manual\n" + "".join(f"## {n} Part {n}\nSection {n} text about bearing {n}.\n" for n in range(1, 5))
+    path = markdown_file("manual.md", body, id="MM-X")
+    index = make_index(store_config)
+    first = index.ingest([path])
+    assert (first.chunks_written, first.chunks_embedded) == (4, 4)
+    before = index.chunks.get(include=["embeddings", "documents"])
+    vectors = dict(zip(before["documents"], before["embeddings"], strict=True))
+
+    markdown_file("manual.md", body.replace("Section 3 text", "Section 3 revised text"), id="MM-X")
+    second = index.ingest([path])
+    assert (second.updated, second.chunks_written, second.chunks_embedded) == (["MM-X"], 4, 1)
+    after = index.chunks.get(include=["embeddings", "documents"])
+    assert len(after["ids"]) == 4
+    for text, vector in zip(after["documents"], after["embeddings"], strict=True):
+        if "revised" in text:
+            assert text not in vectors
+        else:
+            assert list(vector) == list(vectors[text])  # kept, not recomputed
+    # A new title changes every chunk's embedded text (title and section are part of it): all re-embedded.
+    markdown_file("manual.md", body, id="MM-X", title="Spindle manual")
+    assert index.ingest([path]).chunks_embedded == 4
+    # Unchanged files still cost nothing.
+    assert index.ingest([path]).chunks_embedded == 0

@@ -90,7 +90,13 @@ def test_the_model_sees_the_schema_without_the_context(session: Session, audit: 
     schema = adapted.tool_call_schema.model_json_schema()  # type: ignore[union-attr]
     assert set(schema["properties"]) == {"line", "shift"}
     assert schema["required"] == ["line"]
-    assert adapted.metadata == {"domain": "production", "permission": "read", "source": "builtin"}
+    assert adapted.metadata == {
+        "domain": "production",
+        "permission": "read",
+        "source": "builtin",
+        "metrics": {},
+        "explains": [],
+    }
 
 
 def test_a_call_runs_with_the_factorys_context_and_returns_result_json(session: Session, audit: AuditLog) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -123,3 +124,44 @@ def test_demo_maintenance_request_cites_the_vibration_alarm(demo_ctx: ToolContex
     ctx = replace(demo_ctx, clock=stories.BREAKDOWN_START)  # the morning the bearing failed
     draft = run(propose_maintenance_request, ctx, equipment="CNC 3", problem="spindle vibration keeps rising")
     assert any("E-217" in line for line in draft.evidence)
+
+
+def test_overdue_work_orders_are_open_past_their_planned_start(demo_ctx: ToolContext, run: Run) -> None:
+    session = demo_ctx.session
+    expected = sorted(
+        wo.code
+        for wo in session.exec(select(MaintenanceWorkOrder)).all()
+        if wo.status != "completed" and wo.planned_start is not None and wo.planned_start < demo_ctx.clock
+    )
+    result = run(maintenance_work_orders, demo_ctx, status="overdue", limit=100)
+    assert sorted(w.code for w in result.work_orders) == expected
+    every_open = run(maintenance_work_orders, demo_ctx, status="open", limit=100)
+    assert set(expected) <= {w.code for w in every_open.work_orders}
+
+
+def test_overdue_means_open_past_the_planned_start(tiny_ctx: ToolContext, run: Run) -> None:
+    # WO-260004 is open but has no planned start: open, not overdue.
+    assert [w.code for w in run(maintenance_work_orders, tiny_ctx, target="CNC-03").work_orders] == ["WO-260004"]
+    assert run(maintenance_work_orders, tiny_ctx, target="CNC-03", status="overdue").work_orders == []
+    # Planned for yesterday and still open: overdue; planned for tomorrow: not yet (the session is rolled back).
+    for code, planned in (
+        ("WO-260090", tiny_ctx.clock - timedelta(days=1)),
+        ("WO-260091", tiny_ctx.clock + timedelta(days=1)),
+    ):
+        tiny_ctx.session.add(
+            MaintenanceWorkOrder(
+                code=code,
+                equipment_id=3,
+                line_id=2,
+                kind="preventive",
+                status="open",
+                priority=3,
+                title_en="Monthly service",
+                title_zh="月度保养",
+                reported_at=tiny_ctx.clock - timedelta(days=7),
+                planned_start=planned,
+            )
+        )
+    tiny_ctx.session.flush()
+    overdue = run(maintenance_work_orders, tiny_ctx, target="L2", status="overdue")
+    assert [w.code for w in overdue.work_orders] == ["WO-260090"]

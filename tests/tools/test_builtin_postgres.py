@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from connectors import DatabaseConfig, open_engine, plant_clock, seed_plant
@@ -33,24 +31,14 @@ ARGUMENTS: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture(scope="module")
-def postgres_plant(postgres_url: str) -> Iterator[Engine]:
+def postgres_plant(postgres_database: Callable[[str], str]) -> Iterator[Engine]:
     """The small demo plant (seed 7) in a throwaway database on the test server."""
-    name = f"andon_tools_{uuid.uuid4().hex[:12]}"
-    url = make_url(postgres_url)
-    if url.drivername in {"postgresql", "postgres"}:
-        url = url.set(drivername="postgresql+psycopg")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = open_engine(DatabaseConfig(url=url.set(database=name).render_as_string(hide_password=False)))
+    engine = open_engine(DatabaseConfig(url=postgres_database("andon_tools")))
     try:
         seed_plant(engine, scale="small", seed=7)
         yield engine
     finally:
         engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 def _answers(engine: Engine, run: Callable[..., Any]) -> dict[str, tuple[str, int, bool]]:

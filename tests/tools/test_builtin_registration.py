@@ -44,4 +44,5 @@ def test_write_tools_and_roles() -> None:
         "purchase_orders": Role.ENGINEER,
         "supplier_on_time_delivery": Role.SUPERVISOR,
         "sales_order_status": Role.ENGINEER,
+        "list_sales_orders": Role.ENGINEER,
     }

@@ -12,6 +12,7 @@ from connectors.demo import stories
 from connectors.schema import (
     Bom,
     BomLine,
+    Delivery,
     InventoryLot,
     Material,
     ProductionOrder,
@@ -22,6 +23,7 @@ from connectors.schema import (
     Supplier,
 )
 from tools.builtin import (
+    list_sales_orders,
     material_availability,
     materials_below_reorder_point,
     purchase_orders,
@@ -156,3 +158,41 @@ def test_demo_late_purchase_lines_and_a_sales_order(demo_ctx: ToolContext, run: 
         ln.quantity for ln in session.exec(select(SalesOrderLine).where(SalesOrderLine.sales_order_id == so.id))
     )
     assert sum(line.quantity for line in status.lines) == ordered
+
+
+def test_sales_orders_lists_late_and_delivered_late_orders(tiny_ctx: ToolContext, run: Run) -> None:
+    # SO-260001: 500 promised 11-18, 300 delivered 11-17 (on time) and 200 on 11-19 (late); fully delivered.
+    assert run(list_sales_orders, tiny_ctx).orders == []
+    [order] = run(list_sales_orders, tiny_ctx, status="delivered_late").orders
+    assert (order.order, order.ordered, order.delivered, order.open_quantity, order.delivered_late) == (
+        "SO-260001",
+        500,
+        500,
+        0,
+        1,
+    )
+    assert (order.promised_date.isoformat(), order.days_late) == ("2026-11-18", 0)
+    assert [o.order for o in run(list_sales_orders, tiny_ctx, status="all", customer="恒泰水务").orders] == [
+        "SO-260001"
+    ]
+
+
+def test_demo_late_sales_orders_are_the_open_lines_past_their_promise(demo_ctx: ToolContext, run: Run) -> None:
+    session = demo_ctx.session
+    today = demo_ctx.clock.date()
+    delivered: dict[int, int] = {}
+    for delivery in session.exec(select(Delivery)).all():
+        delivered[delivery.sales_order_line_id] = delivered.get(delivery.sales_order_line_id, 0) + delivery.quantity
+    codes = {so.id: so.code for so in session.exec(select(SalesOrder)).all()}
+    expected = sorted(
+        {
+            codes[line.sales_order_id]
+            for line in session.exec(select(SalesOrderLine)).all()
+            if delivered.get(line.id or 0, 0) < line.quantity and line.promised_date < today
+        }
+    )
+    result = run(list_sales_orders, demo_ctx, status="late", limit=100)
+    assert sorted(order.order for order in result.orders) == expected
+    assert all(order.days_late > 0 and order.open_quantity > 0 for order in result.orders)
+    days = [order.days_late for order in result.orders]
+    assert days == sorted(days, reverse=True)

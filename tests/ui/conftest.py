@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, console: RunningConsole) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(180_000)  # a machine busy with other work answers slowly, not wrongly
     opened = context.new_page()
     opened.goto(console.url)
     yield opened
@@ -144,3 +144,17 @@ def worker_cases(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(ProcessExecutor, "run", run)
     return played
+
+
+@pytest.fixture
+def andon_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run `andon ARGS...` in this process: (exit code, stdout, stderr)."""
+    from ui.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        out, err = capsys.readouterr()
+        return int(exited.value.code or 0), out, err
+
+    return run

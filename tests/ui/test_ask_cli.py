@@ -194,3 +194,38 @@ def test_chat_tells_an_operator_who_can_approve_and_nothing_executes(monkeypatch
     proposals = tools.proposals.list()
     assert [p.status for p in proposals] == [ProposalStatus.PENDING]
     assert f"role engineer or above can run `andon proposals approve {proposals[0].id}`" in printed
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_chat_rejection_says_what_was_rejected_and_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools import ProposalStatus
+
+    tools, printed = _chat(
+        ["给ROB-01报修：抓手真空经常丢失", "n", "already scheduled for Friday", "/quit"], "engineer", monkeypatch
+    )
+    [proposal] = tools.proposals.list()
+    assert (proposal.status, proposal.decision_reason) == (ProposalStatus.REJECTED, "already scheduled for Friday")
+    assert f"proposal #{proposal.id} rejected by engineer / 提案 #{proposal.id} 已驳回: {proposal.title}" in printed
+    assert "reason / 理由: already scheduled for Friday" in printed
+    assert "✓ error" not in printed
+    assert "✓" not in printed.split("rejected by engineer")[1]
+
+
+@pytest.mark.usefixtures("plant_dir")
+def test_the_same_request_twice_says_it_is_already_pending(capsys: pytest.CaptureFixture[str]) -> None:
+    request = "给ROB-01报修：抓手真空经常丢失"
+    code, out, err = _ask(capsys, request, "--json")
+    assert code == 0, err
+    first = json.loads(out)["proposals"][0]
+    code, out, err = _ask(capsys, request, "--user", "engineer", "--json")
+    assert code == 0, err
+    again = json.loads(out)
+    assert (again["proposals"][0]["proposal_id"], again["proposals"][0]["already_pending"]) == (
+        first["proposal_id"],
+        True,
+    )
+    assert again["answer"].startswith(f"已有待审批的提案 #{first['proposal_id']}")
+    code, out, err = _ask(capsys, request)
+    assert code == 0, err
+    note = f"already pending as proposal #{first['proposal_id']} / 已有待审批的提案 #{first['proposal_id']}"
+    assert note in out

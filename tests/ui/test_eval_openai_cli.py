@@ -96,6 +96,9 @@ def test_llm_cases_are_graded_against_gold_with_tokens_and_pass_hat_k(
     assert summary["completion_tokens"] > 0
     lines = (tmp_path / "run" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     answers = {json.loads(line)["outcome"]["answer"] for line in lines}
-    assert len(answers) == 1
-    [answer] = answers
-    assert re.search(r"The OEE of Line 1 yesterday was 7\d\.\d%\.", answer), answer
+    # One reading line per language (en and zh cases), then the model's own words, the same in every attempt.
+    assert {answer.split("\n\n", 1)[0].split(" · ")[0] for answer in answers} == {
+        "Reading: OEE (availability × performance × quality rate)",
+        "理解：OEE（可用率×性能率×质量率）",
+    }
+    assert {answer.split("\n\n", 1)[1] for answer in answers} == {"The OEE of Line 1 yesterday was 76.9%."}

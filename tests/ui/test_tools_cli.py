@@ -230,3 +230,38 @@ def test_audit_verify_passes_then_detects_tampering(plant: Path, capsys: pytest.
         assert "was modified" in err
     finally:
         log.write_text(original, encoding="utf-8")
+
+
+def test_a_rejection_prints_what_was_rejected_and_the_reason(plant: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    proposal_id = _propose(capsys)
+    code, out, err = andon(
+        capsys, "proposals", "reject", str(proposal_id), "--reason", "scheduled for Friday", "--user", "engineer"
+    )
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"proposal #{proposal_id} rejected by engineer / 提案 #{proposal_id} 已驳回: "
+        "Maintenance request for CNC-03 (normal) / 3号数控加工中心 维修申请",
+        "  reason / 理由: scheduled for Friday",
+    ]
+    assert "✓" not in out
+    code, out, err = andon(capsys, "proposals", "reject", str(proposal_id), "--reason", "again", "--user", "engineer")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith(f"error: proposal {proposal_id} is already rejected")
+
+
+def test_calling_a_write_tool_twice_returns_the_pending_proposal(
+    plant: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = {"equipment": "CNC-03", "problem": "coolant leak at the spindle"}
+    _, out, _ = andon(capsys, "tools", "call", "propose_maintenance_request", "--args", json.dumps(args), "--json")
+    first = json.loads(out)["proposal"]["id"]
+    code, out, _ = andon(capsys, "tools", "call", "propose_maintenance_request", "--args", json.dumps(args))
+    assert code == 0
+    note = f"already pending as proposal #{first} / 已有待审批的提案 #{first}"
+    assert out.startswith(f"{note}: Maintenance request for CNC-03")
+    code, out, _ = andon(capsys, "tools", "call", "propose_maintenance_request", "--args", json.dumps(args), "--json")
+    again = json.loads(out)
+    assert (again["proposal"]["id"], again["already_pending"]) == (first, True)
+    _, out, _ = andon(capsys, "proposals", "list", "--status", "pending", "--json")
+    assert [item["id"] for item in json.loads(out)].count(first) == 1

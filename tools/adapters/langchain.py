@@ -59,12 +59,20 @@ def to_langchain_tool(
     def run(**kwargs: Any) -> str:
         return invoke(tool, context(), kwargs, audit=audit, proposals=proposals).text()
 
+    # A tool whose arguments are declared as a JSON schema (an external MCP server's) shows that schema.
+    declared: dict[str, Any] | None = getattr(tool, "input_schema", None)
     return _structured_tool_class()(
         name=tool.name,
         description=_model_description(tool),
-        args_schema=tool.args_model,
+        args_schema=declared if declared is not None else tool.args_model,
         func=run,
-        metadata={"domain": tool.domain, "permission": tool.permission.value, "source": tool.source},
+        metadata={
+            "domain": tool.domain,
+            "permission": tool.permission.value,
+            "source": tool.source,
+            "metrics": {key: path for key, (_, path) in tool.metrics.items()},
+            "explains": list(tool.explains),
+        },
     )
 
 

@@ -28,7 +28,7 @@ from tools.builtin.production import (
 )
 from tools.builtin.purchasing import purchase_orders, supplier_on_time_delivery
 from tools.builtin.quality import defect_pareto, first_pass_yield, scrap_rate
-from tools.builtin.sales import sales_order_status
+from tools.builtin.sales import list_sales_orders, sales_order_status
 from tools.builtin.sensors import detect_anomalies, sensor_trend
 from tools.builtin.spc import spc_analysis
 from tools.builtin.supply_chain import material_availability, materials_below_reorder_point, stock_levels
@@ -69,6 +69,7 @@ BUILTIN_TOOLS: tuple[Tool, ...] = (
     purchase_orders,
     supplier_on_time_delivery,
     sales_order_status,
+    list_sales_orders,
 )
 
 

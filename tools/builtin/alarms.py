@@ -193,6 +193,7 @@ class TopAlarmCodesResult(ToolResult):
         "清洗机哪个报警反复出现？",
     ],
     sample_args={"target": "L3", "period": "last week"},
+    explains=["failure_count", "downtime"],
 )
 def top_alarm_codes(
     ctx: ToolContext, target: str | None = None, period: str = "last week", limit: Limit = 10

@@ -100,12 +100,15 @@ def breakdown(figures: OEEFigures) -> OEEBreakdown:
 PLANT_WIDE_SPAN = timedelta(days=92)
 
 
-def period_of(ctx: ToolContext, expression: str, *, plant_wide: bool = False) -> PeriodSpan:
+def period_of(
+    ctx: ToolContext, expression: str, *, plant_wide: bool = False, due_dates: bool = False
+) -> PeriodSpan:
     """Resolve a tool's `period` argument (see `tools.resolvers.resolve_period`); at most 366 days, or
-    92 days for a plant-wide query."""
+    92 days for a plant-wide query. `due_dates`: the period filters due or promised dates, so it may lie
+    ahead of the clock ("orders due next week")."""
     if plant_wide:
-        return resolve_tool_period(ctx, expression, max_span=PLANT_WIDE_SPAN)
-    return resolve_tool_period(ctx, expression)
+        return resolve_tool_period(ctx, expression, max_span=PLANT_WIDE_SPAN, allow_future=due_dates)
+    return resolve_tool_period(ctx, expression, allow_future=due_dates)
 
 
 def scope_of(*entities: Entity | None) -> dict[str, str]:

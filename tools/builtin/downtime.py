@@ -81,6 +81,8 @@ class DowntimeParetoResult(ToolResult):
         "1号线上周夜班的小停机",
     ],
     sample_args={"target": "L2", "period": "last week"},
+    metrics={"downtime": "total_minutes"},
+    explains=["oee", "availability", "downtime", "good_count"],
 )
 def downtime_pareto(
     ctx: ToolContext,
@@ -197,6 +199,7 @@ class TopDowntimeResult(ToolResult):
         "昨晚装配线停机最久的是哪几次？",
     ],
     sample_args={"target": "L2", "period": "yesterday"},
+    explains=["downtime", "availability"],
 )
 def top_downtime_events(
     ctx: ToolContext,

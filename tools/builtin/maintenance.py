@@ -65,7 +65,7 @@ class WorkOrdersResult(ToolResult):
     work_orders: list[WorkOrderRow]
 
 
-WorkOrderStatus = Literal["open", "history", "all"]
+WorkOrderStatus = Literal["open", "overdue", "history", "all"]
 
 
 @tool(
@@ -80,6 +80,8 @@ WorkOrderStatus = Literal["open", "history", "all"]
         "3号数控机床本月的维修记录",
         "还有哪些预防性保养没做？",
         "1号线上周的故障维修工单",
+        "Which maintenance work orders are overdue?",
+        "哪些维修工单超期了？",
     ],
     sample_args={"target": "L2", "status": "open"},
 )
@@ -91,11 +93,12 @@ def maintenance_work_orders(
     period: str | None = None,
     limit: Limit = 20,
 ) -> WorkOrdersResult:
-    """Maintenance work orders of a line or machine: open ones (open / in progress) or the history (completed).
+    """Maintenance work orders of a line or machine: open ones (open / in progress), overdue ones (open past their
+    planned start), or the history (completed).
 
     Args:
         target: Line or equipment code or name, e.g. "L2", "CNC-03", "3号数控机床"; all lines in scope when omitted.
-        status: open (not completed), history (completed) or all.
+        status: open (not completed), overdue (open and past the planned start), history (completed) or all.
         kind: Only corrective (breakdown) or preventive (planned) work orders.
         period: Only work orders reported in this period, e.g. "this month", "上周".
         limit: How many work orders to list (1-100).
@@ -124,8 +127,10 @@ def maintenance_work_orders(
         .outerjoin(FailureMode, FM.id == WO.failure_mode_id)
         .where(*_target_filter(entity, ctx))
     )
-    if status == "open":
+    if status in ("open", "overdue"):
         statement = statement.where(WO.status != "completed")
+    if status == "overdue":
+        statement = statement.where(WO.planned_start.is_not(None), WO.planned_start < ctx.clock)
     elif status == "history":
         statement = statement.where(WO.status == "completed")
     if kind is not None:
@@ -197,6 +202,7 @@ class ReliabilityResult(ToolResult):
         "1号线上个月的平均故障间隔时间",
     ],
     sample_args={"target": "CNC-03", "period": "past 90 days"},
+    metrics={"mtbf": "mtbf_h", "mttr": "mttr_h", "failure_count": "failures"},
 )
 def mtbf_mttr(ctx: ToolContext, target: str, period: str = "past 90 days") -> ReliabilityResult:
     """MTBF (operating time / failures) and MTTR (repair time / failures) of a machine, or of each machine of a line.
@@ -283,6 +289,7 @@ class FailureModesResult(ToolResult):
     """Corrective work orders grouped by failure mode, most frequent first."""
 
     target: str
+    failures: int = Field(description="Failures (corrective work orders) in the period, all modes together.")
     failure_modes: list[FailureModeRow]
 
 
@@ -300,6 +307,8 @@ class FailureModesResult(ToolResult):
         "上个月1号线的故障类型统计",
     ],
     sample_args={"target": "CNC-03", "period": "past 180 days"},
+    metrics={"failure_count": "failures"},
+    explains=["mtbf", "failure_count", "mttr"],
 )
 def failure_mode_history(
     ctx: ToolContext, target: str, period: str = "past 180 days", limit: Limit = 10
@@ -356,5 +365,6 @@ def failure_mode_history(
         **truncation(len(ranked), limit),
         data_unavailable=not rows,
         target=entity.code,
+        failures=len(rows),
         failure_modes=found,
     )

@@ -13,8 +13,8 @@ from pydantic import Field
 from sqlalchemy import func
 
 from connectors.schema import ProductionCount
-from tools.builtin.common import OEEBreakdown, Part, breakdown, period_of, provenance, scope_of
-from tools.contract import ToolContext, ToolResult, tool
+from tools.builtin.common import OEEBreakdown, Part, breakdown, period_of, provenance, scope_of, visible_line_ids
+from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
 from tools.kpi import OEEInputs, aggregate, oee
 from tools.queries import oee_inputs, oee_inputs_by
 from tools.resolvers import Entity, resolve_line_or_equipment
@@ -23,13 +23,14 @@ __all__ = ["OEEDay", "OEEResult", "OEETrendResult", "get_oee", "oee_trend"]
 
 _METHOD_LINE = "ISO 22400-2; line = sum of the times and quantities of all its machines, then divided"
 _METHOD_MACHINE = "ISO 22400-2; one machine (work unit)"
+_METHOD_PLANT = "ISO 22400-2; plant = sum of the times and quantities of every line in scope, then divided"
 
 
 class OEEResult(ToolResult):
     """OEE of a line or machine over a period, with availability, performance, quality and their inputs."""
 
     target: str = Field(description="Line or equipment code.")
-    target_kind: str = Field(description="line or equipment")
+    target_kind: str = Field(description="line, equipment or plant")
     method: str
     figures: OEEBreakdown
 
@@ -50,34 +51,70 @@ def _filters(target: Entity) -> dict[str, int]:
         "3号数控机床上周的设备综合效率",
         "1号线本月的可用率、性能率和质量率",
         "昨天夜班装配线的OEE",
+        "OEE of L4 today",
+        "How was line 1's OEE last month?",
+        "4号线今天的OEE",
+        "上个月1号线OEE多少",
+        "Line 3's OEE looks low this week, what is it?",
+        "3号线这周OEE偏低，具体是多少？",
     ],
     sample_args={"target": "L2", "period": "yesterday"},
     name="oee",
+    metrics={
+        "oee": "figures.oee",
+        "availability": "figures.availability",
+        "performance": "figures.performance",
+        "quality_rate": "figures.quality",
+    },
 )
-def get_oee(ctx: ToolContext, target: str, period: str = "yesterday") -> OEEResult:
-    """OEE (ISO 22400) of a line or a machine over a period, with availability, performance, quality and the
-    time-model inputs (planned busy time, downtime, set-up, produced and good quantities) they come from.
+def get_oee(ctx: ToolContext, target: str | None = None, period: str = "yesterday") -> OEEResult:
+    """OEE (ISO 22400) of a line, a machine or the whole plant over a period, with availability, performance,
+    quality and the time-model inputs (planned busy time, downtime, set-up, produced and good quantities).
 
     Args:
-        target: Line or equipment code or name, e.g. "L2", "Line 2", "2号线", "CNC-03", "3号数控机床".
+        target: Line or equipment code or name, e.g. "L2", "Line 2", "2号线", "CNC-03", "3号数控机床"; every line
+            in the caller's scope (the plant) when omitted.
         period: Time expression, e.g. "yesterday", "last week", "昨天夜班", "2026-11-01..2026-11-07".
     """
+    if target is None:
+        return _plant_oee(ctx, period)
     entity = resolve_line_or_equipment(ctx, target)
     span = period_of(ctx, period)
     inputs, rows = oee_inputs(ctx.session, span, **_filters(entity))
+    method = _METHOD_LINE if entity.kind == "line" else _METHOD_MACHINE
+    return _result(entity.code, entity.kind, method, span, inputs, rows, scope_of(entity))
+
+
+def _plant_oee(ctx: ToolContext, period: str) -> OEEResult:
+    """Every line in the caller's scope summed (ISO 22400: add times and quantities, then divide)."""
+    span = period_of(ctx, period, plant_wide=True)
+    visible = visible_line_ids(ctx)
+    parts = [
+        part
+        for part in oee_inputs_by(ctx.session, span, ProductionCount.line_id)
+        if visible is None or part.key in visible
+    ]
+    inputs = aggregate(part.inputs for part in parts)
+    rows = sum(part.rows for part in parts)
+    return _result("plant", "plant", _METHOD_PLANT, span, inputs, rows, {"plant": "all lines in scope"})
+
+
+def _result(
+    code: str, kind: str, method: str, span: PeriodSpan, inputs: OEEInputs, rows: int, scope: dict[str, str]
+) -> OEEResult:
     figures = breakdown(oee(inputs))
     unavailable = rows == 0 or figures.availability is None
     shown = "n/a" if figures.oee is None else f"{figures.oee:.1%}"
     return OEEResult(
-        summary=f"OEE of {entity.code} for {span.label}: {shown}" + (" (no production data)" if unavailable else ""),
+        summary=f"OEE of {code} for {span.label}: {shown}" + (" (no production data)" if unavailable else ""),
         unit="ratio",
         period=span,
-        scope=scope_of(entity),
-        provenance=provenance(["production_count"], rows, span, **{entity.kind: entity.code}),
+        scope=scope,
+        provenance=provenance(["production_count"], rows, span, **{kind: code}),
         data_unavailable=unavailable,
-        target=entity.code,
-        target_kind=entity.kind,
-        method=_METHOD_LINE if entity.kind == "line" else _METHOD_MACHINE,
+        target=code,
+        target_kind=kind,
+        method=method,
         figures=figures,
     )
 
@@ -119,6 +156,12 @@ class OEETrendResult(ToolResult):
         "装配线上个月每日设备综合效率",
     ],
     sample_args={"target": "L2", "period": "past 7 days"},
+    metrics={
+        "oee": "overall.oee",
+        "availability": "overall.availability",
+        "performance": "overall.performance",
+        "quality_rate": "overall.quality",
+    },
 )
 def oee_trend(ctx: ToolContext, target: str, period: str = "past 7 days") -> OEETrendResult:
     """OEE of a line or machine day by day over a period (at most 100 days), plus the whole period's OEE.

@@ -197,11 +197,11 @@ def list_production_orders(
     Args:
         line: Line code or name, e.g. "L2", "2号线"; all lines in the caller's scope when omitted.
         status: open (not completed), late (open past due or finished after due), a status name, or all.
-        period: Only orders due in this period, e.g. "this week", "上周".
+        period: Only orders due in this period, e.g. "this week", "tomorrow", "下周" (ahead of today too).
         limit: How many orders to list (1-100).
     """
     entity = resolve_line(ctx, line) if line else None
-    span = period_of(ctx, period) if period else None
+    span = period_of(ctx, period, due_dates=True) if period else None
     statement = _order_select()
     if entity is not None:
         statement = statement.where(MO.line_id == entity.id)
@@ -286,31 +286,42 @@ def _labels(ctx: ToolContext, group_by: GroupBy) -> dict[Any, tuple[str, str, st
         "装配线最近7天每天的产量",
     ],
     sample_args={"line": "L2", "period": "yesterday", "group_by": "shift"},
+    metrics={"good_count": "total_good"},
 )
 def production_output(
-    ctx: ToolContext, line: str | None = None, period: str = "yesterday", group_by: GroupBy = "shift"
+    ctx: ToolContext,
+    line: str | None = None,
+    period: str = "yesterday",
+    group_by: GroupBy = "shift",
+    equipment: str | None = None,
 ) -> OutputResult:
-    """Good, scrap and rework parts through the line-output station of a line (or of every line), grouped by line,
-    shift, product or day. Each part is counted once, at the last station of its line.
+    """Good, scrap and rework parts through the line-output station of a line (or of every line), or made by one
+    machine, grouped by line, shift, product or day. Each part is counted once, at the last station of its line.
 
     Args:
         line: Line code or name, e.g. "L2", "2号线"; every line in the caller's scope when omitted.
         period: Time expression, e.g. "yesterday", "last week", "本月".
         group_by: line, shift, product or day.
+        equipment: A machine code or name, e.g. "CNC-02": the parts that machine made instead of a line's output.
     """
-    entity = resolve_line(ctx, line) if line else None
-    span = period_of(ctx, period, plant_wide=entity is None)
+    machine = resolve_entity(ctx, "equipment", equipment) if equipment else None
+    entity = resolve_line(ctx, line) if line and machine is None else None
+    span = period_of(ctx, period, plant_wide=entity is None and machine is None)
     group = _group_column(group_by)
     statement = (
         select(group, func.sum(PC.good_qty), func.sum(PC.scrap_qty), func.sum(PC.rework_qty), func.count())
         .select_from(ProductionCount)
         .join(Equipment, EQ.id == PC.equipment_id)
-        .where(within(PC.hour_start, span), EQ.is_line_output.is_(True))
+        .where(within(PC.hour_start, span))
         .group_by(group)
     )
+    if machine is not None:
+        statement = statement.where(PC.equipment_id == machine.id)
+    else:
+        statement = statement.where(EQ.is_line_output.is_(True))
     if entity is not None:
         statement = statement.where(PC.line_id == entity.id)
-    elif (lines := visible_line_ids(ctx)) is not None:
+    elif machine is None and (lines := visible_line_ids(ctx)) is not None:
         statement = statement.where(PC.line_id.in_(lines))
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     labels = _labels(ctx, group_by)
@@ -337,18 +348,19 @@ def production_output(
     ]
     good = sum(g.good for g in groups)
     rows = sum(v[3] for v in sums.values())
-    where = entity.code if entity else "all lines"
+    where = machine.code if machine else entity.code if entity else "all lines"
     return OutputResult(
         summary=f"Output of {where} for {span.label}: {good} good parts",
         unit="pcs",
         period=span,
-        scope=scope_of(entity),
+        scope=scope_of(machine or entity),
         provenance=provenance(
             ["production_count", "equipment"],
             rows,
             span,
             line=entity.code if entity else None,
-            station="line output (equipment.is_line_output)",
+            equipment=machine.code if machine else None,
+            station=f"machine {machine.code}" if machine else "line output (equipment.is_line_output)",
             group_by=group_by,
         ),
         data_unavailable=rows == 0,
@@ -383,6 +395,7 @@ class ScheduleAdherenceResult(ToolResult):
         "上周哪些订单没有按期完成？",
     ],
     sample_args={"line": "L2", "period": "last week"},
+    metrics={"schedule_adherence": "adherence"},
 )
 def schedule_adherence(ctx: ToolContext, line: str | None = None, period: str = "last week") -> ScheduleAdherenceResult:
     """Schedule adherence: production orders completed by their due date / orders due in the period, with the late ones.

@@ -67,6 +67,7 @@ class PurchaseOrdersResult(ToolResult):
         "逾期未到的采购订单",
     ],
     sample_args={"status": "late"},
+    explains=["on_time_delivery"],
     min_role=Role.ENGINEER,
 )
 def purchase_orders(
@@ -74,19 +75,22 @@ def purchase_orders(
     status: Literal["open", "late"] = "open",
     supplier: str | None = None,
     material: str | None = None,
+    period: str | None = None,
     limit: Limit = 20,
 ) -> PurchaseOrdersResult:
     """Open purchase-order lines (not fully received), or only the late ones (promised date before today), with
-    supplier, material, quantities, prices and days late.
+    supplier, material, quantities, prices and days late; optionally only lines promised in a period.
 
     Args:
         status: open (all lines not fully received) or late (open and past the promised date).
         supplier: Supplier code, name or alias, e.g. "SUP-02", "Huaxin", "华鑫".
         material: Material code, name or alias, e.g. "RM-1101".
+        period: Only lines promised in this period, e.g. "next week", "本月" (ahead of today too).
         limit: How many lines to list (1-100).
     """
     vendor = resolve_entity(ctx, "supplier", supplier) if supplier else None
     item = resolve_entity(ctx, "material", material) if material else None
+    span = period_of(ctx, period, due_dates=True) if period else None
     today = ctx.clock.date()
     statement = (
         select(
@@ -114,6 +118,9 @@ def purchase_orders(
         statement = statement.where(PO.supplier_id == vendor.id)
     if item is not None:
         statement = statement.where(POL.material_id == item.id)
+    if span is not None:
+        first, last = day_span(span)
+        statement = statement.where(POL.promised_date >= first, POL.promised_date < last)
     statement = statement.order_by(POL.promised_date, PO.code, POL.line_no)
     count = total(statement, ctx.session)
     lines = [
@@ -136,10 +143,12 @@ def purchase_orders(
     ]
     return PurchaseOrdersResult(
         summary=f"{count} {status} purchase-order line(s)" + (f" from {vendor.code}" if vendor else ""),
+        period=span,
         scope=scope_of(vendor, item),
         provenance=provenance(
             ["purchase_order_line", "purchase_order", "supplier", "material"],
             count,
+            span,
             status=status,
             supplier=vendor.code if vendor else None,
             material=item.code if item else None,
@@ -184,6 +193,7 @@ class OnTimeDeliveryResult(ToolResult):
         "SUP-02上个月的准时交付率",
     ],
     sample_args={"period": "past 90 days"},
+    metrics={"on_time_delivery": "overall_rate"},
     min_role=Role.SUPERVISOR,
 )
 def supplier_on_time_delivery(

@@ -72,6 +72,7 @@ class DefectParetoResult(ToolResult):
         "装配线哪些缺陷导致报废最多？",
     ],
     sample_args={"target": "L2", "period": "last week"},
+    explains=["scrap_rate", "scrap_count", "first_pass_yield", "quality_rate", "rework_rate"],
 )
 def defect_pareto(ctx: ToolContext, target: str, period: str = "last week", limit: Limit = 10) -> DefectParetoResult:
     """Defects of a line or machine by defect code (Pareto: parts, share, cumulative share, scrap vs rework).
@@ -159,6 +160,7 @@ InspectionType = Literal["first_article", "in_process", "final"]
         "1号线上周首次检验合格多少件？",
     ],
     sample_args={"target": "L2", "period": "yesterday"},
+    metrics={"first_pass_yield": "first_pass_yield"},
 )
 def first_pass_yield(
     ctx: ToolContext,
@@ -250,6 +252,7 @@ class ScrapRateResult(ToolResult):
         "装配线哪台设备报废最多？",
     ],
     sample_args={"target": "L2", "period": "yesterday"},
+    metrics={"scrap_rate": "scrap_ratio", "rework_rate": "rework_ratio", "scrap_count": "scrap"},
 )
 def scrap_rate(ctx: ToolContext, target: str, period: str = "yesterday") -> ScrapRateResult:
     """Scrap ratio (SQ/PQ) and rework ratio (RQ/PQ) of a line or machine from production counts, per machine too.

@@ -1,21 +1,34 @@
-"""Sales tool: status of a customer's sales order, line by line, with deliveries against promised dates."""
+"""Sales tools: status of a customer's sales order line by line, and the list of open or late sales orders."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from typing import Any, Literal
 
-from sqlalchemy import select
+from pydantic import Field
+from sqlalchemy import func, select
 
 from connectors.schema import Customer, Delivery, Product, SalesOrder, SalesOrderLine
-from tools.builtin.common import Part, provenance
+from tools.builtin.common import Limit, Part, period_of, provenance, scope_of, truncation
 from tools.contract import Role, ToolContext, ToolResult, tool
-from tools.queries import columns
+from tools.queries import columns, day_span
 from tools.resolvers import resolve_entity
 
-__all__ = ["SalesLineRow", "SalesOrderResult", "sales_order_status"]
+__all__ = [
+    "SalesLineRow",
+    "SalesOrderListResult",
+    "SalesOrderResult",
+    "SalesOrderRow",
+    "list_sales_orders",
+    "sales_order_status",
+]
 
+SO = columns(SalesOrder)
 SOL = columns(SalesOrderLine)
 DLV = columns(Delivery)
+CUST = columns(Customer)
 PRODUCT = columns(Product)
 
 
@@ -133,3 +146,163 @@ def sales_order_status(ctx: ToolContext, order: str) -> SalesOrderResult:
         fully_delivered=fully,
         on_time=on_time,
     )
+
+
+class SalesOrderRow(Part):
+    """A sales order in a list: what is still open, its earliest open promise and how many days late it is."""
+
+    order: str
+    customer: str
+    customer_name_en: str
+    customer_name_zh: str
+    order_date: date
+    status: str
+    ordered: int
+    delivered: int
+    open_quantity: int
+    promised_date: date = Field(description="Earliest promised date of a line still open, else of any line.")
+    days_late: int = Field(description="Days past the earliest open promised date (0 when none has passed).")
+    delivered_late: int = Field(description="Deliveries made after their line's promised date.")
+
+
+class SalesOrderListResult(ToolResult):
+    """Sales orders matching the filter, most overdue first."""
+
+    status: str
+    orders: list[SalesOrderRow]
+
+
+SalesOrderFilter = Literal["late", "open", "delivered_late", "all"]
+
+
+@tool(
+    domain="supply_chain",
+    description_zh="销售订单列表：已延期（未交完且已过承诺交期）、未交完、延迟交付过的销售订单，可按客户和承诺交期筛选",
+    examples=[
+        "Which sales orders are late?",
+        "Customer orders past their promised date",
+        "Open sales orders for Hengtai",
+        "Which customer orders were delivered late last month?",
+        "哪些销售订单延期了？",
+        "有哪些客户订单超过承诺交期还没交货？",
+        "恒泰还有哪些未交完的销售订单？",
+        "上个月哪些销售订单延迟交付了？",
+    ],
+    sample_args={"status": "late"},
+    min_role=Role.ENGINEER,
+)
+def list_sales_orders(
+    ctx: ToolContext,
+    status: SalesOrderFilter = "late",
+    customer: str | None = None,
+    period: str | None = None,
+    limit: Limit = 20,
+) -> SalesOrderListResult:
+    """Sales orders filtered by delivery status: late (not fully delivered and past a promised date), open (not fully
+    delivered), delivered_late (a delivery after its promised date) or all; optionally one customer and lines
+    promised in a period. Most overdue first.
+
+    Args:
+        status: late (open past the promised date), open (not fully delivered), delivered_late or all.
+        customer: Customer code, name or alias; every customer when omitted.
+        period: Only lines promised in this period, e.g. "this month", "next week", "上周" (ahead of today too).
+        limit: How many orders to list (1-100).
+    """
+    buyer = resolve_entity(ctx, "customer", customer) if customer else None
+    span = period_of(ctx, period, due_dates=True) if period else None
+    today = ctx.clock.date()
+    delivered = (
+        select(DLV.sales_order_line_id.label("line_id"), func.sum(DLV.quantity).label("quantity"))
+        .group_by(DLV.sales_order_line_id)
+        .subquery()
+    )
+    late_deliveries = (
+        select(DLV.sales_order_line_id.label("line_id"), func.count().label("late"))
+        .join(SalesOrderLine, SOL.id == DLV.sales_order_line_id)
+        .where(DLV.delivered_date > SOL.promised_date)
+        .group_by(DLV.sales_order_line_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            SO.code,
+            CUST.code,
+            CUST.name_en,
+            CUST.name_zh,
+            SO.order_date,
+            SO.status,
+            SOL.quantity,
+            func.coalesce(delivered.c.quantity, 0),
+            SOL.promised_date,
+            func.coalesce(late_deliveries.c.late, 0),
+        )
+        .select_from(SalesOrderLine)
+        .join(SalesOrder, SO.id == SOL.sales_order_id)
+        .join(Customer, CUST.id == SO.customer_id)
+        .outerjoin(delivered, delivered.c.line_id == SOL.id)
+        .outerjoin(late_deliveries, late_deliveries.c.line_id == SOL.id)
+    )
+    if buyer is not None:
+        statement = statement.where(SO.customer_id == buyer.id)
+    if span is not None:
+        first, last = day_span(span)
+        statement = statement.where(SOL.promised_date >= first, SOL.promised_date < last)
+    rows = list(ctx.session.execute(statement).all())
+    orders = _sales_rows(rows, today)
+    keep: Callable[[SalesOrderRow], bool] = {
+        "late": lambda row: row.days_late > 0,
+        "open": lambda row: row.open_quantity > 0,
+        "delivered_late": lambda row: row.delivered_late > 0,
+        "all": lambda row: True,
+    }[status]
+    matching = sorted(
+        (row for row in orders if keep(row)), key=lambda row: (-row.days_late, row.promised_date, row.order)
+    )
+    count = len(matching)
+    return SalesOrderListResult(
+        summary=f"{count} {status} sales order(s)" + (f" of {buyer.code}" if buyer else ""),
+        unit="pcs",
+        period=span,
+        scope=scope_of(buyer),
+        provenance=provenance(
+            ["sales_order", "sales_order_line", "delivery", "customer"],
+            len(rows),
+            span,
+            status=status,
+            customer=buyer.code if buyer else None,
+            as_of=str(today),
+        ),
+        **truncation(count, limit),
+        data_unavailable=count == 0,
+        status=status,
+        orders=matching[:limit],
+    )
+
+
+def _sales_rows(rows: list[Any], today: date) -> list[SalesOrderRow]:
+    """One row per order from its lines (ordered, delivered, promised, late deliveries)."""
+    lines: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        lines[row[0]].append(row)
+    orders = []
+    for code, items in lines.items():
+        _, customer, name_en, name_zh, ordered_on, state = items[0][:6]
+        open_promises = [promised for _, _, _, _, _, _, qty, got, promised, _ in items if got < qty]
+        promised = min(open_promises or [item[8] for item in items])
+        orders.append(
+            SalesOrderRow(
+                order=code,
+                customer=customer,
+                customer_name_en=name_en,
+                customer_name_zh=name_zh,
+                order_date=ordered_on,
+                status=state,
+                ordered=sum(int(item[6]) for item in items),
+                delivered=sum(int(item[7]) for item in items),
+                open_quantity=sum(max(int(item[6]) - int(item[7]), 0) for item in items),
+                promised_date=promised,
+                days_late=max((today - promised).days, 0) if open_promises else 0,
+                delivered_late=sum(int(item[9]) for item in items),
+            )
+        )
+    return orders

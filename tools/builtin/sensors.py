@@ -111,6 +111,10 @@ def _tag_scope(entity: Entity, equipment: str) -> dict[str, str]:
         "CNC-03主轴温度本周变化情况",
         "1号液压机上周的液压压力",
         "2号清洗机清洗液温度稳定吗？",
+        "Peak and average spindle vibration of CNC-04 yesterday",
+        "Latest reading of the PRS-01 hydraulic pressure",
+        "4号数控机床昨天主轴振动的平均值和最大值",
+        "1号液压机液压压力现在读数多少？",
     ],
     sample_args={"tag": "CNC-03.VIB", "period": "past 14 days"},
 )

@@ -84,6 +84,7 @@ class SPCResult(ToolResult):
         "PH-40轴承孔昨天有没有判异？",
     ],
     sample_args={"characteristic": "CH-VB25-SEAT", "period": "past 30 days"},
+    metrics={"cpk": "cpk", "cp": "cp", "ppk": "ppk", "pp": "pp"},
 )
 def spc_analysis(ctx: ToolContext, characteristic: str, period: str = "past 30 days") -> SPCResult:
     """SPC of a quality characteristic: mean, within and overall sigma, Cp, Cpk, Pp, Ppk, values out of spec, and

@@ -217,15 +217,17 @@ class ReorderResult(ToolResult):
     sample_args={},
 )
 def materials_below_reorder_point(
-    ctx: ToolContext, material_type: MaterialType | None = None, limit: Limit = 50
+    ctx: ToolContext, material_type: MaterialType | None = None, supplier: str | None = None, limit: Limit = 50
 ) -> ReorderResult:
     """Materials whose available stock (on hand - reserved) is below the reorder point, with the quantity already
     on order from open purchase-order lines and the default supplier, largest shortfall first.
 
     Args:
         material_type: Only raw materials, components, packaging or finished goods.
+        supplier: Only materials this supplier delivers (their default supplier), e.g. "SUP-02", "华鑫".
         limit: How many materials to list (1-100).
     """
+    vendor = resolve_entity(ctx, "supplier", supplier) if supplier else None
     statement = (
         select(MAT.id, MAT.code, MAT.name_en, MAT.name_zh, MAT.unit, MAT.reorder_point, SUP.code)
         .outerjoin(Supplier, SUP.id == MAT.default_supplier_id)
@@ -233,6 +235,8 @@ def materials_below_reorder_point(
     )
     if material_type is not None:
         statement = statement.where(MAT.material_type == material_type)
+    if vendor is not None:
+        statement = statement.where(MAT.default_supplier_id == vendor.id)
     materials = ctx.session.execute(statement).all()
     stock = _stock_by_material(ctx)
     on_order = _on_order(ctx)
@@ -260,10 +264,12 @@ def materials_below_reorder_point(
     names = ", ".join(row.material for row in listed[:5])
     return ReorderResult(
         summary=f"{len(below)} material(s) below reorder point" + (f": {names}" if names else ""),
+        scope=scope_of(vendor),
         provenance=provenance(
             ["material", "inventory_lot", "purchase_order_line", "supplier"],
             len(materials),
             material_type=material_type,
+            supplier=vendor.code if vendor else None,
             rule="on hand - reserved < reorder point",
         ),
         **truncation(len(below), limit),

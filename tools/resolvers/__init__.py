@@ -9,15 +9,21 @@ from tools.resolvers.entities import (
     resolve_line,
     resolve_line_or_equipment,
 )
+from tools.resolvers.period_description import describe_period, describe_span
 from tools.resolvers.periods import resolve_shift, resolve_tool_period, shift_windows
 from tools.resolvers.time_expressions import ACCEPTED_FORMS, MAX_SPAN, ShiftWindow, resolve_period
+from tools.resolvers.time_scan import FoundTime, TimeScan, scan_time_text
 
 __all__ = [
     "ACCEPTED_FORMS",
     "MAX_SPAN",
     "Entity",
     "EntityKind",
+    "FoundTime",
     "ShiftWindow",
+    "TimeScan",
+    "describe_period",
+    "describe_span",
     "entity_key",
     "resolve_entity",
     "resolve_equipment",
@@ -26,5 +32,6 @@ __all__ = [
     "resolve_period",
     "resolve_shift",
     "resolve_tool_period",
+    "scan_time_text",
     "shift_windows",
 ]

@@ -43,9 +43,14 @@ def shift_windows(ctx: ToolContext) -> list[ShiftWindow]:
     return [ShiftWindow(s.code, _names(s), s.start_time, _duration(s.start_time, s.end_time)) for s in shifts]
 
 
-def resolve_tool_period(ctx: ToolContext, expression: str, max_span: timedelta = MAX_SPAN) -> PeriodSpan:
-    """Resolve a tool's `period` argument against the plant clock (shift names come from the plant)."""
-    return resolve_period(expression, ctx.clock, shifts=shift_windows(ctx), max_span=max_span)
+def resolve_tool_period(
+    ctx: ToolContext, expression: str, max_span: timedelta = MAX_SPAN, *, allow_future: bool = False
+) -> PeriodSpan:
+    """Resolve a tool's `period` argument against the plant clock (shift names come from the plant);
+    `allow_future` for filters on due or promised dates."""
+    return resolve_period(
+        expression, ctx.clock, shifts=shift_windows(ctx), max_span=max_span, allow_future=allow_future
+    )
 
 
 def resolve_shift(ctx: ToolContext, text: str) -> Entity:

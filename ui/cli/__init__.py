@@ -21,6 +21,7 @@ from ui.cli.db_cmd import db_app
 from ui.cli.demo_cmd import register_demo
 from ui.cli.eval_cmd import eval_app
 from ui.cli.knowledge_cmd import knowledge_app
+from ui.cli.mcp_cmd import mcp_app
 from ui.cli.proposals_cmd import proposals_app
 from ui.cli.route_cmd import register_route
 from ui.cli.sim_cmd import live_app, sim_app
@@ -47,6 +48,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
 app.add_typer(sim_app, name="sim")
 app.add_typer(live_app, name="live")
+app.add_typer(mcp_app, name="mcp")
 register_demo(app)
 register_ui(app)
 register_ask(app)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ui.cli.common import console, err_console, print_json, settings
+from ui.cli.common import console, decision_lines, err_console, print_json, settings
 
 if TYPE_CHECKING:
-    from agents.events import Event, FinalAnswer, ProposalAwaitingApproval
+    from agents.events import Event, FinalAnswer, ProposalAwaitingApproval, ToolFinished
     from ui.agents_wiring import AgentSystem
 
 __all__ = ["ModelOption", "open_agents", "print_final", "print_proposal", "register_ask", "render_event"]
@@ -42,7 +42,14 @@ def check_lang(lang: str | None) -> str | None:
 
 
 def print_proposal(event: ProposalAwaitingApproval) -> None:
-    console.print(f"\n[bold yellow]Proposal #{event.proposal_id} awaits approval / 提议待审批[/]: {event.title}")
+    if event.already_pending:
+        from tools import already_pending_note
+
+        note = already_pending_note(int(event.proposal_id))
+        line = f"\n{note}: {event.title} (nothing new created / 未重复创建)"
+        console.print(line, style="bold yellow", markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(f"\n[bold yellow]Proposal #{event.proposal_id} awaits approval / 提议待审批[/]: {event.title}")
     console.print(f"  tool / 工具: {event.tool}   reason / 理由: {event.reason}", markup=False)
     for item in event.evidence:
         console.print(f"  evidence / 依据: {item}", markup=False)
@@ -50,13 +57,15 @@ def print_proposal(event: ProposalAwaitingApproval) -> None:
         console.print(f"  approver / 审批角色: {event.approver_role} or above / 或以上", markup=False)
 
 
-def print_final(final: FinalAnswer, streamed: bool) -> None:
+def print_final(final: FinalAnswer, streamed: str) -> None:
+    """Print what the streamed tokens did not show: the whole answer, or the flags and notes added to it."""
     if not streamed:
         console.print(final.text, markup=False, highlight=False)
-    elif final.ungrounded_numbers:
-        console.print("\n" + final.text.rsplit("\n\n", 1)[-1], style="yellow", markup=False)
-    else:
-        console.print()
+    elif final.text.startswith(streamed):
+        added = final.text[len(streamed) :].strip("\n")
+        console.print("\n" + added if added else "", style="yellow", markup=False, highlight=False)
+    else:  # what streamed was not the answer (e.g. the run stopped at its step limit)
+        console.print("\n\n" + final.text, markup=False, highlight=False)
     for citation in final.citations:
         where = ", ".join(part for part in (citation.section, f"p. {citation.page}" if citation.page else "") if part)
         console.print(f"  [dim]source / 出处: {citation.document}{' — ' + where if where else ''}[/]")
@@ -65,7 +74,30 @@ def print_final(final: FinalAnswer, streamed: bool) -> None:
         console.print(f"  [dim]data / 数据: {item.get('tool')} ← {tables} ({item.get('row_count', 0)} rows)[/]")
 
 
-def render_event(event: Event, state: dict[str, bool]) -> None:
+_MARKS = {"ok": "✓", "data_unavailable": "✓", "proposal": "⏸"}
+
+
+def _print_tool_finished(event: ToolFinished) -> None:
+    """One trace line per tool result; a decided proposal says what was decided and why."""
+    result = event.result or {}
+    if "proposal_id" in result and result.get("status") in ("executed", "failed", "rejected"):
+        status = str(result["status"])
+        lines = decision_lines(
+            status,
+            result["proposal_id"],
+            str(result.get("title", "")),
+            by=str(result.get("decided_by", "")),
+            detail=str(result.get("message", "")),
+        )
+        for line in lines:
+            style = "green" if status == "executed" else "yellow"
+            console.print(line, markup=False, highlight=False, soft_wrap=True, style=style)
+        return
+    mark = _MARKS.get(event.status, "✗")
+    err_console.print(f"  {mark} {event.status}: {event.summary}", style="dim", markup=False, highlight=False)
+
+
+def render_event(event: Event, state: dict[str, Any]) -> None:
     """Print one event for a person: tool trace on stderr, tokens as they stream, the answer's evidence."""
     from agents.events import Error, FinalAnswer, ProposalAwaitingApproval, Routed, Token, ToolFinished, ToolStarted
 
@@ -74,15 +106,15 @@ def render_event(event: Event, state: dict[str, bool]) -> None:
     elif isinstance(event, ToolStarted):
         err_console.print(f"[dim]  ⚙ {event.name}({event.args})[/]", markup=True, highlight=False)
     elif isinstance(event, ToolFinished):
-        err_console.print(f"[dim]  ✓ {event.status}: {event.summary}[/]", highlight=False)
+        _print_tool_finished(event)
     elif isinstance(event, Token):
-        state["streamed"] = True
+        state["streamed"] = state.get("streamed", "") + event.text
         console.print(event.text, end="", markup=False, highlight=False)
     elif isinstance(event, ProposalAwaitingApproval):
         print_proposal(event)
     elif isinstance(event, FinalAnswer):
-        print_final(event, state.get("streamed", False))
-        state["streamed"] = False
+        print_final(event, state.get("streamed", ""))
+        state["streamed"] = ""
     elif isinstance(event, Error):
         err_console.print(f"error: {event.message}", markup=False)
 
@@ -129,7 +161,7 @@ def register_ask(app: typer.Typer) -> None:
                 answer_lang = wanted_lang or ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en")
                 print_json(turn_json(collected, answer_lang))
                 return
-            state: dict[str, bool] = {}
+            state: dict[str, Any] = {}
             for event in events:
                 render_event(event, state)
                 if isinstance(event, Error):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -28,7 +28,7 @@ def _play(events: Iterable[Event]) -> list[ProposalAwaitingApproval]:
     from agents.events import ProposalAwaitingApproval
 
     waiting: list[ProposalAwaitingApproval] = []
-    state: dict[str, bool] = {}
+    state: dict[str, Any] = {}
     for event in events:
         render_event(event, state)
         if isinstance(event, ProposalAwaitingApproval):
@@ -43,8 +43,10 @@ def _decide(
     session_id: str,
     user: str,
     role: Role,
+    scopes: frozenset[str],
     read: Callable[[str], str],
 ) -> list[ProposalAwaitingApproval]:
+    from agents.errors import AgentError
     from tools import Role as RoleEnum
     from tools import ToolError
 
@@ -56,6 +58,7 @@ def _decide(
         )
         return []
     answer = read("approve? / 批准? [y]es / [n]o / [l]ater: ").strip().lower()
+    decision: Literal["approve", "reject"]
     if answer in ("y", "yes", "是", "批准"):
         decision, reason = "approve", None
     elif answer in ("n", "no", "否", "驳回"):
@@ -65,10 +68,18 @@ def _decide(
         return []
     try:
         return _play(
-            assistant.resume(session_id, proposal.proposal_id, decision, user=user, role=role, reason=reason)  # type: ignore[arg-type]
+            assistant.resume(
+                session_id,
+                proposal.proposal_id,
+                decision,
+                user=user,
+                role=role,
+                reason=reason,
+                scopes=scopes,
+            )
         )
-    except ToolError as exc:
-        console.print(f"error: {exc}", markup=False)
+    except (ToolError, AgentError) as exc:
+        console.print(f"error: {exc}", markup=False, highlight=False)
         return []
 
 
@@ -101,7 +112,9 @@ def chat_loop(
             assistant.ask(text, session_id=session_id, user=user, role=role, lang=lang, scopes=scopes)  # type: ignore[arg-type]
         )
         while waiting:
-            waiting = _decide(assistant, waiting[0], session_id=session_id, user=user, role=role, read=read)
+            waiting = _decide(
+                assistant, waiting[0], session_id=session_id, user=user, role=role, scopes=scopes, read=read
+            )
 
 
 def register_chat(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ui.cli.common import console, settings
+from ui.cli.ui_cmd import HostOption, PortOption, console_address, serve_console
 
 __all__ = ["register_demo"]
 
@@ -71,33 +72,36 @@ def register_demo(app: typer.Typer) -> None:
         no_ui: Annotated[
             bool, typer.Option("--no-ui", help="Prepare plant and documents, do not start the console.")
         ] = False,
-        host: Annotated[str | None, typer.Option(help="Console address (default 127.0.0.1).")] = None,
-        port: Annotated[int | None, typer.Option(help="Console port (default 7860).")] = None,
+        host: HostOption = None,
+        port: PortOption = None,
         live: Annotated[
             bool, typer.Option("--live", help="Also run the OPC UA / MQTT simulators and ingest them live.")
         ] = False,
         speed: Annotated[float, typer.Option(min=0.1, max=3600, help="With --live: plant seconds per second.")] = 10.0,
     ) -> None:
         """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console."""
+        bind, at = console_address(host, port)
+        if not no_ui:
+            from ui.console.server import check_port
+
+            check_port(bind, at)  # before minutes of seeding, not after
         _ensure_plant()
         _ensure_documents()
         if live:
             from ui.cli.demo_live import run_live_demo
 
-            run_live_demo(settings(), host=host, port=port, speed=speed, no_ui=no_ui)
+            run_live_demo(settings(), host=bind, port=at, speed=speed, no_ui=no_ui)
             return
         console.print("Try / 试试:", highlight=False)
         for question in DEMO_QUESTIONS:
             console.print(f'  andon ask "{question}"', highlight=False, markup=False)
         if no_ui:
             return
-        from ui.console import launch_console
-
-        current = settings()
-        bind, at = host or current.ui_host, port or current.ui_port
-        console.print(
-            f"Operator console on http://{bind}:{at} — demo users operator / engineer / supervisor / admin, "
-            "password = user name / 演示账户密码与用户名相同 (Ctrl+C to stop)",
-            highlight=False,
+        serve_console(
+            bind,
+            at,
+            lambda url: (
+                f"Operator console on {url} — demo users operator / engineer / supervisor / admin, "
+                "password = user name / 演示账户密码与用户名相同 (Ctrl+C to stop)"
+            ),
         )
-        launch_console(current, host=bind, port=at)

@@ -40,6 +40,7 @@ def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: st
     """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
     from connectors import DatabaseConfig, has_plant, open_engine, plant_info, seed_plant
     from evals import EvalError
+
     if database:
         # Only read: proposals raised during the run go to the run's own store (see ui.eval_executors).
         engine = open_engine(DatabaseConfig(url=database))
@@ -90,6 +91,9 @@ def _llm(andon: AndonSettings, model_name: str) -> Any:
         api_key=key,
         timeout_s=andon.llm_timeout_s,
         max_retries=0,  # the eval runner retries transport errors itself
+        max_tokens=andon.llm_max_tokens,
+        stream=andon.llm_stream,
+        extra_body=andon.llm_extra_body,
     )
     return make_openai_chat_model(config)
 
@@ -312,6 +316,47 @@ def report_command(
     from evals.reports import render_markdown
 
     print(render_markdown(report))
+
+
+@eval_app.command("card")
+def card_command(
+    run: Annotated[Path, typer.Argument(help="Run folder (or its report.json). / 评测运行目录")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the card as JSON. / 以JSON输出")] = False,
+) -> None:
+    """The classification & grading card of a run: each agent's category and earned level. / 分类分级卡"""
+    from evals import card_json, load_report
+    from evals.reports.markdown import fmt_pct
+
+    report = load_report(run)
+    summary = report.summary
+    router = {
+        "accuracy": summary.routing_accuracy,
+        "macro_f1": summary.routing_macro_f1,
+        "multi_domain_exact_set": summary.multi_domain_exact_set,
+        "out_of_scope_recall": summary.out_of_scope_recall,
+    }
+    if json_output:
+        print_json(card_json(report.cards, router))
+        return
+    from rich.table import Table
+
+    table = Table("agent / 智能体", "category / 分类", "level / 分级", *(f"{lvl}" for lvl in ("L1", "L2", "L3", "L4")))
+    for card in report.cards:
+        category = card.category
+        what = (
+            f"{category.value_chain_zh} × {'/'.join(category.isa95_levels)} × {category.risk_class}"
+            if category
+            else "—"
+        )
+        cells = {status.level: status for status in card.levels}
+        shown = []
+        for level in ("L1", "L2", "L3", "L4"):
+            status = cells.get(level)
+            shown.append("—" if status is None or not status.cases else f"{status.passing_cases}/{status.cases}")
+        table.add_row(card.agent, what, card.grade or "—", *shown)
+    console.print(table)
+    shown_router = ", ".join(f"{name} {fmt_pct(value)}" for name, value in router.items() if value is not None)
+    console.print(f"router / 路由: {shown_router}", markup=False)
 
 
 @eval_app.command("compare")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from ui.cli.common import console, print_json, settings
+from ui.cli.common import console, decision_lines, print_json, settings
 from ui.cli.tools_cmd import JsonOption, RoleOption, UserOption
 
 if TYPE_CHECKING:
-    from tools import Proposal
+    from tools import Proposal, ProposalStore
     from ui.system import ToolSystem
 
 __all__ = ["proposals_app"]
@@ -27,15 +27,23 @@ def _system() -> ToolSystem:
     return tool_system(settings())
 
 
+def _store() -> ProposalStore:
+    # Listing and showing need no tools: no plugin is imported and no MCP server started for them.
+    from tools import ProposalStore
+    from ui.system import open_plant
+
+    return ProposalStore(open_plant(settings()))
+
+
 def _print(proposal: Proposal, as_json: bool) -> None:
     if as_json:
         print_json(proposal.model_dump(mode="json"))
         return
-    console.print(f"proposal {proposal.id}: {proposal.status.value} — {proposal.title}", markup=False)
-    if proposal.result_summary:
-        console.print(f"result / 结果: {proposal.result_summary}", markup=False)
-    if proposal.decision_reason:
-        console.print(f"reason / 理由: {proposal.decision_reason}", markup=False)
+    detail = proposal.decision_reason if proposal.status.value == "rejected" else proposal.result_summary
+    for line in decision_lines(
+        proposal.status.value, proposal.id, proposal.title, by=proposal.decided_by or "", detail=detail or ""
+    ):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @proposals_app.command("list")
@@ -51,7 +59,7 @@ def list_proposals(
     except ValueError:
         allowed = ", ".join(item.value for item in ProposalStatus)
         raise InvalidArgumentsError(f"--status: unknown status {status!r}; allowed: {allowed}") from None
-    found = _system().proposals.list(wanted)
+    found = _store().list(wanted)
     if as_json:
         print_json([proposal.model_dump(mode="json") for proposal in found])
         return
@@ -67,7 +75,7 @@ def list_proposals(
 @proposals_app.command("show")
 def show(proposal_id: Annotated[int, typer.Argument(help="Proposal id.")]) -> None:
     """Show one proposal with its evidence and payload. / 显示提议详情。"""
-    print_json(_system().proposals.get(proposal_id).model_dump(mode="json"))
+    print_json(_store().get(proposal_id).model_dump(mode="json"))
 
 
 @proposals_app.command("approve")

@@ -68,6 +68,9 @@ def build_router(config: AndonSettings, tier: Tier = Tier.AUTO) -> Router:
         model=config.llm_model,
         timeout_s=config.llm_timeout_s,
         max_retries=config.llm_max_retries,
+        max_tokens=config.llm_max_tokens,
+        stream=config.llm_stream,
+        extra_body=config.llm_extra_body,
         **({"api_key": config.llm_api_key} if config.llm_api_key is not None else {}),
     )
     return LLMRouter(make_openai_chat_model(llm), fallback=small)

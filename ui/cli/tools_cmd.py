@@ -111,7 +111,11 @@ def _print_outcome(outcome: ToolOutcome, as_json: bool) -> None:
         print_json(outcome.to_dict())
     elif outcome.proposal is not None:
         proposal = outcome.proposal
-        console.print(f"proposal {proposal.id} created / 已创建提议 {proposal.id}: {proposal.title}", markup=False)
+        if outcome.already_pending:
+            note = f"{outcome.message}: {proposal.title} (nothing new created / 未重复创建)"
+            console.print(note, markup=False, highlight=False, soft_wrap=True)
+        else:
+            console.print(f"proposal {proposal.id} created / 已创建提议 {proposal.id}: {proposal.title}", markup=False)
         console.print(f"awaiting approval / 等待审批: andon proposals approve {proposal.id}", markup=False)
     elif outcome.result is not None:
         console.print_json(outcome.result.model_dump_json())

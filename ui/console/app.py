@@ -13,8 +13,9 @@ from typing import Any
 import gradio as gr
 
 from ui.console.backend import ConsoleBackend
-from ui.console.handlers import EMPTY_CHART, Handlers, session_state
+from ui.console.handlers import Handlers, session_state
 from ui.console.i18n import Lang, t
+from ui.console.reset import CHAT_OUTPUTS, CHAT_VIEWS, CLEARED_ON_SIGN_OUT, EMPTY_CHART
 
 __all__ = ["build_console"]
 
@@ -55,108 +56,119 @@ class _Labels:
         return out
 
 
-@dataclass
-class _ChatTab:
-    chatbot: Any
-    question: Any
-    send: Any
-    new_chat: Any
-    comment: Any
-    feedback_note: Any
-    proposal_card: Any
-    approve: Any
-    reject: Any
-    reason: Any
-    evidence: Any
-    line_plot: Any
-    bar_plot: Any
-    table: Any
-    status: Any
-
-
-def _chat_tab(labels: _Labels, backend: ConsoleBackend) -> _ChatTab:
+def _chat_tab(labels: _Labels, backend: ConsoleBackend, views: dict[str, Any]) -> None:
     lang = labels.lang
     with gr.Row():
         with gr.Column(scale=3):
-            chatbot = labels(gr.Chatbot(label=t(lang, "chatbot"), height=520, elem_id="chatbot"), "chatbot")
-            question = labels.textbox("question", placeholder=t(lang, "question_placeholder"), elem_id="question")
+            views["chatbot"] = labels(gr.Chatbot(label=t(lang, "chatbot"), height=520, elem_id="chatbot"), "chatbot")
+            views["question"] = labels.textbox(
+                "question", placeholder=t(lang, "question_placeholder"), elem_id="question"
+            )
             with gr.Row():
-                send = labels.button("send", variant="primary", elem_id="send")
-                new_chat = labels.button("new_chat", elem_id="new-chat")
-            gr.Examples(examples=backend.example_questions(), inputs=question, label=t(lang, "examples"))
-            status = gr.Markdown("", elem_id="turn-status")
-            comment = labels.textbox("feedback_comment", elem_id="feedback-comment")
-            feedback_note = gr.Markdown("", elem_id="feedback-note")
+                views["send"] = labels.button("send", variant="primary", elem_id="send")
+                views["new_chat"] = labels.button("new_chat", elem_id="new-chat")
+            gr.Examples(examples=backend.example_questions(), inputs=views["question"], label=t(lang, "examples"))
+            views["status"] = gr.Markdown("", elem_id="turn-status")
+            views["comment"] = labels.textbox("feedback_comment", elem_id="feedback-comment")
+            views["feedback_note"] = gr.Markdown("", elem_id="feedback-note")
         with gr.Column(scale=2):
-            proposal_card = gr.Markdown(t(lang, "proposal_none"), elem_id="proposal-card")
+            views["proposal_card"] = gr.Markdown(t(lang, "proposal_none"), elem_id="proposal-card")
             with gr.Row():
-                approve = labels.button("approve", variant="primary", visible=False, elem_id="approve")
-                reject = labels.button("reject", variant="stop", visible=False, elem_id="reject")
-            reason = labels.textbox("reject_reason", visible=False, elem_id="reject-reason")
-            evidence = gr.Markdown(t(lang, "no_evidence"), elem_id="evidence")
-            line_plot = gr.LinePlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="line-chart")
-            bar_plot = gr.BarPlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="bar-chart")
-            table = labels(gr.Dataframe(visible=False, label=t(lang, "table"), elem_id="data-table"), "table")
-    return _ChatTab(
-        chatbot, question, send, new_chat, comment, feedback_note, proposal_card, approve, reject, reason, evidence,
-        line_plot, bar_plot, table, status,
+                views["approve"] = labels.button("approve", variant="primary", visible=False, elem_id="approve")
+                views["reject"] = labels.button("reject", variant="stop", visible=False, elem_id="reject")
+            views["reason"] = labels.textbox("reject_reason", visible=False, elem_id="reject-reason")
+            views["evidence"] = gr.Markdown(t(lang, "no_evidence"), elem_id="evidence")
+            views["line_plot"] = gr.LinePlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="line-chart")
+            views["bar_plot"] = gr.BarPlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="bar-chart")
+            views["table"] = labels(gr.Dataframe(visible=False, label=t(lang, "table"), elem_id="data-table"), "table")
+
+
+def _approvals_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str, Any], tab: Any) -> None:
+    lang = labels.lang
+    views["approvals_note"] = note = gr.Markdown("", elem_id="approvals-note")
+    refresh = labels.button("refresh", size="sm", elem_id="refresh-approvals")
+    views["approvals_table"] = table = gr.Dataframe(interactive=False, elem_id="approvals-table")
+    views["approvals_choice"] = choice = labels(
+        gr.Dropdown(choices=[], value=None, label=t(lang, "approvals_choice"), elem_id="approvals-choice"),
+        "approvals_choice",
     )
-
-
-def _knowledge_tab(labels: _Labels, handlers: Handlers, state: Any) -> None:
-    upload = labels(gr.File(label=t(labels.lang, "upload"), file_count="multiple", elem_id="upload"), "upload")
-    ingest = labels.button("ingest", elem_id="ingest")
-    report = gr.Markdown("", elem_id="ingest-report")
-    refresh = labels.button("refresh", size="sm", elem_id="refresh-documents")
-    documents = labels(gr.Dataframe(label=t(labels.lang, "documents"), elem_id="documents"), "documents")
+    views["approvals_card"] = card = gr.Markdown("", elem_id="approvals-card")
+    views["approvals_reason"] = reason = labels.textbox("reject_reason", elem_id="approvals-reason")
     with gr.Row():
-        remove_id = labels.textbox("remove_doc")
+        approve = labels.button("approve", variant="primary", elem_id="approvals-approve")
+        reject = labels.button("reject", variant="stop", elem_id="approvals-reject")
+    views["approvals_result"] = result = gr.Markdown("", elem_id="approvals-result")
+    listing = [note, table, choice, card]
+    tab.select(handlers.approvals.refresh, [state], listing)
+    refresh.click(handlers.approvals.refresh, [state, choice], listing)
+    choice.input(handlers.approvals.show, [choice, state], [card])
+    decided = [result, *listing, reason]
+    approve.click(handlers.approvals.approve, [choice, reason, state], decided, api_name="approve_pending")
+    reject.click(handlers.approvals.reject, [choice, reason, state], decided, api_name="reject_pending")
+
+
+def _knowledge_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str, Any]) -> None:
+    views["upload"] = upload = labels(
+        gr.File(label=t(labels.lang, "upload"), file_count="multiple", elem_id="upload"), "upload"
+    )
+    ingest = labels.button("ingest", elem_id="ingest")
+    views["ingest_report"] = report = gr.Markdown("", elem_id="ingest-report")
+    refresh = labels.button("refresh", size="sm", elem_id="refresh-documents")
+    views["documents"] = documents = labels(
+        gr.Dataframe(label=t(labels.lang, "documents"), elem_id="documents"), "documents"
+    )
+    with gr.Row():
+        views["remove_id"] = remove_id = labels.textbox("remove_doc")
         remove = labels.button("remove", variant="stop")
     ingest.click(handlers.ingest, [upload, state], [report, documents])
     refresh.click(handlers.documents, [state], [documents])
     remove.click(handlers.remove_document, [remove_id, state], [report, documents])
 
 
-def _evals_tab(labels: _Labels, handlers: Handlers, state: Any, backend: ConsoleBackend) -> None:
+def _evals_tab(labels: _Labels, handlers: Handlers, state: Any, backend: ConsoleBackend, views: dict[str, Any]) -> None:
     lang = labels.lang
     suite = labels(gr.Dropdown(choices=backend.eval_suites(), label=t(lang, "suite"), elem_id="eval-suite"), "suite")
     run = labels.button("run_eval", elem_id="run-eval")
-    card = gr.Markdown("", elem_id="eval-card")
-    report = labels.textbox("report", interactive=False, elem_id="eval-report")
+    views["eval_card"] = card = gr.Markdown("", elem_id="eval-card")
+    views["eval_report"] = report = labels.textbox("report", interactive=False, elem_id="eval-report")
     with gr.Row():
-        run_a = labels(gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_a")), "compare_a")
-        run_b = labels(gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_b")), "compare_b")
+        views["run_a"] = run_a = labels(
+            gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_a")), "compare_a"
+        )
+        views["run_b"] = run_b = labels(
+            gr.Dropdown(choices=backend.eval_runs(), label=t(lang, "compare_b")), "compare_b"
+        )
     compare = labels.button("compare")
-    comparison = gr.Markdown("")
+    views["comparison"] = comparison = gr.Markdown("")
     run.click(handlers.run_eval, [suite, state], [card, report, run_a])
     compare.click(handlers.compare, [run_a, run_b, state], [comparison])
 
 
-def _audit_tab(labels: _Labels, handlers: Handlers, state: Any) -> None:
-    note = gr.Markdown("", elem_id="audit-note")
+def _audit_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str, Any]) -> None:
+    views["audit_note"] = note = gr.Markdown("", elem_id="audit-note")
     refresh = labels.button("refresh", size="sm", elem_id="refresh-audit")
-    table = gr.Dataframe(elem_id="audit-table")
+    views["audit_table"] = table = gr.Dataframe(elem_id="audit-table")
     refresh.click(handlers.audit, [state], [note, table])
 
 
-def _wire_chat(chat: _ChatTab, handlers: Handlers, state: Any) -> None:
-    outputs = [
-        chat.chatbot, chat.question, state, chat.evidence, chat.line_plot, chat.bar_plot, chat.table,
-        chat.proposal_card, chat.approve, chat.reject, chat.reason, chat.status,
+def _wire_chat(views: dict[str, Any], handlers: Handlers) -> list[Any]:
+    """Connect the chat tab; returns the running events sign-out must cancel."""
+    outputs = [views[name] for name in CHAT_OUTPUTS]
+    asking = [views["question"], views["chatbot"], views["state"]]
+    deciding = [views["reason"], views["chatbot"], views["state"]]
+    running = [
+        views["send"].click(handlers.ask, asking, outputs, api_name="ask"),
+        views["question"].submit(handlers.ask, asking, outputs),
+        views["approve"].click(handlers.approve, deciding, outputs),
+        views["reject"].click(handlers.reject, deciding, outputs),
     ]
-    chat.send.click(handlers.ask, [chat.question, chat.chatbot, state], outputs, api_name="ask")
-    chat.question.submit(handlers.ask, [chat.question, chat.chatbot, state], outputs)
-    chat.approve.click(handlers.approve, [chat.reason, chat.chatbot, state], outputs)
-    chat.reject.click(handlers.reject, [chat.reason, chat.chatbot, state], outputs)
-    chat.new_chat.click(
-        handlers.new_chat,
-        [state],
-        [
-            chat.chatbot, state, chat.evidence, chat.line_plot, chat.bar_plot, chat.table, chat.proposal_card,
-            chat.approve, chat.reject,
-        ],
+    views["new_chat"].click(
+        handlers.new_chat, [views["state"]], [views["state"], *(views[name] for name in CHAT_VIEWS)]
     )
-    chat.chatbot.like(handlers.feedback, [chat.comment, chat.chatbot, state], [chat.feedback_note])
+    views["chatbot"].like(
+        handlers.feedback, [views["comment"], views["chatbot"], views["state"]], [views["feedback_note"]]
+    )
+    return running
 
 
 def build_console(backend: ConsoleBackend) -> gr.Blocks:
@@ -164,9 +176,10 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
     handlers = Handlers(backend)
     lang: Lang = "en"
     labels = _Labels(lang)
+    views: dict[str, Any] = {}
     app: gr.Blocks
     with gr.Blocks(title=t(lang, "title"), analytics_enabled=False) as app:
-        state = gr.State(session_state(lang))
+        views["state"] = state = gr.State(session_state(lang))
         labels(gr.Markdown(f"# {t(lang, 'title')}"), "title", "heading")
         with gr.Row():
             language = gr.Radio(_LANG_CHOICES, value=lang, label=t(lang, "language"), scale=1, elem_id="language")
@@ -184,22 +197,31 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
 
                 live_panel(backend.settings)
             with gr.Tabs():
-                with labels(gr.Tab(t(lang, "tab_chat"), id="chat"), "tab_chat"):
-                    chat = _chat_tab(labels, backend)
+                with labels(gr.Tab(t(lang, "tab_chat"), id="chat"), "tab_chat") as chat:
+                    _chat_tab(labels, backend, views)
+                with labels(
+                    gr.Tab(t(lang, "tab_approvals"), id="approvals", elem_id="approvals-tab"), "tab_approvals"
+                ) as approvals:
+                    _approvals_tab(labels, handlers, state, views, approvals)
                 with labels(gr.Tab(t(lang, "tab_knowledge"), id="knowledge"), "tab_knowledge"):
-                    _knowledge_tab(labels, handlers, state)
+                    _knowledge_tab(labels, handlers, state, views)
                 with labels(gr.Tab(t(lang, "tab_evals"), id="evals"), "tab_evals"):
-                    _evals_tab(labels, handlers, state, backend)
+                    _evals_tab(labels, handlers, state, backend, views)
                 with labels(gr.Tab(t(lang, "tab_audit"), id="audit"), "tab_audit"):
-                    _audit_tab(labels, handlers, state)
+                    _audit_tab(labels, handlers, state, views)
 
-        login_outputs = [state, login_error, login_panel, main_panel, who]
+        running = _wire_chat(views, handlers)
+        card = [views[name] for name in ("proposal_card", "approve", "reject", "reason")]
+        chat.select(handlers.refresh_card, [state], card)
+        # Sign-in and sign-out blank every component that can hold someone's data (see ui.console.reset).
+        cleared = [views[name] for name in CLEARED_ON_SIGN_OUT]
+        login_outputs = [state, login_error, login_panel, main_panel, who, *cleared]
         login.click(handlers.sign_in, [username, password, state], login_outputs, api_name="sign_in")
         password.submit(handlers.sign_in, [username, password, state], login_outputs)
-        logout.click(handlers.sign_out, [state], [state, login_panel, main_panel, chat.chatbot, who])
+        # A turn still streaming would write the signed-out session back: cancel it first.
+        logout.click(handlers.sign_out, [state], login_outputs, cancels=running, api_name="sign_out")
         if not backend.auth_required:
             app.load(handlers.auto_sign_in, [state], [state, login_panel, main_panel, who])
-        _wire_chat(chat, handlers, state)
 
         def switch_language(choice: Lang, current: dict[str, Any]) -> list[Any]:
             return [{**current, "lang": choice}, *labels.updates(choice)]

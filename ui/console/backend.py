@@ -13,15 +13,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agents.events import Error, Event
-from tools import Role, ToolError, parse_role
+from tools import Proposal, Role, ToolError, parse_role
 from ui.config import AndonSettings, UserAccount
 from ui.console.auth import authenticate
 from ui.system import acting_role, audit_log, find_user
 
-__all__ = ["ConsoleBackend", "SignedIn"]
+if TYPE_CHECKING:
+    from ui.system import ToolSystem
+
+__all__ = ["ConsoleBackend", "PendingProposal", "SignedIn"]
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "What was the OEE of line 2 yesterday?",
@@ -81,17 +84,38 @@ class SignedIn:
         )
 
 
+@dataclass(frozen=True)
+class PendingProposal:
+    """A pending proposal as the approvals list shows it: the stored proposal and who may decide it."""
+
+    proposal: Proposal
+    approver_role: str
+
+
 class ConsoleBackend:
-    """The console's services. `assistant` is anything with the `agents.Assistant` ask/resume API."""
+    """The console's services. `assistant` is anything with the `agents.Assistant` ask/resume API; `tools`
+    is the tool system proposals are decided through (the one `andon proposals` uses; opened from the
+    settings when not given)."""
 
     document_columns = ("id", "title", "doc_type", "language", "version", "access_level", "chunks", "pages")
 
-    def __init__(self, settings: AndonSettings, assistant: Any, documents: Any | None = None) -> None:
+    def __init__(
+        self, settings: AndonSettings, assistant: Any, documents: Any | None = None, tools: ToolSystem | None = None
+    ) -> None:
         self.settings = settings
         self.assistant = assistant
         self.documents = documents
+        self._tools = tools
         self.feedback_path = settings.data_home / "feedback.jsonl"
         self.eval_dir = settings.data_home / "eval-runs"
+
+    @property
+    def tools(self) -> ToolSystem:
+        if self._tools is None:
+            from ui.system import tool_system
+
+            self._tools = tool_system(self.settings)
+        return self._tools
 
     # -- accounts ----------------------------------------------------------------------------------
 
@@ -123,9 +147,43 @@ class ConsoleBackend:
     ) -> Iterator[Event]:
         return _in_own_thread(
             lambda: self.assistant.resume(
-                session_id, proposal_id, decision, user=account.name, role=account.role, reason=reason or None
+                session_id,
+                proposal_id,
+                decision,
+                user=account.name,
+                role=account.role,
+                reason=reason or None,
+                scopes=account.scopes,
             )
         )
+
+    def end_session(self, session_id: str, account: SignedIn) -> None:
+        """Forget the session's conversation on the server (sign-out)."""
+        end = getattr(self.assistant, "end_session", None)
+        if end is not None:
+            end(session_id, account.name)
+
+    # -- proposals ---------------------------------------------------------------------------------
+
+    def pending_proposals(self, account: SignedIn) -> list[PendingProposal]:
+        """Every pending proposal `account` may decide, from any user or session, read from the database now."""
+        tools = self.tools
+        with tools.context(account.name, account.role.value) as ctx:
+            found = tools.proposals.decidable(ctx, tools.registry.get)
+        return [PendingProposal(p, tools.registry.get(p.action).approver_role.value) for p in found]
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        """The stored proposal as it is now (raises ProposalError for an unknown id)."""
+        return self.tools.proposals.get(proposal_id)
+
+    def decide(
+        self, account: SignedIn, proposal_id: int, decision: Literal["approve", "reject"], reason: str = ""
+    ) -> Proposal:
+        """Approve (and execute) or reject a proposal as `account`: the tool layer's permission check and audit,
+        exactly as `andon proposals approve / reject`. Raises ToolError when refused."""
+        if decision == "approve":
+            return self.tools.approve(proposal_id, user=account.name, role=account.role.value)
+        return self.tools.reject(proposal_id, reason, user=account.name, role=account.role.value)
 
     def example_questions(self) -> list[str]:
         return list(EXAMPLE_QUESTIONS)

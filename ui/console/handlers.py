@@ -11,19 +11,17 @@ import gradio as gr
 import pandas as pd
 
 from agents.events import Token
-from tools import Role, parse_role
+from tools import ProposalError, ProposalStatus, Role, parse_role
+from ui.console.approvals import ApprovalsTab, already_decided_message
 from ui.console.backend import ConsoleBackend, SignedIn
 from ui.console.charts import ChartSpec, table_rows
 from ui.console.i18n import Lang, t
+from ui.console.reset import CHAT_OUTPUTS, CHAT_VIEWS, EMPTY_CHART, blank_updates
 from ui.console.turn_view import TurnView
 
 __all__ = ["EMPTY_CHART", "Handlers", "session_state"]
-
-EMPTY_CHART = pd.DataFrame({"x": [], "y": []})
 #: How often streamed tokens are sent to the browser; every update carries the whole conversation.
 TOKEN_INTERVAL_S = 0.08
-#: Outputs of a chat turn: chat, question box, state, evidence, two plots, table, card, 3 approval widgets, status.
-CHAT_OUTPUTS = 12
 
 
 def session_state(lang: Lang = "en") -> dict[str, Any]:
@@ -44,13 +42,25 @@ def _chart_updates(spec: ChartSpec | None) -> tuple[Any, Any]:
     frame = pd.DataFrame(spec.rows)
     if spec.kind == "line":
         line = gr.update(
-            visible=True, value=frame, x=spec.x, y=spec.y, color=spec.series, title=spec.title,
-            x_title=spec.x_title, y_title=spec.y_title,
+            visible=True,
+            value=frame,
+            x=spec.x,
+            y=spec.y,
+            color=spec.series,
+            title=spec.title,
+            x_title=spec.x_title,
+            y_title=spec.y_title,
         )
         return line, gr.update(visible=False, value=EMPTY_CHART)
     bar = gr.update(
-        visible=True, value=frame, x=spec.x, y=spec.y, title=spec.title, sort="-y",
-        x_title=spec.x_title, y_title=spec.y_title,
+        visible=True,
+        value=frame,
+        x=spec.x,
+        y=spec.y,
+        title=spec.title,
+        sort="-y",
+        x_title=spec.x_title,
+        y_title=spec.y_title,
     )
     return gr.update(visible=False, value=EMPTY_CHART), bar
 
@@ -78,6 +88,8 @@ def _proposal_updates(state: dict[str, Any], view: TurnView) -> tuple[Any, Any, 
         f"### {t(lang, 'proposal_title')} #{proposal.proposal_id}\n\n**{proposal.title}**\n\n{proposal.reason}\n\n"
         f"{evidence}\n\n`{proposal.tool}`"
     )
+    if proposal.already_pending:
+        card = f"> {t(lang, 'proposal_already_pending', id=proposal.proposal_id, title=proposal.title)}\n\n{card}"
     account = _signed_in(state)
     needed = parse_role(proposal.approver_role or "engineer")
     if not account.role.at_least(needed):
@@ -93,6 +105,7 @@ class Handlers:
 
     def __init__(self, backend: ConsoleBackend) -> None:
         self.backend = backend
+        self.approvals = ApprovalsTab(backend, _signed_in)
 
     # -- sign-in -----------------------------------------------------------------------------------
 
@@ -100,10 +113,12 @@ class Handlers:
         account = self.backend.authenticate(name.strip(), password)
         lang: Lang = state["lang"]
         if account is None:
-            return state, gr.update(value=t(lang, "login_failed"), visible=True), gr.update(), gr.update(), ""
+            failed = gr.update(value=t(lang, "login_failed"), visible=True)
+            return state, failed, gr.update(), gr.update(), "", *blank_updates(lang)
         state = {**session_state(lang), "account": account}
         who = t(lang, "signed_in_as", user=account.display, role=account.role.value)
-        return state, gr.update(value="", visible=False), gr.update(visible=False), gr.update(visible=True), who
+        shown = (gr.update(value="", visible=False), gr.update(visible=False), gr.update(visible=True))
+        return state, *shown, who, *blank_updates(lang)
 
     def auto_sign_in(self, state: dict[str, Any]) -> tuple[Any, ...]:
         """Without authentication (loopback only), everyone is the configured default user."""
@@ -115,8 +130,14 @@ class Handlers:
         return state, gr.update(visible=False), gr.update(visible=True), who
 
     def sign_out(self, state: dict[str, Any]) -> tuple[Any, ...]:
-        fresh = session_state(state["lang"])
-        return fresh, gr.update(visible=True), gr.update(visible=False), [], ""
+        """Forget the session on the server and blank every component: the next person starts clean."""
+        account = state.get("account")
+        if isinstance(account, SignedIn):
+            self.backend.end_session(state["session_id"], account)
+        lang: Lang = state["lang"]
+        fresh = session_state(lang)
+        shown = (gr.update(value="", visible=False), gr.update(visible=True), gr.update(visible=False))
+        return fresh, *shown, "", *blank_updates(lang)
 
     # -- chat --------------------------------------------------------------------------------------
 
@@ -152,7 +173,7 @@ class Handlers:
 
     def _chat_only(self, view: TurnView, base: list[dict[str, Any]]) -> tuple[Any, ...]:
         history = [*base, *view.messages()]
-        return (history, *([gr.skip()] * (CHAT_OUTPUTS - 1)))
+        return (history, *([gr.skip()] * (len(CHAT_OUTPUTS) - 1)))
 
     def _outputs(
         self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool
@@ -167,19 +188,54 @@ class Handlers:
     def decide(
         self, decision: str, reason: str, history: list[dict[str, Any]], state: dict[str, Any]
     ) -> Iterator[tuple[Any, ...]]:
+        """Decide the proposal this conversation waits for, then let the paused run finish.
+
+        A proposal decided meanwhile elsewhere (Approvals tab, CLI, another session) is not decided again:
+        the chat says who decided it, and the run continues with that outcome."""
         account = _signed_in(state)
         pending = state.get("proposal")
         lang: Lang = state["lang"]
-        view = TurnView(lang=lang)
         if not pending:
-            yield self._outputs(view, history, state, final=True)
+            yield self._notice(history, state, t(lang, "proposal_none"), card=t(lang, "proposal_none"))
             return
+        if decision == "reject" and not (reason or "").strip():
+            yield self._notice(history, state, t(lang, "reason_needed"))
+            return
+        base = [*history, {"role": "user", "content": f"{t(lang, decision)} #{pending['id']}"}]
+        decided = self._decided_elsewhere(int(pending["id"]), lang)
+        if decided:
+            base.append({"role": "assistant", "content": decided})
         events = self.backend.resume(
             state["session_id"], pending["id"], "approve" if decision == "approve" else "reject", account, reason
         )
-        note = f"{t(lang, 'approve' if decision == 'approve' else 'reject')} #{pending['id']}"
-        base = [*history, {"role": "user", "content": note}]
-        yield from self._stream(view, base, events, state)
+        yield from self._stream(TurnView(lang=lang), base, events, state)
+
+    def refresh_card(self, state: dict[str, Any]) -> tuple[Any, ...]:
+        """On returning to the chat: a card whose proposal was decided meanwhile says so (card, 3 widgets)."""
+        _signed_in(state)
+        pending = state.get("proposal")
+        decided = self._decided_elsewhere(int(pending["id"]), state["lang"]) if pending else ""
+        if not decided:
+            return (gr.update(),) * 4
+        hidden = gr.update(visible=False)
+        return decided, hidden, hidden, hidden
+
+    def _decided_elsewhere(self, proposal_id: int, lang: Lang) -> str:
+        try:
+            current = self.backend.proposal(proposal_id)
+        except ProposalError as exc:
+            return str(exc)
+        return "" if current.status is ProposalStatus.PENDING else already_decided_message(current, lang)
+
+    @staticmethod
+    def _notice(
+        history: list[dict[str, Any]], state: dict[str, Any], text: str, *, card: str | None = None
+    ) -> tuple[Any, ...]:
+        """Chat outputs that leave everything as it is and say `text` on the status line; with `card`, the
+        proposal card shows it and the approval buttons are hidden."""
+        keep, hidden = gr.update(), gr.update(visible=False)
+        approval = (keep,) * 4 if card is None else (card, hidden, hidden, hidden)
+        return (history, keep, state, keep, keep, keep, keep, *approval, text)
 
     def approve(self, reason: str, history: list[dict[str, Any]], state: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         yield from self.decide("approve", reason, history, state)
@@ -189,9 +245,7 @@ class Handlers:
 
     def new_chat(self, state: dict[str, Any]) -> tuple[Any, ...]:
         state = {**state, "session_id": uuid.uuid4().hex, "proposal": None, "last_answer": ""}
-        hidden = gr.update(visible=False)
-        lang: Lang = state["lang"]
-        return [], state, t(lang, "no_evidence"), hidden, hidden, hidden, t(lang, "proposal_none"), hidden, hidden
+        return state, *blank_updates(state["lang"], CHAT_VIEWS)
 
     def feedback(self, data: gr.LikeData, comment: str, history: list[dict[str, Any]], state: dict[str, Any]) -> str:
         account = _signed_in(state)
@@ -214,7 +268,10 @@ class Handlers:
         return pd.DataFrame(self.backend.list_documents(account), columns=self.backend.document_columns)
 
     def ingest(
-        self, files: list[str] | None, state: dict[str, Any], progress: gr.Progress = gr.Progress()  # noqa: B008
+        self,
+        files: list[str] | None,
+        state: dict[str, Any],
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[str, Any]:
         """Ingest uploaded files; Gradio injects `progress` (a default gr.Progress asks it to) for the bar."""
         account = _signed_in(state)
@@ -247,5 +304,3 @@ class Handlers:
             return t(state["lang"], "audit_denied"), gr.update(value=None)
         rows = self.backend.audit_tail(100)
         return t(state["lang"], "audit_recent"), pd.DataFrame(rows)
-
-

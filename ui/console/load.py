@@ -1,6 +1,10 @@
 """Drive the console as many simultaneous sessions over its HTTP API (gradio_client), as the load
 test and `benchmarks/ui.py` do: every session signs in, asks its own question and checks that the
-answer it got is its own."""
+answer it got is its own.
+
+Timeouts are generous on purpose: on a busy machine a turn may wait minutes in the queue, and that is
+slow, not wrong. Speed is what `benchmarks/ui.py` reports; here only a session that never finishes fails.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SessionOutcome", "message_text", "run_sessions"]
+__all__ = ["SESSION_TIMEOUT_S", "SessionOutcome", "message_text", "run_sessions"]
 
 _WORKING = re.compile(r"Working…|处理中…")
+#: How long one session (sign-in, question, streamed answer) may take before it counts as failed.
+SESSION_TIMEOUT_S = 900.0
 
 
 @dataclass
@@ -47,12 +53,14 @@ def _answer_of(output: Any) -> str:
     return ""
 
 
-def _one_session(url: str, index: int, user: str, question: str, outcome: SessionOutcome) -> None:
+def _one_session(url: str, index: int, user: str, question: str, outcome: SessionOutcome, timeout_s: float) -> None:
+    import httpx
     from gradio_client import Client
 
     started = time.perf_counter()
     try:
-        client = Client(url, verbose=False)
+        # httpx's default is 5 s per read: a loaded server answers later than that, and is not broken.
+        client = Client(url, verbose=False, httpx_kwargs={"timeout": httpx.Timeout(timeout_s, connect=60.0)})
         client.predict(user, user, api_name="/sign_in")
         asked = time.perf_counter()
         job = client.submit(question, [], api_name="/ask")
@@ -71,15 +79,21 @@ def _one_session(url: str, index: int, user: str, question: str, outcome: Sessio
     outcome.total_s = time.perf_counter() - started
 
 
-def run_sessions(url: str, questions: list[str], *, user: str = "operator") -> list[SessionOutcome]:
-    """Run one session per question at the same time; outcomes in question order."""
+def run_sessions(
+    url: str, questions: list[str], *, user: str = "operator", timeout_s: float = SESSION_TIMEOUT_S
+) -> list[SessionOutcome]:
+    """Run one session per question at the same time; outcomes in question order. A session still running
+    after `timeout_s` is reported with an error, never left out."""
     outcomes = [SessionOutcome(index=i, question=q) for i, q in enumerate(questions)]
     threads = [
-        threading.Thread(target=_one_session, args=(url, i, user, q, outcomes[i]), daemon=True)
+        threading.Thread(target=_one_session, args=(url, i, user, q, outcomes[i], timeout_s), daemon=True)
         for i, q in enumerate(questions)
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
+    deadline = time.monotonic() + timeout_s
+    for thread, outcome in zip(threads, outcomes, strict=True):
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            outcome.error = f"did not finish within {timeout_s:.0f} s"
     return outcomes

@@ -58,7 +58,9 @@ class TurnView:
         elif isinstance(event, ProposalAwaitingApproval):
             self.proposal = event
             self.trace_lines.append(f"**proposal #{event.proposal_id}** {event.title}")
-            if not self.answer.strip():
+            if event.already_pending:
+                self.answer = t(self.lang, "proposal_already_pending", id=event.proposal_id, title=event.title)
+            elif not self.answer.strip():
                 self.answer = t(self.lang, "proposal_made", id=event.proposal_id, title=event.title)
             self.done = True
         elif isinstance(event, FinalAnswer):

@@ -16,7 +16,7 @@ from typing import Any
 from agents.extraction import Mentions
 from agents.models.offline.tool_specs import ToolSpec
 
-__all__ = ["FilledArguments", "fill_arguments", "parameter_kind"]
+__all__ = ["FilledArguments", "carry_arguments", "fill_arguments", "parameter_kind"]
 
 # Parameter name (or a word of it) -> entity kind. "period" means a time expression, "text" the request.
 _NAME_KINDS: tuple[tuple[str, str], ...] = (
@@ -100,7 +100,9 @@ _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "preventive": ("预防", "保养", "planned"),
     "open": ("未完成", "未结", "打开", "进行中", "pending", "outstanding"),
     "closed": ("已完成", "关闭", "已关闭", "completed", "done"),
-    "late": ("延迟", "逾期", "晚了", "超期", "overdue", "delayed"),
+    "late": ("延迟", "延期", "逾期", "晚了", "超期", "迟交", "过期", "overdue", "delayed", "past due", "behind"),
+    "overdue": ("超期", "逾期", "过期", "延期", "late", "past due"),
+    "delivered_late": ("延迟交付", "迟交过", "delivered late", "shipped late"),
     "critical": ("严重", "紧急"),
     "high": ("高优先级", "优先级高"),
     "low": ("低优先级", "优先级低"),
@@ -176,17 +178,22 @@ def _types(schema: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def _match_enum(values: list[Any], text: str) -> Any:
+def _match_enum(values: list[Any], text: str, default: Any = None) -> Any:
+    """The enum value the request names. Naming several ("which open POs are late?"), the one that narrows the
+    default down wins: late open orders are the late ones."""
     lowered = text.lower()
+    named = []
     for value in values:
         if not isinstance(value, str):
             continue
         words = (value.lower(), value.lower().replace("_", " "), *_ENUM_SYNONYMS.get(value.lower(), ()))
-        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words if word.isascii()):
-            return value
-        if any(word in text for word in words if not word.isascii()):
-            return value
-    return None
+        if any(re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered) for word in words if word.isascii()) or any(
+            word in text for word in words if not word.isascii()
+        ):
+            named.append(value)
+    narrower = [value for value in named if value != default]
+    chosen = narrower or named
+    return chosen[0] if chosen else None
 
 
 @dataclass
@@ -238,7 +245,7 @@ def _tag_from_parts(mentions: Mentions, used: set[int]) -> str | None:
 def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions: Mentions, used: set[int]) -> Any:
     enum = _enum_values(schema) or _described_options(schema)
     if enum:
-        return _match_enum(enum, mentions.text)
+        return _match_enum(enum, mentions.text, schema.get("default"))
     types = _types(schema)
     if kind not in (None, "count") and types and not types & {"string", "array"}:
         # "window: integer" is not a time expression; only text parameters take names and periods.
@@ -261,3 +268,22 @@ def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions:
     if kind == "tag":
         return _tag_from_parts(mentions, used)
     return None
+
+
+def carry_arguments(source: ToolSpec, args: Mapping[str, Any], target: ToolSpec) -> dict[str, Any]:
+    """`args` of a call to `source` as arguments of `target`, parameter by parameter of the same kind (the line,
+    the machine, the period): "why?" after an OEE answer asks the downtime Pareto of the same line and period."""
+    by_kind: dict[str, Any] = {}
+    for name, value in args.items():
+        schema = source.properties.get(name)
+        kind = parameter_kind(name, schema if isinstance(schema, Mapping) else {})
+        for part in (kind or "").split("|"):
+            if part:
+                by_kind.setdefault(part, value)
+    carried: dict[str, Any] = {}
+    for name, schema in target.properties.items():
+        kind = parameter_kind(name, schema if isinstance(schema, Mapping) else {})
+        value = next((by_kind[part] for part in (kind or "").split("|") if part in by_kind), None)
+        if value is not None:
+            carried[name] = value
+    return carried

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from agents.extraction import Mentions, Vocabulary, extract_mentions
 from agents.models.offline.arguments import parameter_kind
+from agents.models.offline.plan_words import blank_plan_words
 from agents.models.offline.tool_specs import ToolSpec
 
 __all__ = ["ScoredTool", "ToolIndex", "features"]
@@ -102,7 +103,7 @@ def _masked(mentions: Mentions) -> str:
     """The request with each entity or time expression replaced by its kind."""
     spans = [(e.start, e.end, f" <{e.kind}> ") for e in mentions.entities]
     spans += [(t.start, t.end, " <period> ") for t in mentions.times]
-    text = mentions.text
+    text = blank_plan_words(mentions.text)
     for start, end, token in sorted(spans, reverse=True):
         text = text[:start] + token + text[end:]
     return text
@@ -183,7 +184,7 @@ def _slot_fit(parameters: list[tuple[str, bool]], mentions: Mentions) -> float:
     fit = 1.0
     for kind, required in parameters:
         if any(_accepts(kind, entity_kind) for entity_kind in kinds):
-            fit *= 1.3 if required else 1.15
+            fit *= 1.3
         elif required:
             fit *= 0.6
     for entity_kind in kinds:

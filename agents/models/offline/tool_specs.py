@@ -20,6 +20,10 @@ class ToolSpec:
     description_zh: str = ""
     permission: str = "read"
     domain: str = ""
+    metrics: Mapping[str, str] = field(default_factory=dict)
+    """Metric key -> result field path of the metrics the tool computes (see `tools.metrics`)."""
+    explains: tuple[str, ...] = ()
+    """Metrics whose causes the tool's result shows (asked "why", it is called beside the metric's tool)."""
 
     @property
     def properties(self) -> Mapping[str, Any]:
@@ -56,6 +60,8 @@ def to_tool_spec(tool: Any) -> ToolSpec:
             description_zh=tool.description_zh,
             permission=str(getattr(tool.permission, "value", tool.permission)),
             domain=str(tool.domain),
+            metrics={key: path for key, (_, path) in getattr(tool, "metrics", {}).items()},
+            explains=tuple(getattr(tool, "explains", ())),
         )
     from langchain_core.utils.function_calling import convert_to_openai_tool
 
@@ -67,6 +73,8 @@ def to_tool_spec(tool: Any) -> ToolSpec:
         parameters=dict(function.get("parameters") or {}),
         permission=str(metadata.get("permission", "read")),
         domain=str(metadata.get("domain", "")),
+        metrics=dict(metadata.get("metrics") or {}),
+        explains=tuple(metadata.get("explains") or ()),
     )
 
 
@@ -80,6 +88,8 @@ def spec_to_dict(spec: ToolSpec) -> dict[str, Any]:
             "description_zh": spec.description_zh,
             "permission": spec.permission,
             "domain": spec.domain,
+            "metrics": dict(spec.metrics),
+            "explains": list(spec.explains),
         },
     }
 
@@ -96,11 +106,19 @@ def spec_from_bound(item: Mapping[str, Any]) -> ToolSpec:
         description_zh=str(extra.get("description_zh") or ""),
         permission=str(extra.get("permission") or "read"),
         domain=str(extra.get("domain") or ""),
+        metrics=dict(extra.get("metrics") or {}),
+        explains=tuple(extra.get("explains") or ()),
     )
 
 
-def merge_examples(spec: ToolSpec, examples: Mapping[str, Sequence[str]], zh: Mapping[str, str]) -> ToolSpec:
-    """Add the examples and Chinese description the runtime passed for this tool name."""
+def merge_examples(
+    spec: ToolSpec,
+    examples: Mapping[str, Sequence[str]],
+    zh: Mapping[str, str],
+    metrics: Mapping[str, Mapping[str, str]] | None = None,
+    explains: Mapping[str, Sequence[str]] | None = None,
+) -> ToolSpec:
+    """Add the examples, Chinese description, metrics and explained metrics the runtime passed for this tool."""
     extra = tuple(examples.get(spec.name, ()))
     return ToolSpec(
         name=spec.name,
@@ -110,4 +128,6 @@ def merge_examples(spec: ToolSpec, examples: Mapping[str, Sequence[str]], zh: Ma
         description_zh=spec.description_zh or zh.get(spec.name, ""),
         permission=spec.permission,
         domain=spec.domain,
+        metrics=dict(spec.metrics) or dict((metrics or {}).get(spec.name, {})),
+        explains=spec.explains or tuple((explains or {}).get(spec.name, ())),
     )

@@ -10,6 +10,8 @@ __all__ = [
     "no_data",
     "proposal_submitted",
     "tool_failed",
+    "unreadable_period",
+    "which_one",
 ]
 
 _ENABLE_LLM_EN = (
@@ -22,9 +24,21 @@ _ENABLE_LLM_ZH = (
 )
 
 
-def cannot_do(lang: Language, *, reason: str, tool_names: list[str]) -> str:
+def cannot_do(lang: Language, *, reason: str, tool_names: list[str], metric: str = "") -> str:
     """Why the offline model does not answer, what it can do instead, and how to enable an LLM."""
     shown = ", ".join(tool_names[:8])
+    if reason == "metric":
+        if lang == "zh":
+            return (
+                f"这里没有能计算“{metric}”的工具，所以不给出数字。"
+                + (f"本领域可用的工具：{shown}。" if shown else "")
+                + "请确认指标名称，或换一个本领域能回答的问题。"
+            )
+        return (
+            f"No tool here computes {metric}, so I give no figure for it."
+            + (f" Tools available here: {shown}." if shown else "")
+            + " Check the metric's name, or ask for one these tools compute."
+        )
     if reason == "multi_step":
         if lang == "zh":
             return (
@@ -105,3 +119,25 @@ def proposal_submitted(lang: Language, *, title: str, proposal_id: str) -> str:
         ref = f"（{proposal_id}）" if proposal_id else ""
         return f"已提交，等待审批{ref}：{title}。在有权限的人员批准之前不会执行。"
     return f"Proposed, awaiting approval{ref}: {title}. Nothing is changed until a permitted person approves it."
+
+
+def unreadable_period(lang: Language, words: list[str]) -> str:
+    """Ask which period is meant when the request's time words cannot be read (never answer another period)."""
+    shown = "、".join(f"“{w}”" for w in words) if lang == "zh" else ", ".join(f'"{w}"' for w in words)
+    if lang == "zh":
+        return (
+            f"无法识别时间{shown}（不是能读懂的日期或时间段），所以没有按别的时间段回答。"
+            "请换一种说法，例如“昨天”“上周三”“本季度”“上个月”“今年以来”，或写出日期和日期范围。"
+        )
+    return (
+        f"I cannot read {shown} as a date or period, so I have not answered for another one. Please say it "
+        'another way, e.g. "yesterday", "last Wednesday", "this quarter", "last month", "year to date", or give '
+        "the dates."
+    )
+
+
+def which_one(lang: Language, name: str, codes: list[str]) -> str:
+    """Ask which of several things a name stands for ("清洗机": WSH-01 or WSH-02) instead of guessing."""
+    if lang == "zh":
+        return f"“{name}”可能指{'、'.join(codes)}，请问是哪一个？"
+    return f'"{name}" could mean {", ".join(codes[:-1])} or {codes[-1]}. Which one do you mean?'

@@ -20,7 +20,7 @@ from agents.models.offline.answers.messages import no_data, proposal_submitted, 
 from agents.models.offline.answers.templates import TEMPLATES, AnswerTemplate
 from agents.models.offline.tool_specs import ToolSpec
 
-__all__ = ["parse_tool_content", "render_tool_answer", "tool_title"]
+__all__ = ["item_line", "parse_tool_content", "render_result", "render_tool_answer", "tool_title", "value_text"]
 
 _META = frozenset(
     {"summary", "unit", "period", "scope", "provenance", "complete", "data_unavailable", "total_count", "query"}
@@ -28,6 +28,7 @@ _META = frozenset(
 _IDENTITY_KEYS = (
     "code",
     "purchase_order",
+    "order",
     "reason",
     "reason_code",
     "defect_code",
@@ -37,7 +38,6 @@ _IDENTITY_KEYS = (
     "material",
     "supplier",
     "customer",
-    "order",
     "tag",
     "document",
     "key",
@@ -102,7 +102,7 @@ def _is_number(value: Any) -> bool:
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?)?$")
 
 
-def _value_text(name: str, value: Any, unit: str | None, lang: Language, *, yes_no: bool = False) -> str | None:
+def value_text(name: str, value: Any, unit: str | None, lang: Language, *, yes_no: bool = False) -> str | None:
     """A field's value for reading, or None when it is not worth a word (None, long text, unasked booleans)."""
     if isinstance(value, bool):
         if not yes_no:
@@ -122,7 +122,7 @@ def _value_text(name: str, value: Any, unit: str | None, lang: Language, *, yes_
 
 
 def _figure(name: str, value: Any, unit: str | None, lang: Language, *, yes_no: bool = False) -> str | None:
-    text = _value_text(name, value, unit, lang, yes_no=yes_no)
+    text = value_text(name, value, unit, lang, yes_no=yes_no)
     if text is None:
         return None
     return f"{label(name, lang)}: {text}" if isinstance(value, str | bool) else f"{label(name, lang)} {text}"
@@ -165,16 +165,16 @@ def _identity(item: Mapping[str, Any], lang: Language) -> str:
     ident = next((str(item[k]) for k in _IDENTITY_KEYS if isinstance(item.get(k), str | int) and item.get(k)), "")
     moment = _ISO_MOMENT.match(ident)
     if moment:
-        ident = _value_text("start", ident, None, lang) or ident
+        ident = value_text("start", ident, None, lang) or ident
     name = next((str(item[k]) for k in _NAME_KEYS[lang] if isinstance(item.get(k), str) and item.get(k)), "")
     if name and name != ident:
         return f"{ident} {name}".strip()
     return ident
 
 
-def _item_line(index: int, item: Any, fields: tuple[str, ...], unit: str | None, lang: Language) -> str:
+def item_line(index: int, item: Any, fields: tuple[str, ...], unit: str | None, lang: Language) -> str:
     if not isinstance(item, Mapping):
-        text = _value_text("value", item, unit, lang) if not isinstance(item, str) else item
+        text = value_text("value", item, unit, lang) if not isinstance(item, str) else item
         return f"{index}. {text}"
     ident = _identity(item, lang)
     # Rows may carry their own unit (stock in kg, in pcs).
@@ -201,7 +201,7 @@ def _list_lines(
             else f"{list_label(key, lang).capitalize()}: {joined}{tail}"
         ]
     lines = [f"{list_label(key, lang)}：" if lang == "zh" else f"{list_label(key, lang).capitalize()}:"]
-    lines += [_item_line(i, item, fields, unit, lang) for i, item in enumerate(value[:limit], start=1)]
+    lines += [item_line(i, item, fields, unit, lang) for i, item in enumerate(value[:limit], start=1)]
     if len(value) > limit:
         # Say how many there are in all (a figure of the result), not a difference the result does not hold.
         lines.append(f"……共{len(value)}项" if lang == "zh" else f"... {len(value)} in all")
@@ -241,21 +241,70 @@ def _truncation(data: Mapping[str, Any], lang: Language) -> str:
     return f"（仅显示{total}项中的{shown}项）" if lang == "zh" else f"(showing {shown} of {total})"
 
 
-def render_result(spec: ToolSpec | None, name: str, data: Mapping[str, Any], lang: Language) -> str:
-    """The answer for a successful tool result."""
+def _lead_figures(
+    data: Mapping[str, Any], lead: Sequence[tuple[str, str]], unit: str | None, lang: Language
+) -> list[str]:
+    """The asked metrics first, named as asked: "quality rate 97.4%"."""
+    parts = []
+    for name, path in lead:
+        value = _pick(data, path)
+        text = value_text(path.rsplit(".", 1)[-1], value, unit, lang) if value is not None else None
+        if text is None:
+            text = "无数据" if lang == "zh" else "no data"
+        parts.append(f"{name} {text}")
+    return parts
+
+
+def _empty_list(data: Mapping[str, Any], template: AnswerTemplate | None) -> bool:
+    """A list result (no headline figures of its own) whose list is empty and complete."""
+    if template is None or template.figures or not template.items:
+        return False
+    rows = data.get(template.items)
+    return isinstance(rows, list) and not rows and not data.get("total_count")
+
+
+def _count_figure(data: Mapping[str, Any], template: AnswerTemplate | None, lang: Language) -> list[str]:
+    """A list answer says how many rows match before it lists them."""
+    if template is None or template.figures or not template.items:
+        return []
+    rows = data.get(template.items)
+    if not isinstance(rows, list):
+        return []
+    count = data.get("total_count") if isinstance(data.get("total_count"), int) else len(rows)
+    return [f"共{count}项" if lang == "zh" else f"{count} in all"]
+
+
+def render_result(
+    spec: ToolSpec | None,
+    name: str,
+    data: Mapping[str, Any],
+    lang: Language,
+    lead: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The answer for a successful tool result; `lead` (label, field path) pairs are the asked figures, first."""
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
     what = tool_title(spec, name, lang)
     scope = scope_text(data.get("scope"))
     period = period_text(data.get("period"), lang)
     source = provenance_text(data.get("provenance"), lang)
+    template = TEMPLATES.get(name)
+    if _empty_list(data, template):
+        # A list question with no matching rows has an answer: none ("which POs are late?" - none are).
+        none = f"{what}：共0项，没有符合条件的记录。" if lang == "zh" else f"{what}: 0 in all, none match."
+        return "\n".join(part for part in (none, source) if part)
     if data.get("data_unavailable"):
         detail = "" if lang == "zh" else str(data.get("summary") or "")
         return "\n".join(
             part for part in (no_data(lang, what=what, scope=scope, period=period, detail=detail), source) if part
         )
-    head = " · ".join(part for part in (what, scope, period) if part)
-    template = TEMPLATES.get(name)
+    # Scope and period open the answer in its reading line (agents.interpretation); the figures follow.
+    head = what
     figures = _template_figures(data, template, unit, lang) if template else _figures(data, unit, lang)
+    if lead:
+        shown = {path.rsplit(".", 1)[-1] for _, path in lead}
+        rest = [f for f in figures if not any(f.startswith(f"{label(key, lang)} ") for key in shown)]
+        figures = _lead_figures(data, lead, unit, lang) + rest
+    figures = _count_figure(data, template, lang) + figures
     if lang == "zh":
         lines = [f"{head}：{'，'.join(figures)}。" if figures else f"{head}："]
     else:
@@ -272,7 +321,9 @@ def render_result(spec: ToolSpec | None, name: str, data: Mapping[str, Any], lan
     return "\n".join(lines)
 
 
-def render_tool_answer(spec: ToolSpec | None, name: str, content: Any, lang: Language) -> str:
+def render_tool_answer(
+    spec: ToolSpec | None, name: str, content: Any, lang: Language, lead: Sequence[tuple[str, str]] = ()
+) -> str:
     """The answer for one tool message: result figures, a proposal notice, or the tool's error text."""
     kind, payload = parse_tool_content(content)
     if kind == "failed":
@@ -284,4 +335,4 @@ def render_tool_answer(spec: ToolSpec | None, name: str, content: Any, lang: Lan
     if spec is not None and spec.is_write and "action" in payload and "payload" in payload:
         # A bare proposal draft (the runtime pauses WRITE calls itself): still only a proposal.
         return proposal_submitted(lang, title=str(payload.get("title", name)), proposal_id="")
-    return render_result(spec, name, payload, lang)
+    return render_result(spec, name, payload, lang, lead)

@@ -135,6 +135,12 @@ TEMPLATES: dict[str, AnswerTemplate] = {
         item_fields=("supplier", "material", "open_quantity", "promised_date", "days_late"),
         max_items=10,
     ),
+    "list_sales_orders": AnswerTemplate(
+        (),
+        items="orders",
+        item_fields=("customer", "open_quantity", "promised_date", "days_late"),
+        max_items=10,
+    ),
     "supplier_on_time_delivery": AnswerTemplate(
         ("overall_rate",), items="suppliers", item_fields=("on_time_rate", "on_time_lines", "received_lines")
     ),
