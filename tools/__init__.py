@@ -3,6 +3,7 @@
 from tools.audit import AuditEntry, AuditLog, VerifyReport
 from tools.contract import (
     DOMAINS,
+    DataSource,
     DocumentSearch,
     Domain,
     PeriodReading,
@@ -49,6 +50,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "BrokenPlugin",
+    "DataSource",
     "DocumentSearch",
     "Domain",
     "InvalidArgumentsError",

@@ -28,13 +28,22 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, Protocol, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    create_model,
+    model_serializer,
+)
 from sqlmodel import Session
 
 from tools.metrics import Metric, is_builtin_metric, resolve_metrics
 
 __all__ = [
     "DOMAINS",
+    "DataSource",
     "DocumentSearch",
     "Domain",
     "PeriodReading",
@@ -122,12 +131,30 @@ class PeriodSpan(_Strict):
     reading: PeriodReading | None = None
 
 
+class DataSource(_Strict):
+    """A live source behind a figure: the OPC UA node id or MQTT topic, and the time of the value used."""
+
+    kind: Literal["opcua", "mqtt"]
+    address: str
+    tag: str | None = None
+    at: datetime
+
+
 class Provenance(_Strict):
-    """Where a figure came from: tables read, filters applied, rows used."""
+    """Where a figure came from: tables read, filters applied, rows used, and live sources if any."""
 
     tables: list[str]
     filters: dict[str, str] = Field(default_factory=dict)
     row_count: int = 0
+    sources: list[DataSource] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_sources(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Results without live data serialise exactly as before live sources existed.
+        data: dict[str, Any] = handler(self)
+        if not self.sources:
+            data.pop("sources", None)
+        return data
 
 
 class ToolResult(_Strict):

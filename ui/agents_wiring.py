@@ -110,8 +110,7 @@ def agent_system(
     """
     from agents.routing import LLMRouter
     from agents.runtime import Assistant, ConversationMemory, ToolBackend
-    from connectors import plant_clock
-    from ui.system import document_search, tool_system
+    from ui.system import clock_of, document_search, live_extras, tool_system
 
     system = tools or tool_system(settings)
     kind = model or default_model_kind(settings)
@@ -121,8 +120,9 @@ def agent_system(
         engine=system.engine,
         audit=system.audit,
         proposals=system.proposals,
-        clock=plant_clock,
+        clock=clock_of(settings),
         documents=documents if documents is not None else document_search(settings),
+        extras=live_extras(settings),
     )
     tier1 = router if router is not None else tier1_router(settings, system.registry)
     assistant = Assistant(

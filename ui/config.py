@@ -104,6 +104,10 @@ class AndonSettings(BaseSettings):
     embedding_api_key: SecretStr | None = None
     embedding_model: str | None = None
 
+    live_mapping: Path | None = Field(
+        None, description="Live data mapping file (OPC UA nodes / MQTT topics to tags); none = no live data."
+    )
+
     tools_allow: list[str] | None = Field(
         None, description="If set, only these tool plugins (entry-point names) are loaded; 'builtin' is always loaded."
     )
@@ -184,4 +188,6 @@ def load_settings(cwd: Path | None = None) -> AndonSettings:
         raise ConfigError(f"invalid configuration ({source}): {where}: {first['msg']}") from None
     if not settings.data_home.is_absolute():
         settings.data_home = base / settings.data_home
+    if settings.live_mapping is not None and not settings.live_mapping.is_absolute():
+        settings.live_mapping = base / settings.live_mapping
     return settings

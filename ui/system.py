@@ -7,9 +7,10 @@ one user and may choose a role at or below that user's own role, never above it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.engine import Engine
@@ -43,10 +44,13 @@ __all__ = [
     "ToolSystem",
     "acting_role",
     "audit_log",
+    "clock_of",
     "database_config",
     "document_search",
     "find_user",
     "knowledge_config",
+    "live_context",
+    "live_extras",
     "load_tools",
     "mcp_server_config",
     "open_plant",
@@ -133,7 +137,8 @@ def mcp_server_config(server: McpServerSettings) -> McpServerConfig:
 
 
 def load_tools(settings: AndonSettings) -> Registry:
-    """A fresh registry of the built-in tools, every allowed plugin's tools and the configured MCP servers' tools.
+    """A fresh registry of the built-in tools, every allowed plugin's tools, the configured MCP servers' tools
+    and setpoint proposals when the live mapping enables OPC UA writes.
 
     MCP sessions stay open for the life of the process (closed at exit); the SDK is imported only
     when `mcp_servers` are configured.
@@ -143,7 +148,29 @@ def load_tools(settings: AndonSettings) -> Registry:
         from tools.mcp_client import McpSessions, add_mcp_servers
 
         add_mcp_servers(registry, [mcp_server_config(server) for server in settings.mcp_servers], McpSessions())
+    live = live_context(settings)
+    if live is not None and live.mapping.opcua is not None and live.mapping.opcua.writes_enabled:
+        from tools.builtin.setpoints import propose_setpoint_change
+
+        registry.add_all([propose_setpoint_change], source="builtin")
     return registry
+
+
+_LIVE_CACHE: dict[tuple[str, float], Any] = {}
+
+
+def live_context(settings: AndonSettings) -> Any:
+    """The tools' `LiveContext` from the configured mapping file (read once per file version), or None."""
+    if settings.live_mapping is None:
+        return None
+    from connectors.live.mapping import load_mapping
+    from tools.builtin.live_data import LiveContext
+
+    path = settings.live_mapping
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _LIVE_CACHE:
+        _LIVE_CACHE[key] = LiveContext(mapping=load_mapping(path))
+    return _LIVE_CACHE[key]
 
 
 def audit_log(settings: AndonSettings) -> AuditLog:
@@ -203,12 +230,31 @@ def tool_context(
         user=account.name,
         role=acting_role(account, role),
         session=session,
-        clock=plant_clock(session),
+        clock=clock_of(settings)(session),
         scopes=frozenset(account.scopes),
         lang=lang,
         documents=documents if documents is not None else document_search(settings),
-        extras=extras or {},
+        extras={**live_extras(settings), **(extras or {})},
     )
+
+
+def clock_of(settings: AndonSettings) -> Callable[[Session], datetime]:
+    """The tools' "now": the plant clock, or with live data configured the newest live timestamp."""
+    if settings.live_mapping is None:
+        return plant_clock
+    from connectors.live.timebase import live_clock
+
+    return live_clock
+
+
+def live_extras(settings: AndonSettings) -> dict[str, Any]:
+    """What tool contexts carry when live data is configured (the mapping, under `LIVE_EXTRA`); else nothing."""
+    live = live_context(settings)
+    if live is None:
+        return {}
+    from tools.builtin.live_data import LIVE_EXTRA
+
+    return {LIVE_EXTRA: live}
 
 
 @dataclass

@@ -506,9 +506,8 @@ def _erp(s: Session) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def tiny_engine() -> Engine:
-    """The tiny plant in an in-memory SQLite database, built once per test session."""
+def build_tiny_plant() -> Engine:
+    """A new in-memory SQLite database holding the tiny plant."""
     engine = memory_engine()
     create_schema(engine)
     with Session(engine) as s:
@@ -531,6 +530,12 @@ def tiny_engine() -> Engine:
         )
         s.commit()
     return engine
+
+
+@pytest.fixture(scope="session")
+def tiny_engine() -> Engine:
+    """The tiny plant, built once per test session (tests roll back what they write)."""
+    return build_tiny_plant()
 
 
 @pytest.fixture

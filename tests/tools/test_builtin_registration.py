@@ -21,7 +21,7 @@ def test_register_tools_adds_every_builtin_and_the_document_search() -> None:
     names = [t.name for t in _registered()]
     assert names[: len(BUILTIN_TOOLS)] == [t.name for t in BUILTIN_TOOLS]
     assert names[-1] == "search_documents"
-    assert len(set(names)) == len(names) == 28
+    assert len(set(names)) == len(names) == 29
     assert {t.domain for t in _registered()} == set(DOMAINS)
 
 

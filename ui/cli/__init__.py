@@ -24,6 +24,7 @@ from ui.cli.knowledge_cmd import knowledge_app
 from ui.cli.mcp_cmd import mcp_app
 from ui.cli.proposals_cmd import proposals_app
 from ui.cli.route_cmd import register_route
+from ui.cli.sim_cmd import live_app, sim_app
 from ui.cli.tools_cmd import tools_app
 from ui.cli.ui_cmd import register_ui
 from ui.cli.users_cmd import users_app
@@ -45,6 +46,8 @@ app.add_typer(proposals_app, name="proposals")
 app.add_typer(audit_app, name="audit")
 app.add_typer(eval_app, name="eval")
 app.add_typer(users_app, name="users")
+app.add_typer(sim_app, name="sim")
+app.add_typer(live_app, name="live")
 app.add_typer(mcp_app, name="mcp")
 register_demo(app)
 register_ui(app)

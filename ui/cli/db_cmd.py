@@ -83,6 +83,9 @@ def seed(
             from tools import reset_tool_tables
 
             reset_tool_tables(engine)  # proposals about the replaced plant mean nothing
+            from connectors.live.schema import reset_live_tables
+
+            reset_live_tables(engine)  # so do live samples of its tags
         console.print(_counts_table(summary.row_counts))
         console.print(
             f"Seeded the {summary.scale} demo plant (seed {summary.seed}) into {describe_url(engine.url)} / "

@@ -74,6 +74,10 @@ def register_demo(app: typer.Typer) -> None:
         ] = False,
         host: HostOption = None,
         port: PortOption = None,
+        live: Annotated[
+            bool, typer.Option("--live", help="Also run the OPC UA / MQTT simulators and ingest them live.")
+        ] = False,
+        speed: Annotated[float, typer.Option(min=0.1, max=3600, help="With --live: plant seconds per second.")] = 10.0,
     ) -> None:
         """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console."""
         bind, at = console_address(host, port)
@@ -83,6 +87,11 @@ def register_demo(app: typer.Typer) -> None:
             check_port(bind, at)  # before minutes of seeding, not after
         _ensure_plant()
         _ensure_documents()
+        if live:
+            from ui.cli.demo_live import run_live_demo
+
+            run_live_demo(settings(), host=bind, port=at, speed=speed, no_ui=no_ui)
+            return
         console.print("Try / 试试:", highlight=False)
         for question in DEMO_QUESTIONS:
             console.print(f'  andon ask "{question}"', highlight=False, markup=False)

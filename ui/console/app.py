@@ -192,6 +192,10 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
             login_error = gr.Markdown("", visible=False, elem_id="login-error")
         with gr.Column(visible=False) as main_panel:
             logout = labels.button("logout", size="sm", elem_id="logout-button")
+            if backend.settings.live_mapping is not None:
+                from ui.console.live import live_panel
+
+                live_panel(backend.settings)
             with gr.Tabs():
                 with labels(gr.Tab(t(lang, "tab_chat"), id="chat"), "tab_chat") as chat:
                     _chat_tab(labels, backend, views)

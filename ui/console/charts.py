@@ -116,8 +116,8 @@ def chart_for(tool_name: str, result: dict[str, Any]) -> ChartSpec | None:
         title = f"SPC {result.get('characteristic', '')}".strip()
         return _series_chart(title, x_key, y_key, points, result)
     for key, rows in _row_lists(result):
-        if len(rows) < 2:
-            continue
+        if len(rows) < 2 or len({row.get("unit") for row in rows}) > 1:
+            continue  # one point is no chart; values in different units share no axis
         first = rows[0]
         value_key = _first(_VALUE_KEYS, first, numeric=True)
         if value_key is None:

@@ -1,0 +1,182 @@
+"""`andon sim ...` (demo plant simulators) and `andon live ...` (live connectors from the mapping file).
+
+andon sim opcua [--port 4840] [--speed 1]      the demo machines as an OPC UA server
+andon sim mqtt [--port 1883] [--format sparkplug|json]   demo telemetry to an MQTT broker
+andon sim mapping > live.yaml                  the mapping of both, for live_mapping in andon.toml
+andon live run                                 ingest from the configured mapping until Ctrl-C
+andon live browse opc.tcp://127.0.0.1:4840/andon/   a server's address space
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from ui.cli.common import console, err_console, settings
+
+__all__ = ["live_app", "sim_app"]
+
+sim_app = typer.Typer(help="Simulators of the demo plant: OPC UA server, MQTT telemetry.", no_args_is_help=True)
+live_app = typer.Typer(help="Live plant data over OPC UA and MQTT.", no_args_is_help=True)
+
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")]
+Speed = Annotated[float, typer.Option(min=0.1, max=3600, help="Plant seconds per wall second (1 = real time).")]
+Lines = Annotated[str | None, typer.Option(help="Only these lines, comma-separated (default: all).")]
+ResetClock = Annotated[bool, typer.Option("--reset-clock", help="Start live time at the plant clock again.")]
+
+
+class Format(StrEnum):
+    sparkplug = "sparkplug"
+    json = "json"
+
+
+def _lines(text: str | None) -> set[str] | None:
+    return {part.strip().upper() for part in text.split(",") if part.strip()} if text else None
+
+
+def _runtime() -> object:
+    from ui.live_runtime import LiveRuntime
+    from ui.system import open_plant
+
+    current = settings()
+    return LiveRuntime(
+        open_plant(current), current.data_home, report=lambda line: err_console.print(line, markup=False)
+    )
+
+
+def _wait(what: str) -> None:
+    from ui.live_runtime import terminate_as_interrupt
+
+    console.print(f"{what} (Ctrl+C to stop)", highlight=False, markup=False)
+    with contextlib.suppress(KeyboardInterrupt), terminate_as_interrupt():
+        threading.Event().wait()
+
+
+@sim_app.command("opcua")
+def sim_opcua(
+    port: Port = 4840,
+    speed: Speed = 1.0,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between updates.")] = 1.0,
+    lines: Lines = None,
+    reset_clock: ResetClock = False,
+) -> None:
+    """Serve the demo plant's machines as an OPC UA server with live values and alarms."""
+    from ui.live_runtime import LiveRuntime
+
+    runtime = _runtime()
+    assert isinstance(runtime, LiveRuntime)
+    sim, clock = runtime.simulation(speed, interval, reset=reset_clock)
+    endpoint = f"opc.tcp://127.0.0.1:{port}/andon/"
+    try:
+        runtime.start_opcua_server(sim, clock, endpoint, _lines(lines), interval)
+        _wait(f"OPC UA server on {endpoint}, plant time {clock.now():%Y-%m-%d %H:%M:%S} / OPC UA仿真服务器已启动")
+    finally:
+        runtime.stop()
+
+
+@sim_app.command("mqtt")
+def sim_mqtt(
+    host: Annotated[str, typer.Option(help="Broker address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Broker port.")] = 1883,
+    fmt: Annotated[Format, typer.Option("--format", help="Sparkplug B or plain JSON topics.")] = Format.sparkplug,
+    speed: Speed = 1.0,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between messages.")] = 1.0,
+    lines: Lines = None,
+    reset_clock: ResetClock = False,
+) -> None:
+    """Publish demo telemetry (QoS 1) to an MQTT broker; waits for the broker if it is not up yet."""
+    from connectors.mqtt.publisher import MqttPublisher
+    from ui.live_runtime import LiveRuntime, quiet_protocol_logs
+
+    runtime = _runtime()
+    assert isinstance(runtime, LiveRuntime)
+    quiet_protocol_logs()
+    sim, clock = runtime.simulation(speed, interval, reset=reset_clock)
+    publisher = MqttPublisher(
+        sim,
+        clock,
+        host=host,
+        port=port,
+        zone=runtime.zone(),
+        lines=_lines(lines),
+        fmt=fmt.value,  # type: ignore[arg-type]
+        interval=interval,
+        report=lambda line: err_console.print(line, markup=False),
+    )
+    stop = threading.Event()
+    worker = threading.Thread(target=publisher.run, args=(stop,), daemon=True)
+    worker.start()
+    try:
+        _wait(f"Publishing {fmt.value} telemetry to {host}:{port} / 正在发布MQTT遥测数据")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+
+@sim_app.command("mapping")
+def sim_mapping(
+    opcua_port: Annotated[int, typer.Option(help="Port of `andon sim opcua`.")] = 4840,
+    mqtt_port: Annotated[int | None, typer.Option(help="Broker port of `andon sim mqtt` (omit: no MQTT).")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.sparkplug,
+    opcua_lines: Lines = None,
+    mqtt_lines: Lines = None,
+    writes: Annotated[bool, typer.Option("--writes", help="Enable setpoint proposals (OPC UA writes).")] = False,
+) -> None:
+    """Print the live mapping of the simulated demo plant (YAML), for `live_mapping` in andon.toml."""
+    from connectors.live.demo_mapping import demo_mapping
+    from connectors.live.mapping import dump_mapping
+    from connectors.live.simulation import PlantSimulation
+    from ui.system import open_plant
+
+    sim = PlantSimulation.from_plant(open_plant(settings()))
+    mapping = demo_mapping(
+        sim.tags,
+        opcua_endpoint=f"opc.tcp://127.0.0.1:{opcua_port}/andon/",
+        opcua_lines=_lines(opcua_lines),
+        mqtt_port=mqtt_port,
+        mqtt_lines=_lines(mqtt_lines),
+        mqtt_format=fmt.value,
+        writes_enabled=writes,
+    )
+    typer.echo(dump_mapping(mapping), nl=False)
+
+
+@live_app.command("run")
+def live_run() -> None:
+    """Ingest live data from the configured mapping (live_mapping) into the plant database until Ctrl-C."""
+    from connectors.live.errors import MappingError
+    from ui.live_runtime import LiveRuntime
+    from ui.system import live_context
+
+    live = live_context(settings())
+    if live is None:
+        raise MappingError("no live_mapping configured (andon.toml or ANDON_LIVE_MAPPING) / 未配置实时数据映射")
+    runtime = _runtime()
+    assert isinstance(runtime, LiveRuntime)
+    runtime.start_connectors(live.mapping)
+    try:
+        _wait(f"Ingesting live data from {live.mapping.origin} / 正在接入实时数据")
+    finally:
+        runtime.stop()
+
+
+@live_app.command("browse")
+def live_browse(
+    endpoint: Annotated[str, typer.Argument(help="e.g. opc.tcp://127.0.0.1:4840/andon/")],
+    depth: Annotated[int, typer.Option(min=1, max=10)] = 4,
+) -> None:
+    """List an OPC UA server's address space (objects, variables and their values)."""
+    from connectors.live.mapping import check_endpoint
+    from connectors.opcua.connector import browse_server
+    from ui.live_runtime import quiet_protocol_logs
+
+    check_endpoint(endpoint)
+    quiet_protocol_logs()
+    for node in asyncio.run(browse_server(endpoint, depth=depth)):
+        value = "" if node.value is None else f" = {node.value}"
+        console.print(f"{'  ' * node.depth}{node.name}  [{node.node_id}] {node.node_class}{value}", markup=False)
