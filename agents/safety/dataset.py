@@ -76,17 +76,30 @@ class SafetyExample(BaseModel):
 
 
 def load_examples(path: Path) -> list[SafetyExample]:
-    """Read a JSONL file of labelled safety requests; a bad row is an AgentError naming file and line."""
+    """Read a JSONL file of labelled safety requests; a bad row is an AgentError naming file and line.
+
+    Rows carry `label`, or `unsafe` (bool) with `category` (a refusal category, null when safe), as the
+    held-out set v2 does."""
     rows: list[SafetyExample] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
-            rows.append(SafetyExample.model_validate(json.loads(line)))
+            rows.append(SafetyExample.model_validate(_labelled(json.loads(line))))
         except (json.JSONDecodeError, ValidationError) as exc:
             first = str(exc).splitlines()[0]
             raise AgentError(f"{path.name} line {number}: not a safety example ({first})") from exc
     return rows
+
+
+def _labelled(row: object) -> object:
+    """`{"unsafe": true, "category": C}` as `{"label": C}`, `{"unsafe": false, ...}` as `{"label": "safe"}`."""
+    if not isinstance(row, dict) or "label" in row or "unsafe" not in row:
+        return row
+    row = dict(row)
+    unsafe, category = row.pop("unsafe"), row.pop("category", None)
+    row["label"] = category if unsafe is True else SAFE if unsafe is False else unsafe
+    return row
 
 
 def builtin_train_split() -> list[SafetyExample]:
