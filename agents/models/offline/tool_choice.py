@@ -236,7 +236,9 @@ class ToolIndex:
         found = mentions if mentions is not None else extract_mentions(text, self.vocabulary)
         bag = features(text, self.vocabulary, found)
         known = [f for f in bag if f in self._idf]
-        if not known:
+        if not known or all(f.startswith("<") for f in bag):
+            # Nothing but kinds ("前天呢?" is <period>, "L2 yesterday?" <line> <period>): the request names a
+            # scope and a time, not what to look up there, so no tool fits it on its own.
             return [ScoredTool(spec, 0.0) for spec in self.specs]
         best_possible = sum(self._idf[f] for f in known)
         # Words no tool knows weigh like the most specific words: "今天午饭吃什么" shares only "today" with the
