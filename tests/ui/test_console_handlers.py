@@ -331,3 +331,34 @@ def test_sign_out_outputs_cover_every_component_a_handler_writes(settings: Andon
     assert len(turns) == 4
     cancelling = [fn for fn in functions if fn.is_cancel_function and fn.targets == sign_out.targets]
     assert [set(fn.cancels) for fn in cancelling] == [turns]
+
+
+# --- a new conversation -------------------------------------------------------------------------
+
+
+def _turn_text(history: list[dict[str, Any]], before: list[dict[str, Any]]) -> str:
+    """Everything the console showed for the last turn: its trace and its answer."""
+    return "\n".join(str(message["content"]) for message in history[len(before) :])
+
+
+def test_clearing_the_chat_starts_a_new_conversation(settings: AndonSettings, system: Any, handlers: Handlers) -> None:
+    from ui.console.app import build_console
+
+    state = _state(settings, "supervisor")
+    first = _last(handlers.ask("1号线昨天的OEE是多少?", [], state))
+    same = _last(handlers.ask("前天呢?", first[0], first[2]))
+    # In the same conversation "前天呢?" is the OEE of line 1 the day before yesterday.
+    assert '**oee** `{"target": "L1", "period": "前天"}`' in _turn_text(same[0], first[0])
+    cleared = handlers.new_chat(same[2])
+    assert cleared[0]["session_id"] != same[2]["session_id"]
+    assert cleared[0]["account"] == state["account"]
+    assert cleared[1] == []  # the conversation shown
+    after = _last(handlers.ask("前天呢?", cleared[1], cleared[0]))
+    # After clearing, it follows nothing: no OEE is looked up for "前天呢?" on its own.
+    assert "**oee**" not in _turn_text(after[0], [])
+    assert "OEE" not in _turn_text(after[0], [])
+    # The chat's own clear button is wired to the same handler as "New conversation".
+    app = build_console(ConsoleBackend(settings, system.assistant, tools=system.tools))
+    chatbot = next(block for block in app.blocks.values() if getattr(block, "elem_id", None) == "chatbot")
+    wired = {fn.name for fn in app.fns.values() if (chatbot._id, "clear") in [(t[0], t[1]) for t in fn.targets]}
+    assert wired == {"new_chat"}

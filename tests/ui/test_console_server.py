@@ -6,6 +6,7 @@ import socket
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ class _TinyBackend:
     """Enough of the console backend to draw the page; nothing is asked in these tests."""
 
     auth_required = True
+    settings = SimpleNamespace(live_mapping=None)  # no live data: no live panel
 
     def example_questions(self) -> list[str]:
         return ["2号线昨天的OEE是多少？"]

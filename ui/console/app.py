@@ -162,9 +162,11 @@ def _wire_chat(views: dict[str, Any], handlers: Handlers) -> list[Any]:
         views["approve"].click(handlers.approve, deciding, outputs),
         views["reject"].click(handlers.reject, deciding, outputs),
     ]
-    views["new_chat"].click(
-        handlers.new_chat, [views["state"]], [views["state"], *(views[name] for name in CHAT_VIEWS)]
-    )
+    # "New conversation" and the chat's own clear button both start a new conversation: a fresh
+    # session id, so the next question is never read as a follow-up of the cleared ones.
+    new_conversation = [views["state"], *(views[name] for name in CHAT_VIEWS)]
+    views["new_chat"].click(handlers.new_chat, [views["state"]], new_conversation)
+    views["chatbot"].clear(handlers.new_chat, [views["state"]], new_conversation)
     views["chatbot"].like(
         handlers.feedback, [views["comment"], views["chatbot"], views["state"]], [views["feedback_note"]]
     )

@@ -99,14 +99,25 @@ def _stem(word: str) -> str:
     return word
 
 
+# Words for the present moment ("现在的振动", "right now"): a point in time, not a period, so one token for
+# all of them. English "current" is left out: it is also a quantity ("motor current").
+_NOW = re.compile(
+    r"现在|当前|目前|此刻|此时|眼下|实时|\b(?:right now|now|currently|at the moment|at present|real[\s-]?time)\b", re.I
+)
+
+
+#: A tool over a period fits a request about the present moment (and no period) less well.
+_PERIOD_FOR_A_MOMENT = 0.7
+
+
 def _masked(mentions: Mentions) -> str:
-    """The request with each entity or time expression replaced by its kind."""
+    """The request with each entity or time expression replaced by its kind, and the present moment by <now>."""
     spans = [(e.start, e.end, f" <{e.kind}> ") for e in mentions.entities]
     spans += [(t.start, t.end, " <period> ") for t in mentions.times]
     text = blank_plan_words(mentions.text)
     for start, end, token in sorted(spans, reverse=True):
         text = text[:start] + token + text[end:]
-    return text
+    return _NOW.sub(" <now> ", text)
 
 
 def features(text: str, vocabulary: Vocabulary | None = None, mentions: Mentions | None = None) -> Counter[str]:
@@ -236,7 +247,9 @@ class ToolIndex:
         found = mentions if mentions is not None else extract_mentions(text, self.vocabulary)
         bag = features(text, self.vocabulary, found)
         known = [f for f in bag if f in self._idf]
-        if not known:
+        if not known or all(f.startswith("<") for f in bag):
+            # Nothing but kinds ("前天呢?" is <period>, "L2 yesterday?" <line> <period>): the request names a
+            # scope and a time, not what to look up there, so no tool fits it on its own.
             return [ScoredTool(spec, 0.0) for spec in self.specs]
         best_possible = sum(self._idf[f] for f in known)
         # Words no tool knows weigh like the most specific words: "今天午饭吃什么" shares only "today" with the
@@ -245,11 +258,15 @@ class ToolIndex:
         coverage = best_possible / (best_possible + unknown * self._unknown_idf)
         scored = []
         query = _unit_vector(Counter({f: bag[f] for f in known}), self._idf)
+        moment = "<now>" in bag and not found.times
         for spec, weights, parameters, examples in zip(
             self.specs, self._weights, self._parameters, self._examples, strict=True
         ):
             bm25 = sum(weights.get(f, 0.0) for f in known) / best_possible
             nearest = max((_dot(query, example) for example in examples), default=0.0)
             match = ((1 - _EXAMPLE_WEIGHT) * bm25 + _EXAMPLE_WEIGHT * 2 * nearest) * math.sqrt(coverage)
-            scored.append(ScoredTool(spec, match * _slot_fit(parameters, found), match))
+            fit = _slot_fit(parameters, found)
+            if moment and "period" in spec.properties:
+                fit *= _PERIOD_FOR_A_MOMENT  # "现在的振动" asks a value now, not a figure over a period
+            scored.append(ScoredTool(spec, match * fit, match))
         return sorted(scored, key=lambda item: item.score, reverse=True)
