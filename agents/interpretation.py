@@ -38,11 +38,14 @@ class ToolCatalog:
         self.names = MetricNames.of(self.metrics.values())
 
     def reads_data(self, call: ToolCallRecord) -> bool:
-        """A call that answered with plant data (not a proposal, a refusal or an error)."""
+        """A call that answered with plant data (not a proposal, a refusal, an error, or document passages:
+        a document answer's citations are its reading)."""
         found = self.tools.get(call.name)
         writes = found is not None and str(getattr(found.permission, "value", found.permission)) == "write"
+        documents = found is not None and str(getattr(found, "domain", "")) == "knowledge"
         return (
             not writes
+            and not documents
             and call.status in ("ok", "data_unavailable")
             and bool(call.result)
             and "proposal_id" not in (call.result or {})

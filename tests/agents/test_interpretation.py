@@ -57,6 +57,16 @@ def test_no_reading_without_data() -> None:
     assert reading_line("报修", [proposal], CATALOG, "zh") is None
 
 
+def test_document_passages_have_no_reading_their_citations_are_it() -> None:
+    search = _call("search_documents", {"query": "换刀步骤"}, passages=[{"text": "1. 停机", "document": "SOP-01"}])
+    oee = _call("oee", {"target": "L1", "period": "昨天早班"}, scope={"line": "L1"}, period=YESTERDAY_SHIFT_A)
+    assert reading_line("换刀作业指导书第3步是什么?", [search], CATALOG, "zh") is None
+    # Beside a data call, the reading is the data call's alone.
+    assert reading_line("1号线昨天早班的OEE和换刀步骤", [search, oee], CATALOG, "zh") == (
+        "理解：OEE（可用率×性能率×质量率） · L1 · 昨天早班：2026-11-19 06:00 至 14:00"
+    )
+
+
 def test_a_metric_the_called_tools_do_not_compute_is_a_mismatch() -> None:
     fpy = _call("first_pass_yield", {"target": "L1"}, first_pass_yield=0.98)
     [mismatch] = find_mismatches("1号线昨天早班的质量率", [fpy], CATALOG)
