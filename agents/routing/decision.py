@@ -99,9 +99,7 @@ def decide(
     if members is not None:
         others = sorted((d for d in DOMAIN_LABELS if d != ranked[0]), key=lambda d: -members.get(d, 0.0))
         joined = [
-            d
-            for d in others
-            if members.get(d, 0.0) >= policy.member_threshold and probs[d] >= policy.member_min_score
+            d for d in others if members.get(d, 0.0) >= policy.member_threshold and probs[d] >= policy.member_min_score
         ]
     else:
         joined = [
