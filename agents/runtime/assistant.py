@@ -236,7 +236,9 @@ class Assistant:
         if decision.kind == "clarify" or not decision.domains:
             yield self._reply(clarify_reply(lang, decision.scores), text, lang, started)
             return
-        self._remember_route(session_id, caller.user, decision.domains, lang)
+        # Before the agents run, so a follow-up of a turn the model failed ("那前天呢?" after a time-out) still
+        # knows what it follows; like the end of any turn, a new question supersedes an earlier pause.
+        self.memory.remember(session_id, owner=caller.user, domains=decision.domains, lang=lang)
         with turn_context(self.backend, caller, lang) as ctx:
             if len(decision.domains) == 1:
                 thread = _thread(caller.user, session_id, decision.domains[0])
@@ -264,23 +266,6 @@ class Assistant:
                 usage=result.usage,
                 ctx=ctx,
             )
-
-    def _remember_route(self, session_id: str, owner: str, domains: list[str], lang: Lang) -> None:
-        """Record the turn's domains before the agents run, so that a follow-up of a turn the model failed
-        ("那前天呢?" after a time-out) still knows what it follows; a pause of an earlier turn is kept."""
-        previous = self.memory.session(session_id)
-        if previous is None or previous.owner != owner:
-            self.memory.remember(session_id, owner=owner, domains=domains, lang=lang)
-            return
-        self.memory.remember(
-            session_id,
-            owner=owner,
-            domains=domains,
-            lang=lang,
-            paused_thread=previous.paused_thread,
-            paused_domain=previous.paused_domain,
-            paused_proposals=previous.paused_proposals,
-        )
 
     def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
         def run(request: str, findings: Sequence[tuple[str, str]] = ()) -> Generator[Event, None, TurnRecord]:
