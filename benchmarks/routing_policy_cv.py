@@ -23,7 +23,6 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 from agents.routing.dataset import RoutingExample, builtin_training_set  # noqa: E402
 from agents.routing.decision import DecisionPolicy, decide  # noqa: E402
-from agents.routing.features import normalize  # noqa: E402
 from agents.routing.small_model import SmallModelConfig, SmallModelRouter  # noqa: E402
 
 #: Candidate floors of the label probability a joining domain must also reach.
@@ -46,7 +45,7 @@ def main() -> None:
     for index, held in enumerate(folds):
         train = [row for i, fold in enumerate(folds) if i != index for row in fold]
         router = SmallModelRouter.train(train)
-        scores, members = router._scores([normalize(row.text) for row in held])
+        scores, members = router.scores_and_members([row.text for row in held])
         scored += list(zip(held, scores, members, strict=True))
         print(f"fold {index + 1}/{args.folds}: trained on {len(train)}, scored {len(held)}", flush=True)
     base = SmallModelConfig().policy

@@ -229,11 +229,16 @@ class SmallModelRouter:
         members = [{domain: float(row[i]) for i, domain in enumerate(DOMAIN_LABELS)} for row in memberships]
         return scores, members
 
+    def scores_and_members(self, texts: Sequence[str]) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+        """Per request, the probability of every label and the membership probability of every domain
+        (empty without a membership model): what `decide` turns into a decision under a policy."""
+        if not texts:
+            return [], []
+        return self._scores([normalize(text) for text in texts])
+
     def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
         """Decisions for several requests, in input order (one batched pass)."""
-        if not texts:
-            return []
-        scores, members = self._scores([normalize(text) for text in texts])
+        scores, members = self.scores_and_members(texts)
         return [decide(s, self.config.policy, m or None) for s, m in zip(scores, members, strict=True)]
 
     def route(self, text: str) -> RoutingDecision:
