@@ -14,6 +14,7 @@ from ui.config import AndonSettings
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from agents.extraction import Vocabulary
     from agents.models import LLMConfig
     from agents.runtime import Assistant, ConversationMemory
     from tools import DocumentSearch, Registry
@@ -69,18 +70,34 @@ def tier1_router(settings: AndonSettings, registry: Registry) -> Any:
     return SmallModelRouter.train(extra=examples_from_tools(registry.tools), cache_dir=settings.data_home / "cache")
 
 
-def chat_model(settings: AndonSettings, kind: ModelChoice, tools: ToolSystem) -> BaseChatModel:
-    """The chat model of `kind` for this plant (the offline model learns the plant's names)."""
+def plant_vocabulary(tools: ToolSystem, documents: DocumentSearch | None = None) -> Vocabulary:
+    """The names of the plant's things (lines, machines, suppliers ...), then of its documents' ids and titles."""
     from sqlmodel import Session
 
-    from agents.extraction import vocabulary_from_session
+    from agents.extraction import document_vocabulary, vocabulary_from_session
+
+    with Session(tools.engine) as session:
+        vocabulary = vocabulary_from_session(session)
+    listing = getattr(documents, "list_documents", None)
+    if listing is None:
+        return vocabulary
+    try:
+        return vocabulary.merged(document_vocabulary(listing()))
+    except Exception:  # a document store that cannot be read now: the plant's own names still serve
+        return vocabulary
+
+
+def chat_model(
+    settings: AndonSettings, kind: ModelChoice, tools: ToolSystem, vocabulary: Vocabulary | None = None
+) -> BaseChatModel:
+    """The chat model of `kind` for this plant (the offline model learns the plant's names)."""
     from agents.models import make_chat_model
 
-    vocabulary = None
-    if kind == "offline":
-        with Session(tools.engine) as session:
-            vocabulary = vocabulary_from_session(session)
-    return make_chat_model(kind, llm=llm_config(settings), tools=tools.registry.tools, vocabulary=vocabulary)
+    if kind == "offline" and vocabulary is None:
+        vocabulary = plant_vocabulary(tools)
+    return make_chat_model(
+        kind, llm=llm_config(settings), tools=tools.registry.tools, vocabulary=vocabulary if kind == "offline" else None
+    )
 
 
 @dataclass
@@ -114,14 +131,16 @@ def agent_system(
 
     system = tools or tool_system(settings)
     kind = model or default_model_kind(settings)
-    llm = chat_model(settings, kind, system)
+    searched = documents if documents is not None else document_search(settings)
+    vocabulary = plant_vocabulary(system, searched)
+    llm = chat_model(settings, kind, system, vocabulary)
     backend = ToolBackend(
         registry=system.registry,
         engine=system.engine,
         audit=system.audit,
         proposals=system.proposals,
         clock=clock_of(settings),
-        documents=documents if documents is not None else document_search(settings),
+        documents=searched,
         extras=live_extras(settings),
     )
     tier1 = router if router is not None else tier1_router(settings, system.registry)
@@ -132,5 +151,6 @@ def agent_system(
         router=tier1,
         model_kind=kind,
         llm_router=LLMRouter(llm, fallback=tier1) if kind == "openai" else None,
+        vocabulary=vocabulary,
     )
     return AgentSystem(tools=system, assistant=assistant, model_kind=kind)

@@ -201,12 +201,19 @@ class _LazyDocumentSearch:
         self._config = config
         self._index: DocumentSearch | None = None
 
-    def search(self, query: str, *, k: int, role: str, filters: Mapping[str, Any] | None = None) -> Any:
+    def _opened(self) -> Any:
         if self._index is None:
             from knowledge import open_document_index
 
             self._index = open_document_index(self._config)
-        return self._index.search(query, k=k, role=role, filters=filters)
+        return self._index
+
+    def search(self, query: str, *, k: int, role: str, filters: Mapping[str, Any] | None = None) -> Any:
+        return self._opened().search(query, k=k, role=role, filters=filters)
+
+    def list_documents(self) -> list[Any]:
+        """The documents readers can see (opens the index)."""
+        return list(self._opened().list_documents())
 
 
 def document_search(settings: AndonSettings) -> DocumentSearch | None:

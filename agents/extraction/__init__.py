@@ -2,7 +2,7 @@
 
 from agents.extraction.language import Language, detect_language, has_cjk
 from agents.extraction.mentions import EntityMention, GroupMention, Mentions, extract_mentions
-from agents.extraction.plant_vocabulary import PLANT_VOCABULARY_TABLES, vocabulary_from_session
+from agents.extraction.plant_vocabulary import PLANT_VOCABULARY_TABLES, document_vocabulary, vocabulary_from_session
 from agents.extraction.request_shape import asks_why, split_clauses
 from agents.extraction.time_mentions import TimeMention, find_time_mentions, find_unread_time_words
 from agents.extraction.vocabulary import EntityKind, Term, Vocabulary, VocabularyMatch, terms_from_rows
@@ -20,6 +20,7 @@ __all__ = [
     "VocabularyMatch",
     "asks_why",
     "detect_language",
+    "document_vocabulary",
     "extract_mentions",
     "find_time_mentions",
     "find_unread_time_words",

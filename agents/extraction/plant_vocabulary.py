@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlmodel import Session, select
 
 from agents.extraction.vocabulary import Term, Vocabulary, terms_from_rows
 
-__all__ = ["PLANT_VOCABULARY_TABLES", "vocabulary_from_session"]
+__all__ = ["PLANT_VOCABULARY_TABLES", "document_vocabulary", "vocabulary_from_session"]
 
 # Kind -> schema class name, most specific first: when two things share a name, the earlier kind keeps it.
 PLANT_VOCABULARY_TABLES: tuple[tuple[str, str], ...] = (
@@ -50,3 +51,9 @@ def vocabulary_from_session(session: Session) -> Vocabulary:
             continue
         terms += terms_from_rows(kind, (_row(record, lines) for record in session.exec(select(model)).all()))
     return Vocabulary(terms=terms)
+
+
+def document_vocabulary(documents: Iterable[Any]) -> Vocabulary:
+    """The documents of the knowledge index (objects with `id` and `title`) as terms of kind "document",
+    named by their id and their full title only: a title's first words ("Gauge") name no document."""
+    return Vocabulary(terms=[Term(kind="document", code=str(d.id), names=(str(d.title),)) for d in documents])

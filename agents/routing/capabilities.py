@@ -1,4 +1,5 @@
-"""Routing by what the tools compute: a request that names a metric goes to the agents whose tools compute it.
+"""Routing by what the tools compute and take: a request that names a metric goes to the agents whose tools
+compute it; one that names a thing only one domain's tools take (a supplier, a document) reaches that domain.
 
 "1号线昨天早班的质量率" reads like a quality question, but the quality rate is the OEE quality factor, which
 the production agent's OEE tool computes; "三号线昨天做了多少合格品" is the line output, a production figure.
@@ -14,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from agents.extraction.metric_mentions import MetricNames, find_metric_mentions
+from agents.extraction.parameter_kinds import accepts, parameter_kind
 from agents.routing.decision import RoutingDecision
 
-__all__ = ["MetricOwners", "route_by_metrics"]
+__all__ = ["EntityOwners", "MetricOwners", "route_by_entities", "route_by_metrics"]
 
 
 class MetricOwners:
@@ -72,6 +74,75 @@ def route_by_metrics(
                     domains = [owners[key][0]]
                 else:
                     domains.append(owners[key][0])
+    if domains == decision.domains:
+        return decision
+    kind = "multi" if len(domains) > 1 else "single"
+    return decision.model_copy(update={"domains": domains, "kind": kind})
+
+
+class EntityOwners:
+    """Which domains' tools take which kinds of things, from the parameters of the registry's tools."""
+
+    def __init__(self, tools: Iterable[object]) -> None:
+        self.takes: dict[str, set[str]] = {}
+        for tool in tools:
+            domain = str(getattr(tool, "domain", ""))
+            schema_of = getattr(tool, "parameters_schema", None)
+            if not domain or schema_of is None:
+                continue
+            properties = schema_of().get("properties") or {}
+            kinds = self.takes.setdefault(domain, set())
+            for name, schema in properties.items():
+                kind = parameter_kind(name, schema if isinstance(schema, Mapping) else {})
+                if kind and kind not in ("period", "text", "count"):
+                    kinds.add(kind)
+
+    def take(self, domain: str, entity_kind: str) -> bool:
+        """Some tool of `domain` takes an entity of `entity_kind`."""
+        return any(accepts(kind, entity_kind) for kind in self.takes.get(domain, ()))
+
+    def owners(self, entity_kind: str) -> list[str]:
+        """The domains whose tools take an entity of `entity_kind`, in registry order."""
+        return [domain for domain in self.takes if self.take(domain, entity_kind)]
+
+
+def route_by_entities(
+    decision: RoutingDecision,
+    named: Sequence[str],
+    owners: EntityOwners,
+    *,
+    plain: bool,
+) -> RoutingDecision:
+    """`decision` corrected by the kinds of the things the request names (`named`: entity kinds in order).
+
+    A thing that only one domain's tools take (a supplier, a document, an alarm code) is decisive. In a `plain`
+    request (one clause, no "why") the first decisive thing is what the request is about, and what it names
+    after it belongs to it ("the 'Mixing cutting fluid' section of the chemicals handling document"): its
+    domain answers alone where it was routed, where its tools take everything named ("How often did E-217 go
+    off on CNC-03?") or where the routed domain takes nothing named ("How many PO lines from SUP-02 are
+    still open?" read as production); else it joins. In other requests every decisive thing that no routed
+    domain takes brings its domain in.
+    """
+    if decision.kind not in ("single", "multi") or not named:
+        return decision
+    kinds = list(dict.fromkeys(named))
+    decisive = [(kind, owning[0]) for kind in kinds if len(owning := owners.owners(kind)) == 1]
+    domains = list(decision.domains)
+    if plain and decisive:
+        kind, owner = decisive[0]
+        anchored = any(owners.take(d, other) for d in domains for other in kinds)
+        if (
+            owner in domains
+            or all(owners.take(owner, other) for other in kinds)
+            or (len(domains) == 1 and not anchored)
+        ):
+            domains = [owner]
+        elif not any(owners.take(d, kind) for d in domains):
+            domains = [*domains, owner]
+    else:
+        for kind, owner in decisive:
+            if owner not in domains and not any(owners.take(d, kind) for d in domains):
+                domains.append(owner)
     if domains == decision.domains:
         return decision
     kind = "multi" if len(domains) > 1 else "single"

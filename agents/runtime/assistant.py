@@ -24,10 +24,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from agents.errors import AgentError
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
-from agents.extraction import asks_why, split_clauses
+from agents.extraction import Vocabulary, asks_why, extract_mentions, split_clauses
 from agents.extraction.language import detect_language
 from agents.interpretation import ToolCatalog, find_mismatches, reading_line
-from agents.routing.capabilities import MetricOwners, route_by_metrics
+from agents.routing.capabilities import EntityOwners, MetricOwners, route_by_entities, route_by_metrics
 from agents.routing.decision import Router, RoutingDecision
 from agents.routing.features import shared_embeddings
 from agents.runtime.answer import final_answer
@@ -124,6 +124,7 @@ class Assistant:
     `router` is tier 1 (the local small model); `llm_router`, when an LLM is configured, is asked only
     when tier 1 is unsure (clarify, out of scope or low confidence) and the request is no follow-up.
     `safety` checks every request first (default: the rules and the classifier trained on shipped data).
+    `vocabulary` (the plant's and its documents' names) lets routing see which things a request names.
     """
 
     def __init__(
@@ -137,6 +138,7 @@ class Assistant:
         llm_router: Router | None = None,
         escalate_below: float = 0.55,
         safety: SafetyGuard | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.model = model
         self.model_kind = model_kind
@@ -149,6 +151,8 @@ class Assistant:
         self.agents = DomainAgents(model, backend, memory.checkpointer, quote_tool_data=model_kind != "offline")
         self.supervisor = Supervisor(model if model_kind != "offline" else None)
         self.metric_owners = MetricOwners(backend.registry.tools)
+        self.entity_owners = EntityOwners(backend.registry.tools)
+        self.vocabulary = vocabulary
         self.catalog = ToolCatalog(backend.registry.tools)
 
     # -- routing ---------------------------------------------------------------------------------
@@ -157,7 +161,7 @@ class Assistant:
         self, text: str, session_id: str | None = None, user: str | None = None
     ) -> tuple[RoutingDecision, Literal["small_model", "llm", "session"]]:
         """Tier 1, then the session's previous domains for a follow-up, then tier 2 when unsure."""
-        decision: RoutingDecision = self._by_metrics(text, self.router.route(text))
+        decision: RoutingDecision = self._by_tools(text, self.router.route(text))
         previous = self.memory.session(session_id) if session_id else None
         if previous is not None and previous.owner != user:
             previous = None
@@ -170,13 +174,17 @@ class Assistant:
             fallbacks = getattr(self.llm_router, "fallbacks", 0)
             second = self.llm_router.route(text)
             if getattr(self.llm_router, "fallbacks", 0) == fallbacks:
-                return self._by_metrics(text, second), "llm"
+                return self._by_tools(text, second), "llm"
         return decision, "small_model"
 
-    def _by_metrics(self, text: str, decision: RoutingDecision) -> RoutingDecision:
-        """Send a request that names a metric to the agents whose tools compute it."""
+    def _by_tools(self, text: str, decision: RoutingDecision) -> RoutingDecision:
+        """Send a request to the agents whose tools compute the metrics it names and take the things it names."""
         plain = len(split_clauses(text)) == 1 and not asks_why(text)
-        return route_by_metrics(decision, self.metric_owners.asked(text), self.metric_owners.owners, plain=plain)
+        decision = route_by_metrics(decision, self.metric_owners.asked(text), self.metric_owners.owners, plain=plain)
+        if self.vocabulary is None:
+            return decision
+        named = [entity.kind for entity in extract_mentions(text, self.vocabulary).entities]
+        return route_by_entities(decision, named, self.entity_owners, plain=plain)
 
     # -- turns -----------------------------------------------------------------------------------
 

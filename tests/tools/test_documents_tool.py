@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import Session
 from knowledge import Citation, Scores, SearchResult
 from tools.builtin.documents import DocumentSearchResult, search_documents
 from tools.contract import Role, ToolContext
+from tools.errors import UnknownEntityError
 from tools.screening import WITHHELD_MARKER
 from tools.testing import check_tool, context_for, memory_engine
 
@@ -54,7 +56,9 @@ def _context(session: Session, index: RecordingIndex | None, role: Role = Role.O
 def test_conforms_to_the_tool_contract(session: Session) -> None:
     check_tool(search_documents, ctx=_context(session, RecordingIndex([LOTO])))
     assert search_documents.domain == "knowledge"
-    assert set(search_documents.parameters_schema()["properties"]) == {"query", "k", "doc_type", "line", "equipment"}
+    assert set(search_documents.parameters_schema()["properties"]) == {
+        "query", "k", "doc_type", "line", "equipment", "document"
+    }
 
 
 def test_returns_cited_passages_and_passes_role_and_filters(session: Session) -> None:
@@ -107,3 +111,32 @@ def test_sentences_written_to_an_assistant_are_withheld_and_counted(session: Ses
     assert [p.withheld_sentences for p in result.passages] == [1, 0]
     assert result.passages[1].text == MANUAL.text
     assert result.summary.endswith("; 1 sentence(s) that read as instructions to the assistant withheld")
+
+
+class ListingIndex(RecordingIndex):
+    """An index that also lists its documents, as the knowledge index does."""
+
+    def list_documents(self) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(id="SOP-LOTO-EN", title="Lockout/tagout (LOTO) procedure"),
+            SimpleNamespace(id="MM-CNC-MAZAK", title="Maintenance manual CNC-03 / CNC-04 (Mazak)"),
+        ]
+
+
+@pytest.mark.parametrize("named", ["MM-CNC-MAZAK", "mm-cnc-mazak", "maintenance manual  CNC-03 / CNC-04 (mazak)"])
+def test_one_document_is_searched_when_named_by_its_id_or_title(session: Session, named: str) -> None:
+    index = ListingIndex([MANUAL])
+    args = search_documents.validate_args({"query": "spindle bearing", "document": named})
+    result = search_documents.call(_context(session, index), args)
+    assert index.calls[0]["filters"] == {"document": "MM-CNC-MAZAK"}
+    assert isinstance(result, DocumentSearchResult)
+    assert result.provenance.filters == {"document": "MM-CNC-MAZAK"}
+
+
+def test_a_document_the_index_does_not_list_is_a_one_line_error(session: Session) -> None:
+    index = ListingIndex([MANUAL])
+    args = search_documents.validate_args({"query": "spindle", "document": "Mazak manual v9"})
+    with pytest.raises(UnknownEntityError, match="unknown document 'Mazak manual v9' / 未找到文件") as raised:
+        search_documents.call(_context(session, index), args)
+    assert raised.value.suggestions == []  # near titles could name documents above the caller's access
+    assert index.calls == []

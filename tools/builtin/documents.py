@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tools.contract import Provenance, ToolContext, ToolResult, tool
+from tools.errors import UnknownEntityError
 from tools.screening import withhold_instructions
 
 __all__ = ["DocumentPassage", "DocumentSearchResult", "search_documents"]
@@ -46,6 +47,19 @@ class DocumentSearchResult(ToolResult):
     passages: list[DocumentPassage] = Field(default_factory=list)
 
 
+def _document_id(ctx: ToolContext, named: str) -> str:
+    """The id of the document `named` (its id or title, any case) among those the index lists."""
+    listing = getattr(ctx.documents, "list_documents", None)
+    if listing is None:
+        return named  # an index that cannot list its documents filters by the id as given
+    wanted = " ".join(named.split()).casefold()
+    for info in listing():
+        if wanted in (info.id.casefold(), " ".join(info.title.split()).casefold()):
+            return str(info.id)
+    # No "did you mean": near titles could name documents above the caller's access level.
+    raise UnknownEntityError(f"unknown document {named!r} / 未找到文件 {named!r}")
+
+
 def _passage(hit: Any) -> DocumentPassage:
     citation = hit.citation
     screened = withhold_instructions(hit.text)
@@ -82,6 +96,7 @@ def search_documents(
     doc_type: DocType | None = None,
     line: str | None = None,
     equipment: str | None = None,
+    document: str | None = None,
 ) -> DocumentSearchResult:
     """Search the plant's process documents (SOPs, manuals, quality specs, safety procedures, troubleshooting guides)
     and return the best passages with their citation (document, section, page, version).
@@ -92,8 +107,11 @@ def search_documents(
         doc_type: Only this kind of document.
         line: Only documents for this line code, e.g. "L2".
         equipment: Only documents for this equipment code, e.g. "CNC-03".
+        document: Only this document, by its code (e.g. "QS-CP40") or its title.
     """
-    asked = {"doc_type": doc_type, "line": line, "equipment": equipment}
+    if document and ctx.documents is not None:
+        document = _document_id(ctx, document)
+    asked = {"doc_type": doc_type, "line": line, "equipment": equipment, "document": document}
     filters = {name: value for name, value in asked.items() if value}
     provenance = Provenance(tables=["documents"], filters=filters)
     if ctx.documents is None:

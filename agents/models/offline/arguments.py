@@ -14,86 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.extraction import Mentions
+from agents.extraction.parameter_kinds import ORDER_KINDS, parameter_kind
 from agents.models.offline.tool_specs import ToolSpec
 
-__all__ = ["FilledArguments", "carry_arguments", "fill_arguments", "parameter_kind"]
+__all__ = ["FilledArguments", "carry_arguments", "fill_arguments"]
 
-# Parameter name (or a word of it) -> entity kind. "period" means a time expression, "text" the request.
-_NAME_KINDS: tuple[tuple[str, str], ...] = (
-    ("period", "period"),
-    ("time_range", "period"),
-    ("when", "period"),
-    ("window", "period"),
-    ("date", "period"),
-    ("since", "period"),
-    ("line", "line"),
-    ("work_center", "line"),
-    ("equipment", "equipment"),
-    ("machine", "equipment"),
-    ("asset", "equipment"),
-    ("station", "equipment"),
-    ("product", "product"),
-    ("sku", "product"),
-    ("material", "material"),
-    ("component", "material"),
-    ("item", "material"),
-    ("supplier", "supplier"),
-    ("vendor", "supplier"),
-    ("customer", "customer"),
-    ("characteristic", "characteristic"),
-    ("tag", "tag"),
-    ("sensor", "tag"),
-    ("signal", "tag"),
-    ("alarm", "alarm_code"),
-    ("defect", "defect_code"),
-    ("reason", "downtime_reason"),
-    ("failure_mode", "failure_mode"),
-    ("location", "location"),
-    ("warehouse", "location"),
-    ("purchase_order", "purchase_order"),
-    ("po", "purchase_order"),
-    ("sales_order", "sales_order"),
-    ("so", "sales_order"),
-    ("production_order", "production_order"),
-    ("mo", "production_order"),
-    ("maintenance_order", "maintenance_order"),
-    ("work_order", "maintenance_order"),
-    ("wo", "maintenance_order"),
-    ("delivery", "delivery"),
-    ("query", "text"),
-    ("problem", "text"),
-    ("description", "text"),
-    ("question", "text"),
-    ("text", "text"),
-    ("q", "text"),
-    ("limit", "count"),
-    ("top", "count"),
-    ("top_n", "count"),
-    ("n", "count"),
-    ("k", "count"),
-    ("area", "area"),
-    ("site", "site"),
-)
-_ORDER_KINDS = ("production_order", "purchase_order", "maintenance_order", "sales_order", "delivery")
-_ORDER_DESCRIPTION = re.compile(r"\b(purchase|sales|production|manufacturing|maintenance|work)\s+order", re.I)
-_ORDER_WORDS = {
-    "purchase": "purchase_order",
-    "sales": "sales_order",
-    "production": "production_order",
-    "manufacturing": "production_order",
-    "maintenance": "maintenance_order",
-    "work": "maintenance_order",
-}
-# Description words that reveal the kind when the name does not ("code: Line code or name, e.g. L2").
-_DESCRIPTION_KINDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\btime expression\b|\bperiod\b", re.I), "period"),
-    (re.compile(r"\balarm code\b", re.I), "alarm_code"),
-    (re.compile(r"\bline\b", re.I), "line"),
-    (re.compile(r"\b(?:equipment|machine)\b", re.I), "equipment"),
-    (re.compile(r"\bmaterial\b", re.I), "material"),
-    (re.compile(r"\bsupplier\b", re.I), "supplier"),
-    (re.compile(r"\bproduct\b", re.I), "product"),
-)
 # Words for enum values operators say in Chinese (or in other English words).
 _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "corrective": ("纠正", "故障维修", "抢修", "breakdown", "repair"),
@@ -138,27 +63,6 @@ _SIGNALS: dict[str, tuple[str, ...]] = {
 }
 # "open (not completed), history (completed) or all.": the options a plain string parameter lists.
 _OPTION_LIST = re.compile(r"^\s*([a-z_]+)(?:\s*\([^)]*\))?((?:\s*,\s*[a-z_]+(?:\s*\([^)]*\))?)*)\s+or\s+([a-z_]+)\b")
-
-
-def parameter_kind(name: str, schema: Mapping[str, Any]) -> str | None:
-    """The kind of value a parameter takes, from its name, then its description."""
-    lowered = name.lower()
-    words = lowered.split("_")
-    for key, kind in _NAME_KINDS:
-        if lowered == key or (("_" in key and key in lowered) or key in words):
-            if kind in _ORDER_KINDS and "order" not in lowered and lowered not in {"po", "so", "mo", "wo"}:
-                continue
-            return kind
-    description = str(schema.get("description") or "")
-    if "order" in words:
-        # "order": the description says which kind ("Purchase order code, e.g. PO-260042"), else any order.
-        found = _ORDER_DESCRIPTION.search(description)
-        return _ORDER_WORDS[found.group(1).lower()] if found else "order"
-    kinds = [kind for pattern, kind in _DESCRIPTION_KINDS if pattern.search(description)]
-    if "period" in kinds:
-        return "period"
-    # "target: Line or equipment code or name" takes either kind: the first one the request names.
-    return "|".join(kinds) if kinds else None
 
 
 def _enum_values(schema: Mapping[str, Any]) -> list[Any]:
@@ -261,7 +165,7 @@ def _value_for(kind: str | None, name: str, schema: Mapping[str, Any], mentions:
     if kind is None:
         return None
     for index, entity in enumerate(mentions.entities):
-        if index not in used and (entity.kind in kind.split("|") or (kind == "order" and entity.kind in _ORDER_KINDS)):
+        if index not in used and (entity.kind in kind.split("|") or (kind == "order" and entity.kind in ORDER_KINDS)):
             used.add(index)
             value: Any = entity.value
             return [value] if "array" in types else value

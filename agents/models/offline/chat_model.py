@@ -35,6 +35,7 @@ from agents.extraction import (
     find_unread_time_words,
 )
 from agents.extraction.metric_mentions import MetricMention, MetricNames, find_metric_mentions
+from agents.extraction.parameter_kinds import parameter_kind
 from agents.models.offline.answers import (
     cannot_do,
     clarify_missing,
@@ -43,7 +44,7 @@ from agents.models.offline.answers import (
     which_one,
 )
 from agents.models.offline.answers.compose import MetricInfo, ToolOutput, compose_answer
-from agents.models.offline.arguments import carry_arguments, fill_arguments, parameter_kind
+from agents.models.offline.arguments import carry_arguments, fill_arguments
 from agents.models.offline.followups import is_follow_up, rewrite_follow_up
 from agents.models.offline.planning import Planner, Step, ranges_over_things
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex

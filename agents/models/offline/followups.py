@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from agents.extraction import Mentions
-from agents.models.offline.arguments import parameter_kind
+from agents.extraction.parameter_kinds import parameter_kind
 from agents.models.offline.tool_specs import ToolSpec
 
 __all__ = ["is_follow_up", "rewrite_follow_up"]

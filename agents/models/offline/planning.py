@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from agents.extraction import EntityMention, Mentions, Vocabulary, asks_why, extract_mentions, split_clauses
 from agents.extraction.metric_mentions import MetricMention
-from agents.models.offline.arguments import fill_arguments, parameter_kind
+from agents.extraction.parameter_kinds import parameter_kind
+from agents.models.offline.arguments import fill_arguments
 from agents.models.offline.plan_words import BEST, COMPARE, MAX, MIN, WORST
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agents.extraction import Mentions, Vocabulary, extract_mentions
-from agents.models.offline.arguments import parameter_kind
+from agents.extraction.parameter_kinds import accepts, parameter_kind
 from agents.models.offline.plan_words import blank_plan_words
 from agents.models.offline.tool_specs import ToolSpec
 
@@ -154,7 +154,6 @@ class ScoredTool:
 _EXAMPLE_WEIGHT = 0.3
 _K1 = 1.2
 _B = 0.5
-_ORDER_KINDS = frozenset({"production_order", "purchase_order", "maintenance_order", "sales_order", "delivery"})
 
 
 def _unit_vector(bag: Counter[str], idf: Mapping[str, float]) -> dict[str, float]:
@@ -166,15 +165,6 @@ def _unit_vector(bag: Counter[str], idf: Mapping[str, float]) -> dict[str, float
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     small, large = (a, b) if len(a) < len(b) else (b, a)
     return sum(w * large.get(f, 0.0) for f, w in small.items())
-
-
-def _accepts(kind: str, entity_kind: str) -> bool:
-    """A parameter of `kind` can take an entity of `entity_kind` (a tag can be named by its machine)."""
-    return (
-        entity_kind in kind.split("|")
-        or (kind == "order" and entity_kind in _ORDER_KINDS)
-        or (kind == "tag" and entity_kind == "equipment")
-    )
 
 
 def _entity_parameters(spec: ToolSpec) -> list[tuple[str, bool]]:
@@ -194,12 +184,12 @@ def _slot_fit(parameters: list[tuple[str, bool]], mentions: Mentions) -> float:
     kinds = {entity.kind for entity in mentions.entities}
     fit = 1.0
     for kind, required in parameters:
-        if any(_accepts(kind, entity_kind) for entity_kind in kinds):
+        if any(accepts(kind, entity_kind) for entity_kind in kinds):
             fit *= 1.3
         elif required:
             fit *= 0.6
     for entity_kind in kinds:
-        if not any(_accepts(kind, entity_kind) for kind, _ in parameters):
+        if not any(accepts(kind, entity_kind) for kind, _ in parameters):
             fit *= 0.85
     return fit
 
