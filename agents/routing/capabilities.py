@@ -81,10 +81,15 @@ def route_by_metrics(
 
 
 class EntityOwners:
-    """Which domains' tools take which kinds of things, from the parameters of the registry's tools."""
+    """Which domains' tools take which kinds of things, from the parameters of the registry's tools.
+
+    A domain with a read tool that takes the request's own words (the document search's `query`) takes
+    anything named in them, but owns no kind: naming a material does not make a question a document one.
+    """
 
     def __init__(self, tools: Iterable[object]) -> None:
         self.takes: dict[str, set[str]] = {}
+        self.free_text: set[str] = set()
         for tool in tools:
             domain = str(getattr(tool, "domain", ""))
             schema_of = getattr(tool, "parameters_schema", None)
@@ -92,18 +97,24 @@ class EntityOwners:
                 continue
             properties = schema_of().get("properties") or {}
             kinds = self.takes.setdefault(domain, set())
+            reads = str(getattr(getattr(tool, "permission", "read"), "value", "read")) == "read"
             for name, schema in properties.items():
                 kind = parameter_kind(name, schema if isinstance(schema, Mapping) else {})
-                if kind and kind not in ("period", "text", "count"):
+                if kind == "text" and reads:
+                    self.free_text.add(domain)
+                elif kind and kind not in ("period", "text", "count"):
                     kinds.add(kind)
 
-    def take(self, domain: str, entity_kind: str) -> bool:
-        """Some tool of `domain` takes an entity of `entity_kind`."""
+    def _typed(self, domain: str, entity_kind: str) -> bool:
         return any(accepts(kind, entity_kind) for kind in self.takes.get(domain, ()))
 
+    def take(self, domain: str, entity_kind: str) -> bool:
+        """Some tool of `domain` takes an entity of `entity_kind` (by a parameter of its kind, or in its words)."""
+        return domain in self.free_text or self._typed(domain, entity_kind)
+
     def owners(self, entity_kind: str) -> list[str]:
-        """The domains whose tools take an entity of `entity_kind`, in registry order."""
-        return [domain for domain in self.takes if self.take(domain, entity_kind)]
+        """The domains whose tools have a parameter for an entity of `entity_kind`, in registry order."""
+        return [domain for domain in self.takes if self._typed(domain, entity_kind)]
 
 
 def route_by_entities(
@@ -118,10 +129,10 @@ def route_by_entities(
     A thing that only one domain's tools take (a supplier, a document, an alarm code) is decisive. In a `plain`
     request (one clause, no "why") the first decisive thing is what the request is about, and what it names
     after it belongs to it ("the 'Mixing cutting fluid' section of the chemicals handling document"): its
-    domain answers alone where it was routed, where its tools take everything named ("How often did E-217 go
-    off on CNC-03?") or where the routed domain takes nothing named ("How many PO lines from SUP-02 are
-    still open?" read as production); else it joins. In other requests every decisive thing that no routed
-    domain takes brings its domain in.
+    domain answers alone where it was routed. Where no routed domain takes it, it answers alone when its tools
+    take everything named ("How often did E-217 go off on CNC-03?" read as production) or the routed domain
+    takes nothing named ("How many PO lines from SUP-02 are still open?"), and joins otherwise. In other
+    requests every decisive thing that no routed domain takes brings its domain in.
     """
     if decision.kind not in ("single", "multi") or not named:
         return decision
@@ -131,13 +142,13 @@ def route_by_entities(
     if plain and decisive:
         kind, owner = decisive[0]
         anchored = any(owners.take(d, other) for d in domains for other in kinds)
-        if (
-            owner in domains
-            or all(owners.take(owner, other) for other in kinds)
-            or (len(domains) == 1 and not anchored)
-        ):
+        if owner in domains:
             domains = [owner]
-        elif not any(owners.take(d, kind) for d in domains):
+        elif any(owners.take(d, kind) for d in domains):
+            pass  # a routed domain takes it too ("What does alarm E-217 mean?" is the documents')
+        elif all(owners.take(owner, other) for other in kinds) or (len(domains) == 1 and not anchored):
+            domains = [owner]
+        else:
             domains = [*domains, owner]
     else:
         for kind, owner in decisive:

@@ -91,6 +91,9 @@ def test_which_domains_take_which_things_comes_from_the_tools_parameters() -> No
     # Every data domain takes a machine: naming one decides nothing.
     assert set(ENTITY_OWNERS.owners("equipment")) >= {"production", "maintenance", "equipment"}
     assert not ENTITY_OWNERS.take("production", "supplier")
+    # The document search takes anything in its words but owns no kind.
+    assert ENTITY_OWNERS.take("knowledge", "material")
+    assert "knowledge" not in ENTITY_OWNERS.owners("material")
 
 
 def test_a_documents_title_is_named_whole_never_by_its_first_word() -> None:
@@ -123,6 +126,9 @@ def test_a_documents_title_is_named_whole_never_by_its_first_word() -> None:
         ("Check CNC-03, and how late is SUP-02?", ["maintenance"], False, ["maintenance", "supply_chain"]),
         # The alarm code's domain takes the machine too: it answers alone.
         ("How often did E-217 go off on CNC-03 last week?", ["production"], True, ["equipment"]),
+        # The document search takes any words: a named alarm code or material keeps a document question there.
+        ("What does alarm E-217 mean?", ["knowledge"], True, ["knowledge"]),
+        ("How do I check the cutting fluid concentration with the refractometer?", ["knowledge"], True, ["knowledge"]),
         # Already there: kept.
         ("on-time delivery of SUP-02 this quarter", ["supply_chain"], True, ["supply_chain"]),
         # Nothing decisive named: the router's decision stands.
