@@ -54,6 +54,7 @@ def seed(
     ] = ScaleOption.medium,
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same plant.")] = 7,
     force: Annotated[bool, typer.Option("--force", help="Replace the plant if the database holds one.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON. / 以JSON输出")] = False,
 ) -> None:
     """Generate the deterministic demo plant (MES + ERP) in the configured database."""
     from connectors import describe_url, seed_plant
@@ -61,7 +62,7 @@ def seed(
     engine = _engine()
     bar = Progress(
         TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=not console.is_terminal,
+        console=console, transient=not console.is_terminal, disable=as_json,
     )
     tasks: dict[str, Any] = {}
 
@@ -86,6 +87,9 @@ def seed(
             from connectors.live.schema import reset_live_tables
 
             reset_live_tables(engine)  # so do live samples of its tags
+        if as_json:
+            print_json({**summary.model_dump(mode="json"), "database": describe_url(engine.url)})
+            return
         console.print(_counts_table(summary.row_counts))
         console.print(
             f"Seeded the {summary.scale} demo plant (seed {summary.seed}) into {describe_url(engine.url)} / "

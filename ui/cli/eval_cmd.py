@@ -210,6 +210,10 @@ def run_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse recorded responses.")] = False,
     price_in: Annotated[float, typer.Option(help="USD per million prompt tokens, for the cost figure.")] = 0.0,
     price_out: Annotated[float, typer.Option(help="USD per million completion tokens.")] = 0.0,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write JUnit XML here, for CI systems. / 另写 JUnit XML")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON. / 以JSON输出")] = False,
 ) -> int:
     """Run suites against a model, grade every case, write report.json / report.html / summary.md."""
     from contextlib import ExitStack
@@ -276,7 +280,25 @@ def run_command(
         result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
     report = build_report(result.manifest, result.records)
     paths = write_reports(report, run_dir)
+    if junit is not None:
+        _write_junit(report, junit)
     summary = report.summary
+    threshold = _fail_under(fail_under)
+    below = threshold is not None and (summary.pass_rate or 0.0) < threshold
+    if json_output:
+        print_json(
+            {
+                "run": str(run_dir),
+                "reports": {name: str(path) for name, path in paths.items()},
+                "executed": result.executed,
+                "cached": result.cache_hits,
+                "resumed": result.skipped,
+                "summary": summary.model_dump(exclude={"case_results", "latencies_ms"}),
+                "cards": [c.model_dump() for c in report.cards],
+                "below_fail_under": below,
+            }
+        )
+        return 1 if below else 0
     grades = ", ".join(f"{c.agent} {c.grade or '—'}" for c in report.cards)
     console.print(
         f"{summary.cases} cases, {summary.attempts} attempts ({result.executed} run, {result.cache_hits} cached, "
@@ -286,17 +308,29 @@ def run_command(
     )
     console.print(f"levels / 分级: {grades}", highlight=False)
     console.print(f"report / 报告: {paths['html']}", highlight=False)
-    threshold = _fail_under(fail_under)
-    if threshold is not None and (summary.pass_rate or 0.0) < threshold:
+    if below:
         err_console.print(f"pass rate {fmt_pct(summary.pass_rate)} is below {fmt_pct(threshold)} / 通过率低于阈值")
         return 1
     return 0
+
+
+def _write_junit(report: Any, path: Path) -> None:
+    from evals import EvalError
+    from evals.reports import render_junit
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_junit(report), encoding="utf-8")
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot write the JUnit XML ({exc.strerror}) / 无法写入") from None
+    console.print(f"JUnit XML: {path}", highlight=False)
 
 
 @eval_app.command("report")
 def report_command(
     run: Annotated[Path, typer.Argument(help="Run folder (or its report.json).")],
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here. / 另写 JUnit XML")] = None,
 ) -> None:
     """Rebuild a run's reports from its results and print the Markdown summary."""
     from evals import build_report, load_records, load_report, write_reports
@@ -305,6 +339,8 @@ def report_command(
     if run.is_dir():
         report = build_report(report.manifest, load_records(run) or report.attempts)
         write_reports(report, run)
+    if junit is not None:
+        _write_junit(report, junit)
     if json_output:
         print_json(
             {
@@ -392,21 +428,31 @@ def import_command(
 
 
 @eval_app.command("list")
-def list_command() -> None:
-    """The built-in suites with their case counts."""
+def list_command(
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
+) -> None:
+    """The built-in suites with their case counts. / 内置评测集及用例数"""
     from evals import builtin_suites, load_suite
 
-    for path in builtin_suites():
-        suite = load_suite(path)
+    suites = [load_suite(path) for path in builtin_suites()]
+    if json_output:
+        print_json([{"suite": s.suite, "cases": len(s.cases), "description": s.description} for s in suites])
+        return
+    for suite in suites:
         console.print(f"{suite.suite:<22} {len(suite.cases):>4} cases  {suite.description}", highlight=False)
 
 
 @eval_app.command("validate")
 def validate_command(
     suites: Annotated[list[str], typer.Argument(help="Suite files or built-in names.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
 ) -> None:
-    """Check suite files against the schema without running anything."""
+    """Check suite files against the schema without running anything. / 校验评测集文件"""
     from evals import load_suites
 
-    for suite in load_suites(suites):
+    loaded = load_suites(suites)
+    if json_output:
+        print_json([{"suite": s.suite, "cases": len(s.cases), "valid": True} for s in loaded])
+        return
+    for suite in loaded:
         console.print(f"{suite.suite}: {len(suite.cases)} cases ok / 校验通过", highlight=False)

@@ -30,6 +30,7 @@ def _index() -> DocumentIndex:
 @knowledge_app.command("ingest")
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.md .txt .html .pdf .docx).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
 ) -> None:
     """Ingest documents; unchanged files are skipped, changed ones replaced. / 导入文件（未变化的文件跳过）。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -38,7 +39,12 @@ def ingest(
 
     index = _index()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json,
     ) as bar:
         task = bar.add_task("ingesting / 导入中", total=None)
 
@@ -51,8 +57,11 @@ def ingest(
             )
 
         report = index.ingest(paths, progress=show)
-    for line in report.lines():
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(report.model_dump(mode="json"))
+    else:
+        for line in report.lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     if report.failed and not (report.added or report.updated or report.unchanged):
         raise typer.Exit(1)
 
@@ -76,9 +85,15 @@ def list_documents(
 
 
 @knowledge_app.command("remove")
-def remove(doc: Annotated[str, typer.Argument(help="Document id (see `andon knowledge list`).")]) -> None:
+def remove(
+    doc: Annotated[str, typer.Argument(help="Document id (see `andon knowledge list`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
+) -> None:
     """Remove a document and its chunks. / 删除文件及其片段。"""
     removed = _index().remove(doc)
+    if as_json:
+        print_json(removed.model_dump(mode="json"))
+        return
     console.print(f"removed {removed.id} ({removed.chunks} chunks) / 已删除", markup=False, highlight=False)
 
 
