@@ -84,7 +84,11 @@ def _root(
         ),
     ] = False,
 ) -> None:
-    """Andon: industrial agents over your plant's MES/ERP data and process documents. / Andon：基于工厂 MES/ERP 数据与工艺文档的工业智能体。"""
+    """Andon: industrial agents over your plant's MES/ERP data and process documents.
+
+    Andon：基于工厂 MES/ERP 数据与工艺文档的工业智能体。
+    """
+
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
 _USER_ERROR_TYPES = (

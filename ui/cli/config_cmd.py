@@ -15,7 +15,7 @@ from ui.config import CONFIG_FILE_NAME, ConfigError
 __all__ = ["config_app", "masked_settings"]
 
 config_app = typer.Typer(
-    help="Configuration: show the effective settings, write a commented andon.toml. / 配置：查看生效设置、生成 andon.toml",
+    help="Configuration: show the effective settings, write a commented andon.toml. / 配置：查看设置、生成配置文件",
     no_args_is_help=True,
 )
 
@@ -53,8 +53,11 @@ def _mask_url(url: str) -> str:
 
 
 @config_app.command("show")
-def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Print the effective configuration (andon.toml + ANDON_* environment), secrets masked."""
+def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")] = False) -> None:
+    """Print the effective configuration (andon.toml + ANDON_* environment), secrets masked.
+
+    显示生效的配置（密钥已隐藏）
+    """
     shown = masked_settings()
     if as_json:
         print_json(shown)
@@ -69,12 +72,13 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
 
 @config_app.command("init")
 def init(
-    path: Annotated[
-        Path, typer.Option("--path", help="Where to write it. / 写入位置")
-    ] = Path(CONFIG_FILE_NAME),
+    path: Annotated[Path, typer.Option("--path", help="Where to write it. / 写入位置")] = Path(CONFIG_FILE_NAME),
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file. / 覆盖已有文件")] = False,
 ) -> None:
-    """Write a commented andon.toml with every setting (the effective values of ANDON_* included). / 生成带注释的 andon.toml"""
+    """Write a commented andon.toml with every setting (the effective values of ANDON_* included).
+
+    生成带注释的 andon.toml
+    """
     from ui.config_file import render_config_file
 
     if path.exists() and not force:
