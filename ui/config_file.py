@@ -55,7 +55,7 @@ _EXAMPLES = {
     "chroma_url": '"http://127.0.0.1:8000"',
     "llm_base_url": '"http://127.0.0.1:8000/v1"',
     "llm_model": '"Qwen/Qwen3-8B"',
-    "llm_extra_body": '{ chat_template_kwargs = { enable_thinking = false } }',
+    "llm_extra_body": "{ chat_template_kwargs = { enable_thinking = false } }",
     "embedding_base_url": '"http://127.0.0.1:8081/v1"',
     "embedding_model": '"bge-m3"',
     "live_mapping": '"live.yaml"',

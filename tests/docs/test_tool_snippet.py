@@ -19,7 +19,8 @@ SNIPPET = Path(__file__).resolve().parents[2] / "docs" / "snippets" / "alarm_cou
 @pytest.fixture(scope="module")
 def snippet() -> ModuleType:
     spec = importlib.util.spec_from_file_location("alarm_count_snippet", SNIPPET)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -27,12 +28,16 @@ def snippet() -> ModuleType:
 
 def test_the_snippet_is_about_fifteen_lines_of_tool() -> None:
     lines = SNIPPET.read_text(encoding="utf-8").splitlines()
-    body = lines[lines.index("class AlarmCount(ToolResult):") : lines.index("def register_tools(register: Callable[[Tool], None]) -> None:")]
+    start = lines.index("class AlarmCount(ToolResult):")
+    end = lines.index("def register_tools(register: Callable[[Tool], None]) -> None:")
+    body = lines[start:end]
     code = [line for line in body if line.strip() and not line.strip().startswith(('"""', "Args:", "equipment:"))]
     assert len(code) <= 26
 
 
-def test_snippet_passes_the_conformance_kit_and_counts_cnc03_alarms(snippet: ModuleType, small_plant_engine: Engine) -> None:
+def test_snippet_passes_the_conformance_kit_and_counts_cnc03_alarms(
+    snippet: ModuleType, small_plant_engine: Engine
+) -> None:
     tool = snippet.alarm_count
     with Session(small_plant_engine) as session:
         expected = session.execute(
