@@ -56,19 +56,11 @@ register_chat(app)
 register_route(app)
 
 
-def _installed_version() -> str:
-    """The version of the installed distribution: pyproject.toml's `version`, the one place it is written."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("andon")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "unknown"
-
-
 def _print_version(value: bool) -> None:
     if value:
-        print(f"andon {_installed_version()}")
+        from ui.version import andon_version
+
+        print(f"andon {andon_version() or 'unknown (not installed)'}")
         raise typer.Exit()
 
 
