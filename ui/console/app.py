@@ -104,7 +104,9 @@ def _chat_tab(labels: _Labels, backend: ConsoleBackend, views: dict[str, Any]) -
             )
             views["table"] = labels(gr.Dataframe(visible=False, label=t(lang, "table"), elem_id="data-table"), "table")
             # The status line changes when a turn starts and ends, and when the chat is cleared.
-            labels.csv_button(views["table"], "andon-data.csv", "data-table-csv", shown_after=views["status"])
+            views["table_csv"] = labels.csv_button(
+                views["table"], "andon-data.csv", "data-table-csv", shown_after=views["status"]
+            )
 
 
 def _approvals_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str, Any], tab: Any) -> None:
