@@ -3,6 +3,7 @@
 - `small_plant_engine`: a SQLite file seeded once per test session with the small demo plant,
   seed 7 (plant clock 2026-11-20 06:00). Treat it as read-only: other tests share it.
 - `plant_session`: a `sqlmodel.Session` on it, rolled back after each test.
+- OPENAI_BASE_URL / OPENAI_API_KEY are removed from every test's environment.
 - `port_picker`: returns a free TCP port on 127.0.0.1 each time it is called.
 - `postgres_url`: the PostgreSQL server URL from `ANDON_TEST_POSTGRES_URL`; tests using it are
   skipped when it is unset, and fail instead when `ANDON_TEST_REQUIRE_SERVERS=1` (CI).
@@ -26,6 +27,13 @@ from sqlmodel import Session
 from connectors import DatabaseConfig, open_engine, seed_plant
 
 SMALL_PLANT_SEED = 7
+
+
+@pytest.fixture(autouse=True)
+def _no_openai_endpoint_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENAI_BASE_URL / OPENAI_API_KEY configure Andon's LLM (see ui.config): tests set them only on purpose."""
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
 
 
 def _servers_required() -> bool:

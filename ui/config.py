@@ -6,7 +6,9 @@ receive typed config objects built from these settings by `ui.system`.
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +22,7 @@ __all__ = [
     "McpServerSettings",
     "UserAccount",
     "load_settings",
+    "openai_fallback",
 ]
 
 CONFIG_FILE_NAME = "andon.toml"
@@ -174,11 +177,38 @@ def _flatten(raw: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _is_set(environ: Mapping[str, str], name: str) -> bool:
+    # pydantic-settings reads ANDON_* case-insensitively; so does this check.
+    return any(key.upper() == name and value != "" for key, value in environ.items())
+
+
+def openai_fallback(from_file: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, str]:
+    """`OPENAI_BASE_URL` / `OPENAI_API_KEY`, the OpenAI SDK's variables, when Andon's own endpoint is not set.
+
+    Precedence of the endpoint: `ANDON_LLM_BASE_URL` > `llm_base_url` in andon.toml > `OPENAI_BASE_URL`.
+    `OPENAI_API_KEY` is used only together with `OPENAI_BASE_URL` (never sent to an endpoint configured
+    elsewhere) and only when neither `ANDON_LLM_API_KEY` nor andon.toml's `llm_api_key` is set.
+    """
+    base_url = environ.get("OPENAI_BASE_URL", "")
+    if not base_url or _is_set(environ, "ANDON_LLM_BASE_URL") or from_file.get("llm_base_url"):
+        return {}
+    fallback = {"llm_base_url": base_url}
+    api_key = environ.get("OPENAI_API_KEY", "")
+    if api_key and not _is_set(environ, "ANDON_LLM_API_KEY") and not from_file.get("llm_api_key"):
+        fallback["llm_api_key"] = api_key
+    return fallback
+
+
 def load_settings(cwd: Path | None = None) -> AndonSettings:
-    """Read `andon.toml` (if present) in `cwd` and the ANDON_* environment into settings."""
+    """Read `andon.toml` (if present) in `cwd` and the ANDON_* environment into settings.
+
+    Precedence: ANDON_* environment > andon.toml > OPENAI_BASE_URL / OPENAI_API_KEY (see `openai_fallback`)
+    > defaults.
+    """
     base = cwd or Path.cwd()
     path = base / CONFIG_FILE_NAME
     from_file = _flatten(_read_toml(path)) if path.exists() else {}
+    from_file.update(openai_fallback(from_file, os.environ))
     try:
         settings = AndonSettings(**from_file)
     except ValidationError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from tools import PermissionDeniedError, ToolError
@@ -18,6 +17,7 @@ from tools.adapters.mcp import bearer_subject, create_mcp_server
 from ui.config import AndonSettings
 from ui.system import ToolSystem, acting_role, find_user
 from ui.tokens import token_user, tokens_configured
+from ui.version import andon_version
 
 if TYPE_CHECKING:
     from mcp.server import Server
@@ -37,10 +37,7 @@ INSTRUCTIONS = (
 
 
 def _version() -> str:
-    try:
-        return version("andon")
-    except PackageNotFoundError:
-        return ""
+    return andon_version() or ""
 
 
 def mcp_server(system: ToolSystem, caller: Any, *, role: str | None = None) -> Server[Any]:

@@ -1,4 +1,8 @@
-"""The self-contained HTML report: inline CSS and SVG, no external assets, no scripts."""
+"""The self-contained HTML report: inline CSS and SVG, no external assets, no scripts.
+
+Every case block and every attempt trace has an id (`evals.reports.anchors`) that attempts.csv and the
+JUnit XML link to.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from evals.levels import LEVEL_NAMES, AgentCard
+from evals.reports.anchors import case_anchor, trace_anchor
 from evals.reports.markdown import fmt_ms, fmt_pct
 from evals.reports.svg import bar_chart, heat_map, histogram
 
@@ -112,13 +117,16 @@ def _case_details(case: CaseSpec | None, suite: str, case_id: str, attempts: lis
         }
         events = json.dumps(outcome.events[:40], ensure_ascii=False, default=str, indent=1)
         body.append(
-            f"<p><b>attempt {attempt.attempt}</b></p><ul>{checks}</ul>"
+            f'<p id="{trace_anchor(suite, case_id, attempt.attempt)}"><b>attempt {attempt.attempt}</b></p>'
+            f"<ul>{checks}</ul>"
             f"<p><b>answer</b></p><pre>{escape(outcome.answer or '(none)')}</pre>"
             f"<pre>{escape(json.dumps(trace, ensure_ascii=False, default=str, indent=1))}</pre>"
             f"<details><summary>event trace ({len(outcome.events)})</summary><pre>{escape(events)}</pre></details>"
         )
     return (
-        f"<details><summary>{status} <code>{escape(suite)}/{escape(case_id)}</code> {level}{badge} "
+        f'<details id="{case_anchor(suite, case_id)}"><summary>{status} '
+        f"<code>{escape(suite)}/{escape(case_id)}</code> "
+        f"{level}{badge} "
         f"— {escape(text[:110])}</summary>{''.join(body)}</details>"
     )
 

@@ -60,7 +60,8 @@ def build_report(manifest: RunManifest, records: list[AttemptRecord]) -> RunRepo
 
 
 def write_reports(report: RunReport, out_dir: Path) -> dict[str, Path]:
-    """report.json, report.html and summary.md in the run folder."""
+    """report.json, report.html, summary.md and attempts.csv in the run folder."""
+    from evals.reports.csv_report import ATTEMPTS_CSV, render_attempts_csv
     from evals.reports.html_report import render_html
     from evals.reports.markdown import render_markdown
 
@@ -68,10 +69,12 @@ def write_reports(report: RunReport, out_dir: Path) -> dict[str, Path]:
         "json": out_dir / REPORT_FILE,
         "html": out_dir / "report.html",
         "markdown": out_dir / "summary.md",
+        "csv": out_dir / ATTEMPTS_CSV,
     }
     paths["json"].write_text(report.model_dump_json(indent=1), encoding="utf-8")
     paths["html"].write_text(render_html(report), encoding="utf-8")
     paths["markdown"].write_text(render_markdown(report), encoding="utf-8")
+    paths["csv"].write_text(render_attempts_csv(report), encoding="utf-8")
     return paths
 
 

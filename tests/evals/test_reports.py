@@ -125,3 +125,55 @@ def test_compare_reports_improved_and_regressed_cases(tmp_path: Path) -> None:
     text = comparison_markdown(comparison)
     assert "## Regressed / 退步 (1)" in text
     assert "- `tiny/p1`: 100.0% → 0.0% — route: routed to ['quality'], expected ['production'] (exact)" in text
+
+
+def test_attempts_csv_has_one_row_per_attempt_linking_to_its_trace(tmp_path: Path) -> None:
+    import csv
+
+    from evals.reports import CSV_COLUMNS
+
+    run = make_run(tmp_path / "run", {"q1": "production"}, repeats=2)
+    rows = list(csv.DictReader((run / "attempts.csv").read_text(encoding="utf-8").splitlines()))
+    assert list(rows[0]) == CSV_COLUMNS
+    assert len(rows) == 8  # 4 cases x 2 attempts
+    q1 = [r for r in rows if r["case"] == "q1"]
+    assert [(r["attempt"], r["passed"], r["routed"], r["latency_ms"]) for r in q1] == [
+        ("0", "false", "production", "100.0"),
+        ("1", "false", "production", "110.0"),
+    ]
+    assert q1[0]["failed_checks"] == "route: routed to ['production'], expected ['quality'] (exact)"
+    assert q1[0]["level"] == "L2"
+    assert q1[1]["trace"] == "report.html#case-tiny-q1-attempt-1"
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert 'id="case-tiny-q1-attempt-1"' in html
+    assert 'id="case-tiny-q1"' in html
+    assert sum(r["passed"] == "true" for r in rows) == 6
+
+
+def test_junit_xml_has_one_testcase_per_case_and_fails_the_failed_ones(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from evals.reports import render_junit
+
+    run = make_run(tmp_path / "run", {"q1": "production"}, repeats=2)
+    root = ET.fromstring(render_junit(load_report(run)))
+    assert root.tag == "testsuites"
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("4", "1", "0")
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "tiny"
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert list(cases) == ["p1", "q1", "k1", "o1"]
+    assert cases["q1"].get("classname") == "tiny.L2"
+    assert cases["q1"].get("time") == "0.210"  # 100 ms + 110 ms
+    failure = cases["q1"].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "2/2 attempts failed"
+    assert failure.get("type") == "route"
+    assert failure.text == (
+        "attempt 0: route: routed to ['production'], expected ['quality'] (exact)\n"
+        "attempt 1: route: routed to ['production'], expected ['quality'] (exact)"
+    )
+    assert cases["p1"].find("failure") is None
+    trace = cases["k1"].find("properties/property[@name='trace']")
+    assert trace is not None
+    assert trace.get("value") == "report.html#case-tiny-k1"

@@ -93,3 +93,25 @@ def test_usage_errors_are_one_line_exit_2(tmp_path: Path, args: list[str]) -> No
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+
+
+def test_version_is_the_one_in_pyproject(tmp_path: Path) -> None:
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    version = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    result = run_andon("--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"andon {version}\n"
+
+
+def test_changelog_has_a_section_for_the_current_version() -> None:
+    import re
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    version = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## \[([^\]]+)\]", changelog, flags=re.MULTILINE)
+    assert headings[:2] == ["Unreleased", version]
+    assert "Keep a Changelog" in changelog

@@ -76,3 +76,53 @@ def test_invalid_value_names_the_setting(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_settings_are_typed() -> None:
     assert AndonSettings.model_fields["llm_api_key"].annotation is not None
+
+
+def test_openai_variables_configure_the_endpoint_when_andon_sets_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    monkeypatch.setenv("ANDON_LLM_MODEL", "Qwen/Qwen3-8B")
+    settings = load_settings(tmp_path)
+    assert settings.llm_base_url == "http://127.0.0.1:8000/v1"
+    assert settings.llm_api_key is not None
+    assert settings.llm_api_key.get_secret_value() == "sk-openai"
+    assert settings.llm_configured is True
+
+
+def test_andon_variables_win_over_openai_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://openai.example/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    monkeypatch.setenv("ANDON_LLM_BASE_URL", "http://127.0.0.1:9000/v1")
+    settings = load_settings(tmp_path)
+    assert settings.llm_base_url == "http://127.0.0.1:9000/v1"
+    # The OpenAI key is never sent to an endpoint configured elsewhere.
+    assert settings.llm_api_key is None
+
+
+def test_andon_toml_wins_over_openai_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "andon.toml").write_text('[llm]\nbase_url = "http://gpu-box:8000/v1"\n', encoding="utf-8")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://openai.example/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    settings = load_settings(tmp_path)
+    assert settings.llm_base_url == "http://gpu-box:8000/v1"
+    assert settings.llm_api_key is None
+
+
+def test_andon_key_wins_over_the_openai_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    monkeypatch.setenv("ANDON_LLM_API_KEY", "sk-andon")
+    settings = load_settings(tmp_path)
+    assert settings.llm_base_url == "http://127.0.0.1:8000/v1"
+    assert settings.llm_api_key is not None
+    assert settings.llm_api_key.get_secret_value() == "sk-andon"
+
+
+def test_openai_key_alone_configures_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai")
+    settings = load_settings(tmp_path)
+    assert settings.llm_base_url is None
+    assert settings.llm_api_key is None
+    assert settings.llm_configured is False

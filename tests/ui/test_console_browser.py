@@ -144,6 +144,77 @@ def test_uploaded_document_is_found_by_a_question(page: Any, artifacts_dir: Path
     shot(page, artifacts_dir, "uploaded-document-cited")
 
 
+def _download(page: Any, locator: Any) -> Any:
+    with page.expect_download() as info:
+        locator.click()
+    return info.value
+
+
+def _csv_rows(download: Any) -> list[list[str]]:
+    import csv
+
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    return list(csv.reader(text.splitlines()))
+
+
+def test_answers_copy_tables_download_as_csv_and_charts_as_png(page: Any, artifacts_dir: Path, console: Any) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url.rstrip("/"))
+    sign_in(page, "engineer")
+    answer = ask(page, "Top downtime reasons on line 2 last week")
+    assert "downtime 4922 min, stops 623" in answer
+    copied = []
+    for button in page.locator("#chatbot button[aria-label='Copy message']").all():
+        button.click()
+        copied.append(page.evaluate("navigator.clipboard.readText()"))
+    assert any("D-401 Minor stop: part jam: downtime 961 min" in text for text in copied), copied
+
+    page.locator("#data-table-csv").wait_for(state="visible")
+    table = _download(page, page.locator("#data-table-csv"))
+    assert table.suggested_filename == "andon-data.csv"
+    header, *rows = _csv_rows(table)
+    assert header == ["reason", "name_en", "name_zh", "category", "minutes", "events", "share", "cumulative_share"]
+    first = ["D-401", "Minor stop: part jam", "小停机：卡料", "minor_stop", "961", "219", "0.195246", "0.195246"]
+    assert rows[0] == first
+    assert [row[0] for row in rows] == ["D-401", "D-403", "D-201", "D-402", "D-301", "D-501", "D-302", "D-202", "D-502"]
+    # The same totals as the answer: 4922 minutes in 623 stops.
+    assert (sum(int(row[4]) for row in rows), sum(int(row[5]) for row in rows)) == (4922, 623)
+
+    chart = _download(page, page.locator("#bar-chart button[aria-label='Export']"))
+    png = Path(chart.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width > 200
+    assert height > 100
+    (artifacts_dir / "console-chart-export.png").write_bytes(png)
+
+    page.get_by_role("tab", name="Knowledge").click()
+    page.locator("#refresh-documents").click()
+    page.locator("#documents").get_by_text("MM-TEST-SERVO").wait_for()
+    header, *rows = _csv_rows(_download(page, page.locator("#documents-csv")))
+    assert header[0] == "id"
+    assert {"SOP-TEST-HOIST", "MM-TEST-SERVO"} <= {row[0] for row in rows}
+
+
+def test_a_first_visit_follows_the_browsers_locale_then_the_users_choice(browser: Any, console: Any) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(180_000)
+    try:
+        page = context.new_page()
+        page.goto(console.url)
+        page.wait_for_function("() => document.querySelector('#login-button')?.innerText.trim() === '登录'")
+        assert page.locator("#language input[value='zh']").is_checked()
+        page.locator("#language").get_by_text("English").click()
+        page.wait_for_function("() => document.querySelector('#login-button')?.innerText.trim() === 'Sign in'")
+        page.reload()
+        page.locator("#login-button").wait_for()
+        page.wait_for_timeout(2_000)  # the first-visit check runs on load; the user's choice must win
+        assert page.locator("#login-button").inner_text().strip() == "Sign in"
+        sign_in(page, "operator")
+        assert page.locator("#send").inner_text().strip() == "Ask"
+    finally:
+        context.close()
+
+
 def test_operator_never_sees_an_engineer_only_document(page: Any, artifacts_dir: Path) -> None:
     sign_in(page, "operator")
     ask(page, "What is the turret servo gain code ZX-4417 range after tuning?")

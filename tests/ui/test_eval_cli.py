@@ -122,3 +122,17 @@ def test_ctrl_c_during_a_run_exits_130_with_one_line(
     monkeypatch.setattr("ui.cli.eval_cmd._run", interrupted)
     assert run_cli(["eval", "run", "cli.yaml", "--out", "run"]) == 130
     assert capsys.readouterr().err.strip().splitlines()[-1] == "aborted / 已取消"
+
+
+def test_run_and_report_write_junit_xml(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xml.etree.ElementTree as ET
+
+    use_executor(monkeypatch, wrong={"q1", "m1"})
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run", "--junit", "ci/junit.xml"]) == 0
+    root = ET.parse(workspace / "ci" / "junit.xml").getroot()
+    assert (root.get("tests"), root.get("failures")) == ("4", "2")
+    failed = sorted(c.get("name") or "" for c in root.iter("testcase") if c.find("failure") is not None)
+    assert failed == ["m1", "q1"]
+    assert (workspace / "run" / "attempts.csv").read_text(encoding="utf-8").count("\n") == 5
+    assert run_cli(["eval", "report", "run", "--junit", "again.xml"]) == 0
+    assert ET.parse(workspace / "again.xml").getroot().get("failures") == "2"

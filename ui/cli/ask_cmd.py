@@ -16,10 +16,18 @@ if TYPE_CHECKING:
 __all__ = ["ModelOption", "open_agents", "print_final", "print_proposal", "register_ask", "render_event"]
 
 ModelOption = Annotated[
-    str | None, typer.Option("--model", "-m", help="offline or openai (default: openai if an LLM is configured).")
+    str | None,
+    typer.Option(
+        "--model", "-m", help="offline or openai (default: openai if an LLM is configured). / 模型：offline 或 openai"
+    ),
 ]
 LangOption = Annotated[
-    str | None, typer.Option("--lang", "-l", help="Answer language: zh or en (default: the request's).")
+    str | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Answer language: zh or en (default: the request's). / 回答语言：zh 或 en（默认与提问相同）",
+    ),
 ]
 
 
@@ -124,15 +132,20 @@ def register_ask(app: typer.Typer) -> None:
 
     @app.command("ask")
     def ask(
-        text: Annotated[str, typer.Argument(help="The request, in Chinese or English.")],
+        text: Annotated[str, typer.Argument(help="The request, in Chinese or English. / 请求（中文或英文）")],
         model: ModelOption = None,
-        user: Annotated[str | None, typer.Option("--user", "-u", help="Ask as this user.")] = None,
+        user: Annotated[str | None, typer.Option("--user", "-u", help="Ask as this user. / 以该用户身份提问")] = None,
         role: Annotated[
-            str | None, typer.Option("--role", "-r", help="Act with this role (at most the user's).")
+            str | None,
+            typer.Option(
+                "--role", "-r", help="Act with this role (at most the user's). / 以该角色执行（不高于用户本身）"
+            ),
         ] = None,
         lang: LangOption = None,
-        session: Annotated[str | None, typer.Option("--session", "-s", help="Continue this conversation.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        session: Annotated[
+            str | None, typer.Option("--session", "-s", help="Continue this conversation. / 继续该会话")
+        ] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object. / 输出一个 JSON 对象")] = False,
     ) -> None:
         """Ask the plant's agents one question. / 向工厂智能体提一个问题。"""
         from agents.errors import AgentError

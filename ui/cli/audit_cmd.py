@@ -29,8 +29,8 @@ def verify() -> None:
 
 @audit_app.command("tail")
 def tail(
-    n: Annotated[int, typer.Option("-n", help="How many entries.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    n: Annotated[int, typer.Option("-n", help="How many entries. / 条目数")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")] = False,
 ) -> None:
     """Show the last entries, oldest first. / 显示最近的审计记录。"""
     from ui.system import audit_log

@@ -123,9 +123,12 @@ def register_chat(app: typer.Typer) -> None:
     @app.command("chat")
     def chat(
         model: ModelOption = None,
-        user: Annotated[str | None, typer.Option("--user", "-u", help="Chat as this user.")] = None,
+        user: Annotated[str | None, typer.Option("--user", "-u", help="Chat as this user. / 以该用户身份对话")] = None,
         role: Annotated[
-            str | None, typer.Option("--role", "-r", help="Act with this role (at most the user's).")
+            str | None,
+            typer.Option(
+                "--role", "-r", help="Act with this role (at most the user's). / 以该角色执行（不高于用户本身）"
+            ),
         ] = None,
         lang: LangOption = None,
     ) -> None:

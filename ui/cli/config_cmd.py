@@ -1,7 +1,8 @@
-"""`andon config show`: the effective configuration, secrets masked."""
+"""`andon config show`: the effective configuration, secrets masked; `andon config init`: a commented andon.toml."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -9,10 +10,14 @@ from pydantic import SecretStr
 from rich.table import Table
 
 from ui.cli.common import console, print_json, settings
+from ui.config import CONFIG_FILE_NAME, ConfigError
 
 __all__ = ["config_app", "masked_settings"]
 
-config_app = typer.Typer(help="Show the effective configuration.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="Configuration: show the effective settings, write a commented andon.toml. / 配置：查看设置、生成配置文件",
+    no_args_is_help=True,
+)
 
 
 def _mask(value: Any) -> Any:
@@ -48,8 +53,11 @@ def _mask_url(url: str) -> str:
 
 
 @config_app.command("show")
-def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Print the effective configuration (andon.toml + ANDON_* environment), secrets masked."""
+def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")] = False) -> None:
+    """Print the effective configuration (andon.toml + ANDON_* environment), secrets masked.
+
+    显示生效的配置（密钥已隐藏）
+    """
     shown = masked_settings()
     if as_json:
         print_json(shown)
@@ -60,3 +68,21 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     for key, value in shown.items():
         table.add_row(key, "" if value is None else str(value))
     console.print(table)
+
+
+@config_app.command("init")
+def init(
+    path: Annotated[Path, typer.Option("--path", help="Where to write it. / 写入位置")] = Path(CONFIG_FILE_NAME),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file. / 覆盖已有文件")] = False,
+) -> None:
+    """Write a commented andon.toml with every setting (the effective values of ANDON_* included).
+
+    生成带注释的 andon.toml
+    """
+    from ui.config_file import render_config_file
+
+    if path.exists() and not force:
+        raise ConfigError(f"{path} exists; use --force to replace it / 文件已存在，使用 --force 覆盖")
+    current = settings()
+    path.write_text(render_config_file(current, Path.cwd()), encoding="utf-8")
+    console.print(f"wrote / 已写入 {path}", highlight=False)

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["db_app"]
 
 db_app = typer.Typer(
-    help="Plant database: seed the demo plant, show row counts and the plant clock.", no_args_is_help=True
+    help="Plant database: seed the demo plant, show row counts and the plant clock. / 工厂数据库：生成、查看",
+    no_args_is_help=True,
 )
 
 
@@ -50,18 +51,37 @@ def _counts_table(counts: dict[str, int]) -> Table:
 @db_app.command("seed")
 def seed(
     scale: Annotated[
-        ScaleOption, typer.Option(help="small (tests), medium (the demo) or large (benchmarks, >10M rows).")
+        ScaleOption,
+        typer.Option(
+            help="small (tests), medium (the demo) or large (benchmarks, >10M rows). / 规模：small、medium 或 large"
+        ),
     ] = ScaleOption.medium,
-    seed_value: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same plant.")] = 7,
-    force: Annotated[bool, typer.Option("--force", help="Replace the plant if the database holds one.")] = False,
+    seed_value: Annotated[
+        int,
+        typer.Option(
+            "--seed", help="Random seed: the same seed gives the same plant. / 随机种子：相同种子生成相同工厂"
+        ),
+    ] = 7,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the plant if the database holds one. / 覆盖数据库中已有的工厂")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON. / 以JSON输出")] = False,
 ) -> None:
-    """Generate the deterministic demo plant (MES + ERP) in the configured database."""
+    """Generate the deterministic demo plant (MES + ERP) in the configured database.
+
+    生成确定性的演示工厂（MES + ERP）
+    """
     from connectors import describe_url, seed_plant
 
     engine = _engine()
     bar = Progress(
-        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=not console.is_terminal,
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=not console.is_terminal,
+        disable=as_json,
     )
     tasks: dict[str, Any] = {}
 
@@ -86,6 +106,9 @@ def seed(
             from connectors.live.schema import reset_live_tables
 
             reset_live_tables(engine)  # so do live samples of its tags
+        if as_json:
+            print_json({**summary.model_dump(mode="json"), "database": describe_url(engine.url)})
+            return
         console.print(_counts_table(summary.row_counts))
         console.print(
             f"Seeded the {summary.scale} demo plant (seed {summary.seed}) into {describe_url(engine.url)} / "
@@ -100,9 +123,12 @@ def seed(
 
 @db_app.command("info")
 def info(
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON. / 以JSON输出")] = False,
 ) -> None:
-    """Show the plant clock, how the plant was generated, and row counts per table."""
+    """Show the plant clock, how the plant was generated, and row counts per table.
+
+    显示工厂时钟、生成方式与各表行数
+    """
     from connectors import describe_url, plant_info
 
     engine = _engine()

@@ -70,16 +70,32 @@ def register_demo(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         no_ui: Annotated[
-            bool, typer.Option("--no-ui", help="Prepare plant and documents, do not start the console.")
+            bool,
+            typer.Option(
+                "--no-ui",
+                help="Prepare plant and documents, do not start the console. / 只准备数据与文件，不启动控制台",
+            ),
         ] = False,
         host: HostOption = None,
         port: PortOption = None,
         live: Annotated[
-            bool, typer.Option("--live", help="Also run the OPC UA / MQTT simulators and ingest them live.")
+            bool,
+            typer.Option(
+                "--live",
+                help="Also run the OPC UA / MQTT simulators and ingest them live. / 同时运行模拟器并实时采集",
+            ),
         ] = False,
-        speed: Annotated[float, typer.Option(min=0.1, max=3600, help="With --live: plant seconds per second.")] = 10.0,
+        speed: Annotated[
+            float,
+            typer.Option(
+                min=0.1, max=3600, help="With --live: plant seconds per second. / 配合 --live：每秒对应的工厂秒数"
+            ),
+        ] = 10.0,
     ) -> None:
-        """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console."""
+        """Seed the medium demo plant and ingest the demo documents (each if absent), then start the console.
+
+        生成中型演示工厂并导入演示文件，然后启动控制台
+        """
         bind, at = console_address(host, port)
         if not no_ui:
             from ui.console.server import check_port

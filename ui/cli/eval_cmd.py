@@ -190,28 +190,69 @@ def _run(executor: CaseExecutor, suites: list[SuiteSpec], run_settings: Any, out
 
 @eval_app.command("run")
 def run_command(
-    suites: Annotated[list[str], typer.Argument(help="Suite files, built-in names, or assetopsbench:/path.")],
-    model: Annotated[str, typer.Option(help="offline or openai (the configured endpoint).")] = "offline",
-    repeats: Annotated[int, typer.Option(min=1, help="Attempts per case (for pass^k).")] = 1,
-    concurrency: Annotated[int, typer.Option(min=1, help="Cases in flight at once.")] = 8,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes that play the cases (use the cores; each builds its own assistant).")
+    suites: Annotated[
+        list[str],
+        typer.Argument(
+            help="Suite files, built-in names, or assetopsbench:/path. / 评测集文件、内置名称或 assetopsbench:/路径"
+        ),
+    ],
+    model: Annotated[
+        str, typer.Option(help="offline or openai (the configured endpoint). / 模型：offline 或 openai")
+    ] = "offline",
+    repeats: Annotated[
+        int, typer.Option(min=1, help="Attempts per case (for pass^k). / 每个用例的尝试次数（用于 pass^k）")
     ] = 1,
-    out: Annotated[Path | None, typer.Option(help="Run folder; an existing run there is resumed.")] = None,
-    fail_under: Annotated[float | None, typer.Option(help="Exit 1 when the pass rate is below (0.9 or 90).")] = None,
-    seed: Annotated[int, typer.Option(help="Seed of the demo plant the gold values come from.")] = 7,
-    scale: Annotated[str, typer.Option(help="Scale of the demo plant.")] = "small",
-    database: Annotated[str | None, typer.Option(help="Grade against this plant database instead.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds per attempt.")] = 120.0,
-    retries: Annotated[int, typer.Option(min=0, help="Retries on transport errors.")] = 2,
-    k: Annotated[int | None, typer.Option(help="k of pass^k for the levels (default: repeats).")] = None,
-    level_threshold: Annotated[float, typer.Option(help="Per-case pass^k needed for a level.")] = 0.9,
-    judge_model: Annotated[str | None, typer.Option(help="LLM judge for rubric checks (another model).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not reuse recorded responses.")] = False,
-    price_in: Annotated[float, typer.Option(help="USD per million prompt tokens, for the cost figure.")] = 0.0,
-    price_out: Annotated[float, typer.Option(help="USD per million completion tokens.")] = 0.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cases in flight at once. / 同时执行的用例数")] = 8,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Processes that play the cases (use the cores; each builds its own assistant). / 执行用例的进程数",
+        ),
+    ] = 1,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder; an existing run there is resumed. / 运行目录；已有运行将继续")
+    ] = None,
+    fail_under: Annotated[
+        float | None, typer.Option(help="Exit 1 when the pass rate is below (0.9 or 90). / 通过率低于该值时退出码为 1")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the demo plant the gold values come from. / 标准答案所用演示工厂的种子")
+    ] = 7,
+    scale: Annotated[str, typer.Option(help="Scale of the demo plant. / 演示工厂规模")] = "small",
+    database: Annotated[
+        str | None, typer.Option(help="Grade against this plant database instead. / 改用该工厂数据库评分")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per attempt. / 每次尝试的秒数")] = 120.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries on transport errors. / 传输错误时的重试次数")] = 2,
+    k: Annotated[
+        int | None,
+        typer.Option(help="k of pass^k for the levels (default: repeats). / 等级评定的 k（默认等于 repeats）"),
+    ] = None,
+    level_threshold: Annotated[
+        float, typer.Option(help="Per-case pass^k needed for a level. / 达到等级所需的每用例 pass^k")
+    ] = 0.9,
+    judge_model: Annotated[
+        str | None, typer.Option(help="LLM judge for rubric checks (another model). / 评审模型（须为另一模型）")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not reuse recorded responses. / 不复用已记录的响应")
+    ] = False,
+    price_in: Annotated[
+        float, typer.Option(help="USD per million prompt tokens, for the cost figure. / 每百万输入词元的美元价格")
+    ] = 0.0,
+    price_out: Annotated[
+        float, typer.Option(help="USD per million completion tokens. / 每百万输出词元的美元价格")
+    ] = 0.0,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Also write JUnit XML here, for CI systems. / 另写 JUnit XML")
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON. / 以JSON输出")] = False,
 ) -> int:
-    """Run suites against a model, grade every case, write report.json / report.html / summary.md."""
+    """Run suites against a model, grade every case, write report.json / report.html / summary.md.
+
+    对模型运行评测集并评分、写报告
+    """
     from contextlib import ExitStack
     from datetime import UTC, datetime
 
@@ -276,7 +317,25 @@ def run_command(
         result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
     report = build_report(result.manifest, result.records)
     paths = write_reports(report, run_dir)
+    if junit is not None:
+        _write_junit(report, junit)
     summary = report.summary
+    threshold = _fail_under(fail_under)
+    below = threshold is not None and (summary.pass_rate or 0.0) < threshold
+    if json_output:
+        print_json(
+            {
+                "run": str(run_dir),
+                "reports": {name: str(path) for name, path in paths.items()},
+                "executed": result.executed,
+                "cached": result.cache_hits,
+                "resumed": result.skipped,
+                "summary": summary.model_dump(exclude={"case_results", "latencies_ms"}),
+                "cards": [c.model_dump() for c in report.cards],
+                "below_fail_under": below,
+            }
+        )
+        return 1 if below else 0
     grades = ", ".join(f"{c.agent} {c.grade or '—'}" for c in report.cards)
     console.print(
         f"{summary.cases} cases, {summary.attempts} attempts ({result.executed} run, {result.cache_hits} cached, "
@@ -286,25 +345,39 @@ def run_command(
     )
     console.print(f"levels / 分级: {grades}", highlight=False)
     console.print(f"report / 报告: {paths['html']}", highlight=False)
-    threshold = _fail_under(fail_under)
-    if threshold is not None and (summary.pass_rate or 0.0) < threshold:
+    if below:
         err_console.print(f"pass rate {fmt_pct(summary.pass_rate)} is below {fmt_pct(threshold)} / 通过率低于阈值")
         return 1
     return 0
 
 
+def _write_junit(report: Any, path: Path) -> None:
+    from evals import EvalError
+    from evals.reports import render_junit
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_junit(report), encoding="utf-8")
+    except OSError as exc:
+        raise EvalError(f"{path}: cannot write the JUnit XML ({exc.strerror}) / 无法写入") from None
+    console.print(f"JUnit XML: {path}", highlight=False)
+
+
 @eval_app.command("report")
 def report_command(
-    run: Annotated[Path, typer.Argument(help="Run folder (or its report.json).")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    run: Annotated[Path, typer.Argument(help="Run folder (or its report.json). / 评测运行目录")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON. / 以JSON输出摘要")] = False,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here. / 另写 JUnit XML")] = None,
 ) -> None:
-    """Rebuild a run's reports from its results and print the Markdown summary."""
+    """Rebuild a run's reports from its results and print the Markdown summary. / 由结果重建报告并输出摘要"""
     from evals import build_report, load_records, load_report, write_reports
 
     report = load_report(run)
     if run.is_dir():
         report = build_report(report.manifest, load_records(run) or report.attempts)
         write_reports(report, run)
+    if junit is not None:
+        _write_junit(report, junit)
     if json_output:
         print_json(
             {
@@ -361,11 +434,11 @@ def card_command(
 
 @eval_app.command("compare")
 def compare_command(
-    run_a: Annotated[Path, typer.Argument(help="The earlier run (folder or report.json).")],
-    run_b: Annotated[Path, typer.Argument(help="The later run.")],
-    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    run_a: Annotated[Path, typer.Argument(help="The earlier run (folder or report.json). / 较早的运行")],
+    run_b: Annotated[Path, typer.Argument(help="The later run. / 较晚的运行")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON. / 以JSON输出对比")] = False,
 ) -> None:
-    """What got better and what regressed, case by case, from run A to run B."""
+    """What got better and what regressed, case by case, from run A to run B. / 逐用例对比两次运行的改进与退步"""
     from evals import compare_runs, comparison_markdown, load_report
 
     comparison = compare_runs(load_report(run_a), load_report(run_b))
@@ -377,10 +450,18 @@ def compare_command(
 
 @eval_app.command("import")
 def import_command(
-    source: Annotated[str, typer.Argument(help="assetopsbench:/path/to/scenarios (or assetopsbench+behaviour:...).")],
-    out: Annotated[Path, typer.Option(help="Write the suite as YAML here.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="assetopsbench:/path/to/scenarios (or assetopsbench+behaviour:...). / AssetOpsBench 场景路径"
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Write the suite as YAML here. / 评测集 YAML 的写入位置")],
 ) -> None:
-    """Convert an external benchmark into a suite file (evaluation only, never training data)."""
+    """Convert an external benchmark into a suite file (evaluation only, never training data).
+
+    将外部基准转换为评测集文件
+    """
     import yaml
 
     from evals.importers import import_external
@@ -392,21 +473,31 @@ def import_command(
 
 
 @eval_app.command("list")
-def list_command() -> None:
-    """The built-in suites with their case counts."""
+def list_command(
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
+) -> None:
+    """The built-in suites with their case counts. / 内置评测集及用例数"""
     from evals import builtin_suites, load_suite
 
-    for path in builtin_suites():
-        suite = load_suite(path)
+    suites = [load_suite(path) for path in builtin_suites()]
+    if json_output:
+        print_json([{"suite": s.suite, "cases": len(s.cases), "description": s.description} for s in suites])
+        return
+    for suite in suites:
         console.print(f"{suite.suite:<22} {len(suite.cases):>4} cases  {suite.description}", highlight=False)
 
 
 @eval_app.command("validate")
 def validate_command(
-    suites: Annotated[list[str], typer.Argument(help="Suite files or built-in names.")],
+    suites: Annotated[list[str], typer.Argument(help="Suite files or built-in names. / 评测集文件或内置名称")],
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output. / 以JSON输出")] = False,
 ) -> None:
-    """Check suite files against the schema without running anything."""
+    """Check suite files against the schema without running anything. / 校验评测集文件"""
     from evals import load_suites
 
-    for suite in load_suites(suites):
+    loaded = load_suites(suites)
+    if json_output:
+        print_json([{"suite": s.suite, "cases": len(s.cases), "valid": True} for s in loaded])
+        return
+    for suite in loaded:
         console.print(f"{suite.suite}: {len(suite.cases)} cases ok / 校验通过", highlight=False)

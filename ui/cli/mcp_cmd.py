@@ -20,9 +20,14 @@ mcp_app = typer.Typer(
 
 @mcp_app.command("serve")
 def serve(
-    http: Annotated[bool, typer.Option("--http", help="Streamable HTTP instead of stdio (bearer tokens).")] = False,
-    host: Annotated[str, typer.Option(help="Address to bind with --http.")] = "127.0.0.1",
-    port: Annotated[int | None, typer.Option(help="Port with --http (default 7861).")] = None,
+    http: Annotated[
+        bool,
+        typer.Option(
+            "--http", help="Streamable HTTP instead of stdio (bearer tokens). / 使用 HTTP 而非 stdio（令牌认证）"
+        ),
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to bind with --http. / --http 的监听地址")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(help="Port with --http (default 7861). / --http 的端口")] = None,
     user: UserOption = None,
     role: RoleOption = None,
 ) -> None:

@@ -48,7 +48,9 @@ def _print(proposal: Proposal, as_json: bool) -> None:
 
 @proposals_app.command("list")
 def list_proposals(
-    status: Annotated[str | None, typer.Option("--status", "-s", help="pending, approved, rejected, ...")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", "-s", help="pending, approved, rejected, ... / 状态")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List proposals, newest first. / 列出提议（最新在前）。"""
@@ -73,14 +75,14 @@ def list_proposals(
 
 
 @proposals_app.command("show")
-def show(proposal_id: Annotated[int, typer.Argument(help="Proposal id.")]) -> None:
+def show(proposal_id: Annotated[int, typer.Argument(help="Proposal id. / 提议编号")]) -> None:
     """Show one proposal with its evidence and payload. / 显示提议详情。"""
     print_json(_store().get(proposal_id).model_dump(mode="json"))
 
 
 @proposals_app.command("approve")
 def approve(
-    proposal_id: Annotated[int, typer.Argument(help="Proposal id.")],
+    proposal_id: Annotated[int, typer.Argument(help="Proposal id. / 提议编号")],
     user: UserOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,
@@ -94,8 +96,8 @@ def approve(
 
 @proposals_app.command("reject")
 def reject(
-    proposal_id: Annotated[int, typer.Argument(help="Proposal id.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected (recorded).")],
+    proposal_id: Annotated[int, typer.Argument(help="Proposal id. / 提议编号")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected (recorded). / 驳回理由（会记录）")],
     user: UserOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,

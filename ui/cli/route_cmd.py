@@ -81,12 +81,22 @@ def register_route(app: typer.Typer) -> None:
 
     @app.command("route")
     def route(
-        texts: Annotated[list[str] | None, typer.Argument(help="Requests to route (quote each one).")] = None,
-        file: Annotated[Path | None, typer.Option("--file", "-f", help="One request per line.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list, in input order.")] = False,
-        tier: Annotated[Tier, typer.Option(help="small: local model only; llm: require the LLM.")] = Tier.AUTO,
+        texts: Annotated[
+            list[str] | None, typer.Argument(help="Requests to route (quote each one). / 待路由的请求")
+        ] = None,
+        file: Annotated[Path | None, typer.Option("--file", "-f", help="One request per line. / 每行一个请求")] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print a JSON list, in input order. / 按输入顺序输出 JSON 列表")
+        ] = False,
+        tier: Annotated[
+            Tier,
+            typer.Option(help="small: local model only; llm: require the LLM. / small：仅本地模型；llm：必须用大模型"),
+        ] = Tier.AUTO,
     ) -> None:
-        """Route requests to domain agents (or out-of-scope / clarify) and show the decision."""
+        """Route requests to domain agents (or out-of-scope / clarify) and show the decision.
+
+        将请求路由到领域智能体并显示决策
+        """
         requests = read_requests(texts or [], file)
         router = build_router(settings(), tier)
         decisions = router.route_many(requests)

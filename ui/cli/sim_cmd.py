@@ -21,13 +21,25 @@ from ui.cli.common import console, err_console, settings
 
 __all__ = ["live_app", "sim_app"]
 
-sim_app = typer.Typer(help="Simulators of the demo plant: OPC UA server, MQTT telemetry.", no_args_is_help=True)
-live_app = typer.Typer(help="Live plant data over OPC UA and MQTT.", no_args_is_help=True)
+sim_app = typer.Typer(
+    help="Simulators of the demo plant: OPC UA server, MQTT telemetry. / 演示工厂模拟器：OPC UA、MQTT",
+    no_args_is_help=True,
+)
+live_app = typer.Typer(
+    help="Live plant data over OPC UA and MQTT. / 通过 OPC UA 和 MQTT 采集实时数据", no_args_is_help=True
+)
 
-Port = Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")]
-Speed = Annotated[float, typer.Option(min=0.1, max=3600, help="Plant seconds per wall second (1 = real time).")]
-Lines = Annotated[str | None, typer.Option(help="Only these lines, comma-separated (default: all).")]
-ResetClock = Annotated[bool, typer.Option("--reset-clock", help="Start live time at the plant clock again.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1. / 127.0.0.1 上的端口")]
+Speed = Annotated[
+    float,
+    typer.Option(min=0.1, max=3600, help="Plant seconds per wall second (1 = real time). / 每秒实际时间对应的工厂秒数"),
+]
+Lines = Annotated[
+    str | None, typer.Option(help="Only these lines, comma-separated (default: all). / 仅这些产线（逗号分隔）")
+]
+ResetClock = Annotated[
+    bool, typer.Option("--reset-clock", help="Start live time at the plant clock again. / 实时时间重新从工厂时钟开始")
+]
 
 
 class Format(StrEnum):
@@ -61,11 +73,14 @@ def _wait(what: str) -> None:
 def sim_opcua(
     port: Port = 4840,
     speed: Speed = 1.0,
-    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between updates.")] = 1.0,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between updates. / 更新间隔秒数")] = 1.0,
     lines: Lines = None,
     reset_clock: ResetClock = False,
 ) -> None:
-    """Serve the demo plant's machines as an OPC UA server with live values and alarms."""
+    """Serve the demo plant's machines as an OPC UA server with live values and alarms.
+
+    以 OPC UA 服务器提供演示工厂设备数据
+    """
     from ui.live_runtime import LiveRuntime
 
     runtime = _runtime()
@@ -81,15 +96,20 @@ def sim_opcua(
 
 @sim_app.command("mqtt")
 def sim_mqtt(
-    host: Annotated[str, typer.Option(help="Broker address.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Broker port.")] = 1883,
-    fmt: Annotated[Format, typer.Option("--format", help="Sparkplug B or plain JSON topics.")] = Format.sparkplug,
+    host: Annotated[str, typer.Option(help="Broker address. / 消息代理地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Broker port. / 消息代理端口")] = 1883,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="Sparkplug B or plain JSON topics. / Sparkplug B 或 JSON 主题")
+    ] = Format.sparkplug,
     speed: Speed = 1.0,
-    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between messages.")] = 1.0,
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between messages. / 消息间隔秒数")] = 1.0,
     lines: Lines = None,
     reset_clock: ResetClock = False,
 ) -> None:
-    """Publish demo telemetry (QoS 1) to an MQTT broker; waits for the broker if it is not up yet."""
+    """Publish demo telemetry (QoS 1) to an MQTT broker; waits for the broker if it is not up yet.
+
+    向 MQTT 代理发布演示遥测数据
+    """
     from connectors.mqtt.publisher import MqttPublisher
     from ui.live_runtime import LiveRuntime, quiet_protocol_logs
 
@@ -120,14 +140,24 @@ def sim_mqtt(
 
 @sim_app.command("mapping")
 def sim_mapping(
-    opcua_port: Annotated[int, typer.Option(help="Port of `andon sim opcua`.")] = 4840,
-    mqtt_port: Annotated[int | None, typer.Option(help="Broker port of `andon sim mqtt` (omit: no MQTT).")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.sparkplug,
+    opcua_port: Annotated[int, typer.Option(help="Port of `andon sim opcua`. / `andon sim opcua` 的端口")] = 4840,
+    mqtt_port: Annotated[
+        int | None, typer.Option(help="Broker port of `andon sim mqtt` (omit: no MQTT). / `andon sim mqtt` 的代理端口")
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="MQTT payloads: Sparkplug B or plain JSON. / MQTT 负载格式")
+    ] = Format.sparkplug,
     opcua_lines: Lines = None,
     mqtt_lines: Lines = None,
-    writes: Annotated[bool, typer.Option("--writes", help="Enable setpoint proposals (OPC UA writes).")] = False,
+    writes: Annotated[
+        bool,
+        typer.Option("--writes", help="Enable setpoint proposals (OPC UA writes). / 启用设定值提议（OPC UA 写入）"),
+    ] = False,
 ) -> None:
-    """Print the live mapping of the simulated demo plant (YAML), for `live_mapping` in andon.toml."""
+    """Print the live mapping of the simulated demo plant (YAML), for `live_mapping` in andon.toml.
+
+    输出模拟演示工厂的实时数据映射
+    """
     from connectors.live.demo_mapping import demo_mapping
     from connectors.live.mapping import dump_mapping
     from connectors.live.simulation import PlantSimulation
@@ -148,7 +178,10 @@ def sim_mapping(
 
 @live_app.command("run")
 def live_run() -> None:
-    """Ingest live data from the configured mapping (live_mapping) into the plant database until Ctrl-C."""
+    """Ingest live data from the configured mapping (live_mapping) into the plant database until Ctrl-C.
+
+    按配置的映射采集实时数据
+    """
     from connectors.live.errors import MappingError
     from ui.live_runtime import LiveRuntime
     from ui.system import live_context
@@ -167,10 +200,10 @@ def live_run() -> None:
 
 @live_app.command("browse")
 def live_browse(
-    endpoint: Annotated[str, typer.Argument(help="e.g. opc.tcp://127.0.0.1:4840/andon/")],
-    depth: Annotated[int, typer.Option(min=1, max=10)] = 4,
+    endpoint: Annotated[str, typer.Argument(help="e.g. opc.tcp://127.0.0.1:4840/andon/ / OPC UA 端点")],
+    depth: Annotated[int, typer.Option(min=1, max=10, help="Levels below Objects. / 浏览层数")] = 4,
 ) -> None:
-    """List an OPC UA server's address space (objects, variables and their values)."""
+    """List an OPC UA server's address space (objects, variables and their values). / 列出 OPC UA 服务器的地址空间"""
     from connectors.live.mapping import check_endpoint
     from connectors.opcua.connector import browse_server
     from ui.live_runtime import quiet_protocol_logs

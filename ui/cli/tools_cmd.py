@@ -19,9 +19,15 @@ tools_app = typer.Typer(
     help="Tools agents can use: list, describe, call. / 工具：列出、说明、调用。", no_args_is_help=True
 )
 
-UserOption = Annotated[str | None, typer.Option("--user", "-u", help="Act as this user (default: default_user).")]
-RoleOption = Annotated[str | None, typer.Option("--role", "-r", help="Act with this role (at most the user's own).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", "-u", help="Act as this user (default: default_user). / 以该用户身份（默认 default_user）"),
+]
+RoleOption = Annotated[
+    str | None,
+    typer.Option("--role", "-r", help="Act with this role (at most the user's own). / 以该角色执行（不高于用户本身）"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")]
 
 
 def tool_info(tool: Tool) -> dict[str, Any]:
@@ -50,7 +56,7 @@ def _registry() -> Registry:
 @tools_app.command("list")
 def list_tools(
     as_json: JsonOption = False,
-    domain: Annotated[str | None, typer.Option("--domain", "-d", help="Only this domain.")] = None,
+    domain: Annotated[str | None, typer.Option("--domain", "-d", help="Only this domain. / 仅该领域")] = None,
 ) -> None:
     """List every loaded tool, and plugins that failed to load. / 列出所有工具及加载失败的插件。"""
     registry = _registry()
@@ -72,7 +78,10 @@ def list_tools(
 
 
 @tools_app.command("describe")
-def describe(name: str, as_json: JsonOption = False) -> None:
+def describe(
+    name: Annotated[str, typer.Argument(help="Tool name, e.g. oee. / 工具名")],
+    as_json: JsonOption = False,
+) -> None:
     """Show one tool: descriptions, examples, permission and parameter schema. / 显示工具详情。"""
     info = tool_info(_registry().get(name))
     if as_json:
@@ -128,8 +137,8 @@ def _print_outcome(outcome: ToolOutcome, as_json: bool) -> None:
 
 @tools_app.command("call")
 def call(
-    name: str,
-    args: Annotated[str, typer.Option("--args", "-a", help="Arguments as a JSON object.")] = "{}",
+    name: Annotated[str, typer.Argument(help="Tool name, e.g. oee. / 工具名")],
+    args: Annotated[str, typer.Option("--args", "-a", help="Arguments as a JSON object. / 参数（JSON 对象）")] = "{}",
     user: UserOption = None,
     role: RoleOption = None,
     as_json: JsonOption = False,

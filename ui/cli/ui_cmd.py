@@ -11,8 +11,10 @@ from ui.cli.common import console, settings
 
 __all__ = ["console_address", "register_ui", "serve_console"]
 
-HostOption = Annotated[str | None, typer.Option(help="Address to bind (default: 127.0.0.1, or ANDON_UI_HOST).")]
-PortOption = Annotated[int | None, typer.Option(help="Port (default: 7860, or ANDON_UI_PORT).")]
+HostOption = Annotated[
+    str | None, typer.Option(help="Address to bind (default: 127.0.0.1, or ANDON_UI_HOST). / 监听地址")
+]
+PortOption = Annotated[int | None, typer.Option(help="Port (default: 7860, or ANDON_UI_PORT). / 端口")]
 
 
 def console_address(host: str | None, port: int | None) -> tuple[str, int]:
@@ -39,7 +41,7 @@ def register_ui(app: typer.Typer) -> None:
 
     @app.command("ui")
     def ui(host: HostOption = None, port: PortOption = None) -> None:
-        """Start the operator console (Gradio) on this machine."""
+        """Start the operator console (Gradio) on this machine. / 在本机启动操作员控制台"""
         from ui.console.server import check_port
 
         bind, at = console_address(host, port)

@@ -12,13 +12,14 @@ from ui.cli.common import console, print_json, settings
 __all__ = ["users_app"]
 
 users_app = typer.Typer(
-    help="Users and roles: list them, hash a password or make an MCP bearer token for andon.toml.", no_args_is_help=True
+    help="Users and roles: list them, hash a password or make an MCP bearer token for andon.toml. / 用户与角色",
+    no_args_is_help=True,
 )
 
 
 @users_app.command("list")
-def list_users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """The users who may sign in (the demo users while none are configured), without secrets."""
+def list_users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")] = False) -> None:
+    """The users who may sign in (the demo users while none are configured), without secrets. / 可登录的用户"""
     from ui.system import users
 
     current = settings()
@@ -47,10 +48,13 @@ def list_users(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
 @users_app.command("hash-password")
 def hash_password_command(
     password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when omitted.")
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when omitted. / 省略时提示输入"
+        ),
     ],
 ) -> None:
-    """Print a salted scrypt hash to put in andon.toml as a user's `password_hash`."""
+    """Print a salted scrypt hash to put in andon.toml as a user's `password_hash`. / 输出加盐的 scrypt 哈希"""
     from ui.console.auth import hash_password
 
     print(hash_password(password))
@@ -58,7 +62,7 @@ def hash_password_command(
 
 @users_app.command("new-token")
 def new_token_command() -> None:
-    """Make a random bearer token for `andon mcp serve --http`; store only its hash in andon.toml."""
+    """Make a random bearer token for `andon mcp serve --http`; store only its hash in andon.toml. / 生成随机令牌"""
     from ui.tokens import hash_token, new_token
 
     token = new_token()
@@ -68,9 +72,12 @@ def new_token_command() -> None:
 
 @users_app.command("hash-token")
 def hash_token_command(
-    token: Annotated[str, typer.Option(prompt=True, hide_input=True, help="Asked for when omitted.")],
+    token: Annotated[str, typer.Option(prompt=True, hide_input=True, help="Asked for when omitted. / 省略时提示输入")],
 ) -> None:
-    """Print the hash of an existing bearer token, to put in andon.toml as a user's `token_hash`."""
+    """Print the hash of an existing bearer token, to put in andon.toml as a user's `token_hash`.
+
+    输出已有令牌的哈希
+    """
     from tools import InvalidArgumentsError
     from ui.tokens import hash_token
 

@@ -1,5 +1,6 @@
 """The Gradio operator console: sign-in, chat with trace and evidence, charts, approvals, knowledge,
-evaluations and audit tabs, zh / en switch.
+evaluations and audit tabs, zh / en switch (a first visit follows the browser's locale). Answers have
+copy buttons, charts a PNG export, every data table a CSV download.
 
 The sign-in lives inside the app (not Gradio's `auth=`), so the page structure is served to
 anyone while every handler checks the signed-in account held in server-side session state.
@@ -13,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from ui.console.backend import ConsoleBackend
+from ui.console.exports import FIRST_VISIT_LANGUAGE_JS, REMEMBER_LANGUAGE_JS, csv_download_js, has_rows
 from ui.console.handlers import Handlers, session_state
 from ui.console.i18n import Lang, t
 from ui.console.reset import CHAT_OUTPUTS, CHAT_VIEWS, CLEARED_ON_SIGN_OUT, EMPTY_CHART
@@ -35,6 +37,18 @@ class _Labels:
 
     def button(self, key: str, **kwargs: Any) -> Any:
         return self(gr.Button(t(self.lang, key), **kwargs), key, "value")
+
+    def csv_button(self, table: Any, file_name: str, elem_id: str, *, shown_after: Any = None) -> Any:
+        """A "Download CSV" button for `table` (its rows, downloaded by the browser).
+
+        With `shown_after`, the button is shown only while the table has rows, checked whenever that
+        component changes (a table that starts hidden is not mounted, so it reports no change itself).
+        """
+        button = self.button("download_csv", size="sm", elem_id=elem_id, visible=shown_after is None)
+        button.click(None, [table], None, js=csv_download_js(file_name))
+        if shown_after is not None:
+            shown_after.change(has_rows, [table], [button], show_progress="hidden")
+        return button
 
     def textbox(self, key: str, **kwargs: Any) -> Any:
         return self(gr.Textbox(label=t(self.lang, key), **kwargs), key)
@@ -60,7 +74,10 @@ def _chat_tab(labels: _Labels, backend: ConsoleBackend, views: dict[str, Any]) -
     lang = labels.lang
     with gr.Row():
         with gr.Column(scale=3):
-            views["chatbot"] = labels(gr.Chatbot(label=t(lang, "chatbot"), height=520, elem_id="chatbot"), "chatbot")
+            views["chatbot"] = labels(
+                gr.Chatbot(label=t(lang, "chatbot"), height=520, elem_id="chatbot", buttons=["copy", "copy_all"]),
+                "chatbot",
+            )
             views["question"] = labels.textbox(
                 "question", placeholder=t(lang, "question_placeholder"), elem_id="question"
             )
@@ -78,9 +95,18 @@ def _chat_tab(labels: _Labels, backend: ConsoleBackend, views: dict[str, Any]) -
                 views["reject"] = labels.button("reject", variant="stop", visible=False, elem_id="reject")
             views["reason"] = labels.textbox("reject_reason", visible=False, elem_id="reject-reason")
             views["evidence"] = gr.Markdown(t(lang, "no_evidence"), elem_id="evidence")
-            views["line_plot"] = gr.LinePlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="line-chart")
-            views["bar_plot"] = gr.BarPlot(EMPTY_CHART, x="x", y="y", visible=False, elem_id="bar-chart")
+            # "export" downloads the chart as shown as a PNG image.
+            views["line_plot"] = gr.LinePlot(
+                EMPTY_CHART, x="x", y="y", visible=False, elem_id="line-chart", buttons=["fullscreen", "export"]
+            )
+            views["bar_plot"] = gr.BarPlot(
+                EMPTY_CHART, x="x", y="y", visible=False, elem_id="bar-chart", buttons=["fullscreen", "export"]
+            )
             views["table"] = labels(gr.Dataframe(visible=False, label=t(lang, "table"), elem_id="data-table"), "table")
+            # The status line changes when a turn starts and ends, and when the chat is cleared.
+            views["table_csv"] = labels.csv_button(
+                views["table"], "andon-data.csv", "data-table-csv", shown_after=views["status"]
+            )
 
 
 def _approvals_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str, Any], tab: Any) -> None:
@@ -88,6 +114,7 @@ def _approvals_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[
     views["approvals_note"] = note = gr.Markdown("", elem_id="approvals-note")
     refresh = labels.button("refresh", size="sm", elem_id="refresh-approvals")
     views["approvals_table"] = table = gr.Dataframe(interactive=False, elem_id="approvals-table")
+    labels.csv_button(table, "andon-approvals.csv", "approvals-table-csv")
     views["approvals_choice"] = choice = labels(
         gr.Dropdown(choices=[], value=None, label=t(lang, "approvals_choice"), elem_id="approvals-choice"),
         "approvals_choice",
@@ -117,6 +144,7 @@ def _knowledge_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[
     views["documents"] = documents = labels(
         gr.Dataframe(label=t(labels.lang, "documents"), elem_id="documents"), "documents"
     )
+    labels.csv_button(documents, "andon-documents.csv", "documents-csv")
     with gr.Row():
         views["remove_id"] = remove_id = labels.textbox("remove_doc")
         remove = labels.button("remove", variant="stop")
@@ -148,6 +176,7 @@ def _audit_tab(labels: _Labels, handlers: Handlers, state: Any, views: dict[str,
     views["audit_note"] = note = gr.Markdown("", elem_id="audit-note")
     refresh = labels.button("refresh", size="sm", elem_id="refresh-audit")
     views["audit_table"] = table = gr.Dataframe(elem_id="audit-table")
+    labels.csv_button(table, "andon-audit.csv", "audit-table-csv")
     refresh.click(handlers.audit, [state], [note, table])
 
 
@@ -229,4 +258,7 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
             return [{**current, "lang": choice}, *labels.updates(choice)]
 
         language.change(switch_language, [language, state], [state, *[item[0] for item in labels.items]])
+        language.change(None, [language], None, js=REMEMBER_LANGUAGE_JS)
+        # A first visit speaks the browser's language; setting the switch relabels everything as above.
+        app.load(None, None, [language], js=FIRST_VISIT_LANGUAGE_JS)
     return app

@@ -37,6 +37,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_evidence": ("No evidence yet.", "暂无依据。"),
     "chart": ("Chart", "图表"),
     "table": ("Data", "数据"),
+    "download_csv": ("Download CSV", "下载 CSV"),
     "trace_title": ("Trace: {agents}", "过程：{agents}"),
     "tool_line": ("Tool {name}", "工具 {name}"),
     "proposal_title": ("Proposed action awaiting approval", "待审批的操作提议"),

@@ -44,6 +44,7 @@ CLEARED_ON_SIGN_OUT: tuple[str, ...] = (
     "comparison",
     "audit_note",
     "audit_table",
+    "table_csv",
 )
 
 
@@ -67,5 +68,6 @@ def blank_updates(lang: Lang, names: tuple[str, ...] = CLEARED_ON_SIGN_OUT) -> l
         "run_a": gr.update(value=None),
         "run_b": gr.update(value=None),
         "audit_table": gr.update(value=None),
+        "table_csv": hidden,
     }
     return [blanks.get(name, "") for name in names]
