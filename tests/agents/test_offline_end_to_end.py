@@ -318,3 +318,15 @@ def test_a_follow_up_of_a_comparison_repeats_every_call(harness: Harness) -> Non
         ("oee", {"target": line, "period": "昨天"}) for line in ("L1", "L2", "L3", "L4")
     ]
     assert answer.startswith("最差：")
+
+
+def test_a_count_question_answered_by_a_list_tool_leads_with_the_tools_one_metric(harness: Harness) -> None:
+    # "坏了几次" names no metric; the failure-mode history computes one (failures), and the answer leads with it,
+    # as its reading line does, not with the number of failure modes it lists.
+    calls, _, answer = harness.ask("maintenance", "CNC-02这个季度坏了几次?", thread="count")
+    assert [c["name"] for c in calls] == ["failure_mode_history"]
+    direct = harness.direct("failure_mode_history", calls[0]["args"])
+    modes = direct["failure_modes"]
+    assert len(modes) >= 2
+    assert direct["failures"] == sum(row["failures"] for row in modes) > len(modes)
+    assert answer.splitlines()[0].startswith(f"故障模式历史：故障次数 {direct['failures']}，共{len(modes)}项")

@@ -52,6 +52,10 @@ def _lead(
 ) -> list[tuple[str, str]]:
     if spec is None:
         return []
+    if not keys and len(spec.metrics) == 1:
+        # Nothing named ("CNC-02这个季度坏了几次?"), a tool of one metric: the answer leads with it, as its
+        # reading line does, not with the number of rows it lists.
+        keys = list(spec.metrics)
     return [
         (metrics[key].name(lang) if key in metrics else key, spec.metrics[key]) for key in keys if key in spec.metrics
     ]

@@ -300,11 +300,13 @@ def render_result(
     # Scope and period open the answer in its reading line (agents.interpretation); the figures follow.
     head = what
     figures = _template_figures(data, template, unit, lang) if template else _figures(data, unit, lang)
+    count = _count_figure(data, template, lang)
     if lead:
         shown = {path.rsplit(".", 1)[-1] for _, path in lead}
         rest = [f for f in figures if not any(f.startswith(f"{label(key, lang)} ") for key in shown)]
-        figures = _lead_figures(data, lead, unit, lang) + rest
-    figures = _count_figure(data, template, lang) + figures
+        figures = _lead_figures(data, lead, unit, lang) + count + rest
+    else:
+        figures = count + figures
     if lang == "zh":
         lines = [f"{head}：{'，'.join(figures)}。" if figures else f"{head}："]
     else:
