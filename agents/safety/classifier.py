@@ -47,8 +47,8 @@ def ngram_text(normalised: str) -> str:
 class ClassifierConfig:
     """Knobs of the classifier; the thresholds are the cross-validated choice on the dev splits."""
 
-    threshold: float = 0.65
-    intent_threshold: float = 0.65
+    threshold: float = 0.6
+    intent_threshold: float = 0.8
     embedding_weight: float = 2.0
     c: float = 10.0
     plant_weight: float = 1.0
