@@ -19,6 +19,9 @@ from sqlmodel import Session
 from connectors import DatabaseConfig, open_engine, plant_clock
 from tools import (
     AuditLog,
+    AuditTrail,
+    CheckpointStore,
+    DatabaseAuditLog,
     DocumentSearch,
     PermissionDeniedError,
     Proposal,
@@ -43,6 +46,7 @@ __all__ = [
     "DEMO_USERS",
     "ToolSystem",
     "acting_role",
+    "audit_checkpoints",
     "audit_log",
     "clock_of",
     "database_config",
@@ -173,9 +177,21 @@ def live_context(settings: AndonSettings) -> Any:
     return _LIVE_CACHE[key]
 
 
-def audit_log(settings: AndonSettings) -> AuditLog:
-    """The audit log in the data home."""
+def audit_log(settings: AndonSettings, engine: Engine | None = None) -> AuditTrail:
+    """The audit chain: the `audit_entry` table of the plant database when shared state lives there
+    (`engine`, or one opened from the settings), else the JSONL log in the data home."""
+    if settings.state_in_database:
+        return DatabaseAuditLog(engine if engine is not None else open_engine(database_config(settings)))
     return AuditLog(settings.data_home / AUDIT_FILE_NAME)
+
+
+def audit_checkpoints(settings: AndonSettings) -> CheckpointStore | None:
+    """The signed checkpoints of the audit chain, or None without a checkpoint key."""
+    if settings.audit_checkpoint_key is None:
+        return None
+    return CheckpointStore(
+        settings.effective_audit_checkpoints, settings.audit_checkpoint_key.get_secret_value().encode("utf-8")
+    )
 
 
 def knowledge_config(settings: AndonSettings) -> KnowledgeConfig:
@@ -264,7 +280,7 @@ class ToolSystem:
     settings: AndonSettings
     engine: Engine
     registry: Registry
-    audit: AuditLog
+    audit: AuditTrail
     proposals: ProposalStore
 
     @contextmanager
@@ -297,6 +313,6 @@ def tool_system(settings: AndonSettings, *, registry: Registry | None = None) ->
         settings=settings,
         engine=engine,
         registry=registry if registry is not None else load_tools(settings),
-        audit=audit_log(settings),
+        audit=audit_log(settings, engine),
         proposals=ProposalStore(engine),
     )

@@ -19,7 +19,7 @@ from agents.events import Error, Event
 from tools import Proposal, Role, ToolError, parse_role
 from ui.config import AndonSettings, UserAccount
 from ui.console.auth import authenticate
-from ui.system import acting_role, audit_log, find_user
+from ui.system import acting_role, find_user
 
 if TYPE_CHECKING:
     from ui.system import ToolSystem
@@ -277,7 +277,7 @@ class ConsoleBackend:
 
     def audit_tail(self, n: int) -> list[dict[str, Any]]:
         rows = []
-        for entry in audit_log(self.settings).tail(n):
+        for entry in self.tools.audit.tail(n):
             rows.append(
                 {
                     "seq": entry.seq,
