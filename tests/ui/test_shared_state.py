@@ -157,6 +157,11 @@ def test_with_shared_state_in_the_database_feedback_goes_to_the_table_not_a_file
     account = SignedIn.of(DEMO_USERS[0])
     backend.record_feedback(session_id="s9", account=account, message_index=3, answer="42 %", liked=True, comment="")
     [stored] = backend.shared.feedback()
-    assert (stored["session_id"], stored["user"], stored["message_index"], stored["liked"]) == ("s9", "operator", 3, True)
+    assert (stored["session_id"], stored["user"], stored["message_index"], stored["liked"]) == (
+        "s9",
+        "operator",
+        3,
+        True,
+    )
     assert not backend.feedback_path.exists()
     assert backend.eval_runs() == []
