@@ -8,7 +8,7 @@ one user and may choose a role at or below that user's own role, never above it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,18 +38,20 @@ from tools import (
 from ui.config import AndonSettings, McpServerSettings, UserAccount
 
 if TYPE_CHECKING:
-    from knowledge import KnowledgeConfig
+    from knowledge import DocumentIndex, KnowledgeConfig
     from tools.mcp_client import McpServerConfig
 
 __all__ = [
     "AUDIT_FILE_NAME",
     "DEMO_USERS",
+    "DatabaseDocumentLocks",
     "ToolSystem",
     "acting_role",
     "audit_checkpoints",
     "audit_log",
     "clock_of",
     "database_config",
+    "document_index",
     "document_search",
     "find_user",
     "knowledge_config",
@@ -208,6 +210,44 @@ def knowledge_config(settings: AndonSettings) -> KnowledgeConfig:
             api_key=settings.embedding_api_key,
         ),
     )
+
+
+class DatabaseDocumentLocks:
+    """Per-document ingestion locks as PostgreSQL advisory locks: one lock for every host of the plant."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _held(self, doc_id: str) -> Iterator[None]:
+        from sqlalchemy import text
+
+        from knowledge.locks import lock_key
+
+        key = lock_key(doc_id)
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+
+    def hold(self, doc_id: str) -> AbstractContextManager[None]:
+        return self._held(doc_id)
+
+
+def document_index(settings: AndonSettings) -> DocumentIndex:
+    """The document index for writing and searching; ingestion locks live in PostgreSQL when shared state
+    does (several hosts on one Chroma server), else in files next to the store."""
+    from knowledge import open_document_index
+
+    locks = None
+    url = settings.effective_database_url
+    if settings.state_in_database and url.startswith("postgresql"):
+        locks = DatabaseDocumentLocks(open_engine(database_config(settings)))
+    return open_document_index(knowledge_config(settings), locks)
 
 
 class _LazyDocumentSearch:

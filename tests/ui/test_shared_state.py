@@ -165,3 +165,31 @@ def test_with_shared_state_in_the_database_feedback_goes_to_the_table_not_a_file
     )
     assert not backend.feedback_path.exists()
     assert backend.eval_runs() == []
+
+
+@pytest.mark.postgres
+def test_document_locks_in_postgres_exclude_other_engines(postgres_database: Callable[[str], str]) -> None:
+    import threading
+
+    from ui.system import DatabaseDocumentLocks
+
+    url = postgres_database("andon_locks")
+    one, other = DatabaseDocumentLocks(create_engine(url)), DatabaseDocumentLocks(create_engine(url))
+    order: list[str] = []
+
+    def second() -> None:
+        with other.hold("SOP-BRG"):
+            order.append("second")
+
+    with one.hold("SOP-BRG"):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive()
+        with other.hold("SOP-OTHER"):  # another document is not held up
+            order.append("other document")
+        order.append("first")
+    waiter.join(30)
+    assert order == ["other document", "first", "second"]
+    one.engine.dispose()
+    other.engine.dispose()

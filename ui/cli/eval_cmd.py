@@ -69,10 +69,10 @@ def _ensure_documents(andon: AndonSettings, suites: list[SuiteSpec]) -> None:
     )
     if not needs:
         return
-    from knowledge import demo_corpus_path, open_document_index
-    from ui.system import knowledge_config
+    from knowledge import demo_corpus_path
+    from ui.system import document_index
 
-    index = open_document_index(knowledge_config(andon))
+    index = document_index(andon)
     if index.list_documents():
         return
     err_console.print(f"ingesting the demo documents for evals / 正在导入评测用演示文档: {demo_corpus_path()}")
