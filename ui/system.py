@@ -30,6 +30,7 @@ from tools import (
     Role,
     ToolContext,
     ToolOutcome,
+    create_audit_tables,
     create_tool_tables,
     invoke,
     load_registry,
@@ -60,6 +61,7 @@ __all__ = [
     "load_tools",
     "mcp_server_config",
     "open_plant",
+    "schema_lock",
     "tool_context",
     "tool_system",
     "users",
@@ -111,10 +113,36 @@ def database_config(settings: AndonSettings) -> DatabaseConfig:
     return DatabaseConfig(url=settings.effective_database_url)
 
 
+#: The advisory lock workers take while they create tables, so several starting at once do not race.
+_SCHEMA_LOCK = 0x616E646F6E02
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the plant's schema lock (PostgreSQL advisory lock; SQLite serialises DDL by itself)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+            conn.commit()
+
+
 def open_plant(settings: AndonSettings) -> Engine:
-    """The plant database engine (probed), with the tool layer's tables present."""
+    """The plant database engine (probed), with the tool layer's tables present (and the audit chain's
+    when it lives in the database)."""
     engine = open_engine(database_config(settings))
-    create_tool_tables(engine)
+    with schema_lock(engine):
+        create_tool_tables(engine)
+        if settings.state_in_database:
+            create_audit_tables(engine)
     return engine
 
 

@@ -33,7 +33,7 @@ class Worker:
     log: Path | None = None
 
 
-def wait_until_answering(workers: list[Worker], timeout_s: float = 300.0) -> None:
+def wait_until_answering(workers: list[Worker], timeout_s: float = 900.0) -> None:
     """Return once every worker answers HTTP; a worker that exits or stays silent is one ConfigError."""
     deadline = time.monotonic() + timeout_s
     for worker in workers:

@@ -15,8 +15,7 @@ import pytest
 from chromadb.api.types import Documents, Embeddings
 
 from knowledge import FileDocumentLocks, IngestReport, KnowledgeConfig
-
-from .conftest import HashEmbeddingFunction
+from tests.knowledge.conftest import HashEmbeddingFunction
 
 IndexFactory = Callable[..., Any]
 

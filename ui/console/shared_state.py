@@ -92,7 +92,10 @@ class SharedConsoleState:
 
     def _ensure(self) -> None:
         if not self._ready:
-            _metadata.create_all(self.engine)
+            from ui.system import schema_lock
+
+            with schema_lock(self.engine):
+                _metadata.create_all(self.engine)
             self._ready = True
 
     # -- sign-in -----------------------------------------------------------------------------------
