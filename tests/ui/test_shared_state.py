@@ -193,3 +193,66 @@ def test_document_locks_in_postgres_exclude_other_engines(postgres_database: Cal
     assert order == ["other document", "first", "second"]
     one.engine.dispose()
     other.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_approvals_at_the_same_moment_on_two_workers_get_distinct_work_orders(
+    workers: list[tuple[Any, Handlers]],
+) -> None:
+    import threading
+
+    (a, _), (b, _) = workers
+    machines = ["CNC-01", "CNC-02", "CNC-03", "CNC-04", "ROB-01", "PRS-01", "LAS-01", "ASM-01"]
+    ids = []
+    for machine in machines:
+        outcome = a.tools.call(
+            "propose_maintenance_request", {"equipment": machine, "problem": "noise"}, user="operator"
+        )
+        assert outcome.proposal is not None
+        ids.append(int(outcome.proposal.id))
+    decided: dict[int, Any] = {}
+
+    def approve(system: Any, proposal_id: int) -> None:
+        decided[proposal_id] = system.tools.approve(proposal_id, user="engineer")
+
+    threads = [threading.Thread(target=approve, args=((a, b)[n % 2], pid)) for n, pid in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert {p.status for p in decided.values()} == {ProposalStatus.EXECUTED}
+    summaries = [str(decided[pid].result_summary) for pid in ids]
+    orders = {summary.split()[4] for summary in summaries}  # "Created maintenance work order WO-… for …"
+    assert all(summary.startswith("Created maintenance work order WO-") for summary in summaries)
+    assert len(orders) == len(machines)
+
+
+def test_approvals_at_the_same_moment_on_sqlite_get_distinct_work_orders(
+    small_plant_path: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    from ui.system import tool_system
+
+    shutil.copy(small_plant_path, tmp_path / "plant.db")
+    settings = AndonSettings(data_home=tmp_path)
+    systems = [tool_system(settings), tool_system(settings)]
+    ids = []
+    for machine in ["CNC-01", "CNC-02", "CNC-03", "CNC-04", "ROB-01", "PRS-01"]:
+        outcome = systems[0].call(
+            "propose_maintenance_request", {"equipment": machine, "problem": "leak"}, user="operator"
+        )
+        assert outcome.proposal is not None
+        ids.append(int(outcome.proposal.id))
+    decided: dict[int, Any] = {}
+
+    def approve(number: int, proposal_id: int) -> None:
+        decided[proposal_id] = systems[number % 2].approve(proposal_id, user="engineer")
+
+    threads = [threading.Thread(target=approve, args=(n, pid)) for n, pid in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert {p.status for p in decided.values()} == {ProposalStatus.EXECUTED}
+    assert len({str(p.result_summary).split()[4] for p in decided.values()}) == 6
