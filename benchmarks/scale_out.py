@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -161,6 +162,8 @@ def main() -> None:
     parser.add_argument("--server", default=os.environ.get("ANDON_TEST_POSTGRES_URL"), help="PostgreSQL server URL")
     parser.add_argument("--topology", type=Path, help="use a running topology (the JSON `ui.topology --out` wrote)")
     args = parser.parse_args()
+    # Stopped with SIGTERM: leave through the `with` below, which stops the workers and drops the database.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
 
     if args.topology is not None:
         described = json.loads(args.topology.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ one user and may choose a role at or below that user's own role, never above it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -126,7 +127,11 @@ def schema_lock(engine: Engine) -> Iterator[None]:
     from sqlalchemy import text
 
     with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+        # Polled, never waited for inside a statement: a waiting statement would hold up another
+        # worker's CREATE INDEX CONCURRENTLY (the checkpointer's migrations), which holds the lock.
+        while not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _SCHEMA_LOCK}).scalar():
+            conn.commit()
+            time.sleep(0.1)
         conn.commit()
         try:
             yield

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -116,7 +117,8 @@ class LocalTopology:
             engine.dispose()
 
     def _start_chroma(self) -> None:
-        chroma = shutil.which("chroma")
+        beside = Path(sys.executable).with_name("chroma")  # the chromadb installed with Andon
+        chroma = str(beside) if beside.exists() else shutil.which("chroma")
         if chroma is None:
             raise ConfigError("the `chroma` command is not installed (pip install chromadb)")
         port = free_port()

@@ -4,6 +4,7 @@ on one connection pool, so any console worker on any host continues any conversa
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from agents.runtime.memory import ConversationMemory, SessionRecord
@@ -49,7 +50,11 @@ class PostgresConversationMemory(ConversationMemory):
         )
         self.checkpointer = PostgresSaver(self._pool)  # type: ignore[arg-type]
         with self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+            # Poll instead of waiting inside a statement: the migrations run CREATE INDEX CONCURRENTLY,
+            # which waits for every statement in progress, so a worker blocked in pg_advisory_lock would
+            # deadlock with the worker holding the lock.
+            while not conn.execute("SELECT pg_try_advisory_lock(%s) AS got", (_SETUP_LOCK,)).fetchone()["got"]:
+                time.sleep(0.1)
             try:
                 self.checkpointer.setup()
                 conn.execute(_SCHEMA)
