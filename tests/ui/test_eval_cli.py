@@ -122,3 +122,24 @@ def test_ctrl_c_during_a_run_exits_130_with_one_line(
     monkeypatch.setattr("ui.cli.eval_cmd._run", interrupted)
     assert run_cli(["eval", "run", "cli.yaml", "--out", "run"]) == 130
     assert capsys.readouterr().err.strip().splitlines()[-1] == "aborted / 已取消"
+
+
+def test_with_shared_state_in_the_database_a_run_joins_the_index_every_worker_lists(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.config import AndonSettings
+    from ui.console.backend import ConsoleBackend
+
+    monkeypatch.setenv("ANDON_SHARED_STATE", "database")
+    use_executor(monkeypatch, wrong={"q1"})
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run-a"]) == 0
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run-b"]) == 0
+    backend = ConsoleBackend(AndonSettings(data_home=workspace / "home", shared_state="database"), assistant=None)
+    assert backend.eval_runs() == ["run-b", "run-a"]
+    # Compared from the stored reports, as a worker without the run folders does.
+    import shutil
+
+    shutil.rmtree(workspace / "run-a")
+    compared = backend.compare_runs("run-a", "run-b").splitlines()
+    assert compared[0].endswith("(offline)")
+    assert "| metric | A | B |" in compared

@@ -276,6 +276,8 @@ def run_command(
         result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
     report = build_report(result.manifest, result.records)
     paths = write_reports(report, run_dir)
+    if andon.state_in_database:
+        _index_run(andon, run_dir, ",".join(s.suite for s in loaded), report.model_dump_json())
     summary = report.summary
     grades = ", ".join(f"{c.agent} {c.grade or '—'}" for c in report.cards)
     console.print(
@@ -291,6 +293,16 @@ def run_command(
         err_console.print(f"pass rate {fmt_pct(summary.pass_rate)} is below {fmt_pct(threshold)} / 通过率低于阈值")
         return 1
     return 0
+
+
+def _index_run(andon: AndonSettings, run_dir: Path, suites: str, report_json: str) -> None:
+    """Put the run in the plant database's index of eval runs, which every console worker lists."""
+    from ui.console.shared_state import SharedConsoleState
+    from ui.system import open_plant
+
+    card = next(iter(sorted(run_dir.glob("*.md"))), None)
+    card_text = card.read_text(encoding="utf-8") if card is not None else ""
+    SharedConsoleState(open_plant(andon)).index_eval_run(run_dir.name, suites, card_text, report_json)
 
 
 @eval_app.command("report")
