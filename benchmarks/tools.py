@@ -104,6 +104,7 @@ def _arguments(session: Session, line_code: str) -> dict[str, dict[str, Any]]:
         "purchase_orders": {"status": "open"},
         "supplier_on_time_delivery": {"period": PERIOD},
         "sales_order_status": {"order": sales},
+        "list_sales_orders": {"status": "late", "period": PERIOD},
     }
 
 
@@ -149,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         measured = 0
         tools: list[Tool] = [t for t in BUILTIN_TOOLS if t.permission is Permission.READ]
         for item in tools:
-            chosen = arguments[item.name]
+            chosen = arguments.get(item.name)
+            if chosen is None:  # e.g. live_values reads a live server, not the plant database
+                print(f"{item.name:32} {'n/a':>8} {'n/a':>8}  (not a plant-database tool here)", flush=True)
+                continue
             if any(value is None for value in chosen.values()):
                 # Expansion-hall copies of the catalog lines carry no SPC characteristics or sensor tags.
                 print(f"{item.name:32} {'n/a':>8} {'n/a':>8}  (nothing to ask about on {args.line})", flush=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from tools.audit import GENESIS_HASH, AuditEntry, VerifyReport, check_record, new_record
 
@@ -54,7 +54,10 @@ _FIELDS = ("event", "role", "tool", "outcome", "summary", "duration_ms", "propos
 
 def create_audit_tables(engine: Engine) -> None:
     """Create the audit tables and their head row if absent (safe when several processes start at once)."""
-    _metadata.create_all(engine)
+    try:
+        _metadata.create_all(engine)
+    except (ProgrammingError, IntegrityError):  # another process created a table between check and create
+        _metadata.create_all(engine)
     try:
         with engine.begin() as conn:
             if conn.execute(select(_HEAD_TABLE.c.id)).first() is None:
