@@ -92,4 +92,9 @@ def create_schema(engine: Engine) -> None:
     """Create every plant table and index that does not exist yet."""
     from connectors.schema import PLANT_TABLES
 
-    SQLModel.metadata.create_all(engine, tables=[model.__table__ for model in PLANT_TABLES])  # type: ignore[attr-defined]
+    tables = [model.__table__ for model in PLANT_TABLES]  # type: ignore[attr-defined]
+    SQLModel.metadata.create_all(engine, tables=tables)
+    # A table made by an older version lacks the indexes added since: create those too.
+    for table in tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)

@@ -12,6 +12,7 @@ from knowledge.config import EmbeddingConfig, KnowledgeConfig
 from knowledge.corpus import demo_corpus_path, heldout_queries_path, retrieval_queries_path
 from knowledge.errors import KnowledgeError
 from knowledge.index import DocumentIndex, open_document_index
+from knowledge.locks import DocumentLocks, FileDocumentLocks
 from knowledge.metadata import ACCESS_LEVELS, DOC_TYPES
 from knowledge.records import (
     Citation,
@@ -30,7 +31,9 @@ __all__ = [
     "Citation",
     "DocumentIndex",
     "DocumentInfo",
+    "DocumentLocks",
     "EmbeddingConfig",
+    "FileDocumentLocks",
     "IngestFailure",
     "IngestProgress",
     "IngestReport",

@@ -15,6 +15,7 @@ from knowledge.errors import KnowledgeError
 from knowledge.glossary import bundled_glossary
 from knowledge.ingest import ProgressCallback, ingest_paths
 from knowledge.lexical import LexicalIndex, contextual_text
+from knowledge.locks import DocumentLocks, FileDocumentLocks
 from knowledge.metadata import access_rank
 from knowledge.records import Citation, DocumentInfo, IngestReport, Scores, SearchResult
 from knowledge.retrieval import SearchMode, parse_filters, reciprocal_rank_fusion
@@ -51,8 +52,11 @@ class DocumentIndex:
     Satisfies `tools.contract.DocumentSearch`: `search(query, *, k, role, filters)`.
     """
 
-    def __init__(self, config: KnowledgeConfig, client: Any, embedding_function: Any) -> None:
+    def __init__(
+        self, config: KnowledgeConfig, client: Any, embedding_function: Any, locks: DocumentLocks | None = None
+    ) -> None:
         self.config = config
+        self.locks: DocumentLocks = locks if locks is not None else FileDocumentLocks(config.persist_dir / "locks")
         self.client = client
         self.embedding_function = embedding_function
         self.chunks = open_chunk_collection(client, config, embedding_function)
@@ -193,10 +197,16 @@ class DocumentIndex:
         return record.info()
 
     def recover(self) -> None:
-        """Clean up after a crashed ingest: drop chunks of generations that never became active."""
+        """Clean up after a crashed ingest: drop chunks of generations that never became active.
+
+        A generation another process is still writing is not a crash: its lock is held, so this waits,
+        and finds it finished."""
         for record in self.catalogue.all():
             if record.pending:
-                self.discard_generation(record.id, record.pending, record)
+                with self.locks.hold(record.id):
+                    current = self.catalogue.get(record.id)
+                    if current is not None and current.pending:
+                        self.discard_generation(current.id, current.pending, current)
 
     def discard_generation(self, doc_id: str, generation: str, previous: DocumentRecord | None) -> None:
         """Delete a pending generation's chunks and restore the record as it was before."""
@@ -222,9 +232,9 @@ class DocumentIndex:
         return int(self.chunks.count())
 
 
-def open_document_index(config: KnowledgeConfig) -> DocumentIndex:
-    """Open (or create) the document index described by `config`."""
+def open_document_index(config: KnowledgeConfig, locks: DocumentLocks | None = None) -> DocumentIndex:
+    """Open (or create) the document index described by `config`; `locks` default to files in its folder."""
     from knowledge.embeddings import make_embedding_function
 
     embedding_function = make_embedding_function(config.embedding)
-    return DocumentIndex(config, open_chroma(config), embedding_function)
+    return DocumentIndex(config, open_chroma(config), embedding_function, locks)

@@ -22,8 +22,8 @@ from knowledge.catalogue import DocumentRecord
 from knowledge.chunking import Chunk, ChunkSizes, chunk_blocks
 from knowledge.errors import KnowledgeError
 from knowledge.lexical import contextual_text
-from knowledge.loaders import SIDECAR_SUFFIX, is_supported, load_document, sidecar_path
-from knowledge.metadata import access_rank, detect_language, parse_meta
+from knowledge.loaders import SIDECAR_SUFFIX, SourceDocument, is_supported, load_document, sidecar_path
+from knowledge.metadata import DocumentMeta, access_rank, detect_language, parse_meta
 from knowledge.records import IngestFailure, IngestProgress, IngestReport
 from knowledge.terms import tokenize
 
@@ -156,6 +156,20 @@ def _ingest_one(
     if doc_id in seen:
         raise KnowledgeError(f"document id {doc_id} is already used by {seen[doc_id].name}")
     seen[doc_id] = path
+    with index.locks.hold(doc_id):  # another process writing this document finishes first
+        _write_document(index, path, doc_id, source, meta, position, report, progress)
+
+
+def _write_document(
+    index: DocumentIndex,
+    path: Path,
+    doc_id: str,
+    source: SourceDocument,
+    meta: DocumentMeta,
+    position: tuple[int, int],
+    report: IngestReport,
+    progress: ProgressCallback | None,
+) -> None:
     content_hash = _content_hash(path)
     existing = index.catalogue.get(doc_id)
     if existing and existing.generation and existing.content_hash == content_hash and not existing.pending:

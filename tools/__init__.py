@@ -1,6 +1,8 @@
 """What agents can do: tool contract, registry and plugins, permissions, approvals, audit, built-in tools."""
 
-from tools.audit import AuditEntry, AuditLog, VerifyReport
+from tools.audit import AuditEntry, AuditLog, AuditTrail, VerifyReport
+from tools.audit_anchor import AuditCheckpoint, CheckpointStore
+from tools.audit_table import DatabaseAuditLog, create_audit_tables
 from tools.contract import (
     DOMAINS,
     DataSource,
@@ -47,10 +49,14 @@ __all__ = [
     "DOMAINS",
     "ENTRY_POINT_GROUP",
     "WITHHELD_MARKER",
+    "AuditCheckpoint",
     "AuditEntry",
     "AuditLog",
+    "AuditTrail",
     "BrokenPlugin",
+    "CheckpointStore",
     "DataSource",
+    "DatabaseAuditLog",
     "DocumentSearch",
     "Domain",
     "InvalidArgumentsError",
@@ -82,6 +88,7 @@ __all__ = [
     "already_pending_note",
     "can_approve",
     "check_role",
+    "create_audit_tables",
     "create_tool_tables",
     "discover_plugins",
     "in_scope",

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["GENESIS_HASH", "AuditEntry", "AuditLog", "VerifyReport"]
+__all__ = ["GENESIS_HASH", "AuditEntry", "AuditLog", "AuditTrail", "VerifyReport", "check_record", "new_record"]
 
 GENESIS_HASH = "0" * 64
 _TAIL_CHUNK = 8192
@@ -73,6 +73,13 @@ def _check_line(line: str, expected_seq: int, prev_hash: str, positions: Mapping
         return "not valid JSON (entry modified)"
     if not isinstance(record, dict) or "seq" not in record or "hash" not in record:
         return "not an audit entry (entry modified)"
+    return check_record(record, expected_seq, prev_hash, positions)
+
+
+def check_record(
+    record: Mapping[str, Any], expected_seq: int, prev_hash: str, positions: Mapping[int, int]
+) -> str | None:
+    """The problem with `record` as the entry after `prev_hash`, or None; `positions` maps seq -> place."""
     seq = record["seq"]
     if record["hash"] != _entry_hash(record):
         return f"entry {seq} was modified (its hash does not match its content)"
@@ -84,6 +91,20 @@ def _check_line(line: str, expected_seq: int, prev_hash: str, positions: Mapping
     if record.get("prev_hash") != prev_hash:
         return f"entry {seq} does not follow the entry before it (entries modified, deleted or reordered)"
     return None
+
+
+def new_record(last: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The next entry after `last` (None: the first), with its timestamp, chain link and hash."""
+    record = _jsonable(
+        {
+            "seq": (int(last["seq"]) + 1) if last else 1,
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            **fields,
+            "prev_hash": last["hash"] if last else GENESIS_HASH,
+        }
+    )
+    record["hash"] = _entry_hash(record)
+    return dict(record)
 
 
 @dataclass(frozen=True)
@@ -126,6 +147,30 @@ class VerifyReport:
             return f"audit log ok / 审计日志完好: {self.entries} entries, hash chain intact"
         where = f" (line {self.line})" if self.line is not None else ""
         return f"audit log BROKEN / 审计日志已被篡改{where}: {self.problem}"
+
+
+class AuditTrail(Protocol):
+    """What the tool layer writes calls and decisions to: the JSONL file or the database table."""
+
+    def append(
+        self,
+        *,
+        event: str,
+        user: str,
+        role: str,
+        tool: str,
+        outcome: str,
+        arguments: Mapping[str, Any] | None = None,
+        summary: str = "",
+        duration_ms: float = 0.0,
+        proposal_id: int | None = None,
+    ) -> AuditEntry: ...
+
+    def entries(self) -> list[AuditEntry]: ...
+
+    def tail(self, n: int = 20) -> list[AuditEntry]: ...
+
+    def verify(self) -> VerifyReport: ...
 
 
 class AuditLog:
@@ -184,11 +229,9 @@ class AuditLog:
     ) -> AuditEntry:
         """Append one entry (under an exclusive lock) and return it with its hash."""
         with self._locked():
-            last = self._last_record()
-            record = _jsonable(
+            record = new_record(
+                self._last_record(),
                 {
-                    "seq": (last["seq"] + 1) if last else 1,
-                    "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
                     "event": event,
                     "user": user,
                     "role": role,
@@ -198,10 +241,8 @@ class AuditLog:
                     "summary": summary,
                     "duration_ms": round(duration_ms, 3),
                     "proposal_id": proposal_id,
-                    "prev_hash": last["hash"] if last else GENESIS_HASH,
-                }
+                },
             )
-            record["hash"] = _entry_hash(record)
             with self.path.open("ab") as handle:
                 handle.write(_canonical(record) + b"\n")
                 handle.flush()

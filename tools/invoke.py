@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tools.audit import AuditLog
+from tools.audit import AuditTrail
 from tools.contract import Permission, ProposalDraft, Tool, ToolContext, ToolResult
 from tools.errors import InvalidArgumentsError, PermissionDeniedError, ToolError, UnknownEntityError
 from tools.permissions import check_role
@@ -108,7 +108,7 @@ def invoke(
     ctx: ToolContext,
     raw_args: Mapping[str, Any] | None,
     *,
-    audit: AuditLog,
+    audit: AuditTrail,
     proposals: ProposalStore | None = None,
 ) -> ToolOutcome:
     """Call `tool` for the caller in `ctx` with unvalidated arguments; every call is audited."""

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from tools.audit import AuditLog
+from tools.audit import AuditTrail
 from tools.contract import ProposalDraft, Role, Tool, ToolContext
 from tools.errors import PermissionDeniedError, ProposalError, ToolError
 from tools.permissions import can_approve, in_scope
@@ -274,7 +274,7 @@ class ProposalStore:
             return conn.execute(statement).rowcount == 1
 
     def _decidable(
-        self, proposal_id: int, ctx: ToolContext, lookup: ToolLookup, audit: AuditLog, event: str
+        self, proposal_id: int, ctx: ToolContext, lookup: ToolLookup, audit: AuditTrail, event: str
     ) -> tuple[Proposal, Tool]:
         """The proposal and its tool, if `ctx` may decide it now; refusals are audited, then raised."""
         proposal = self.get(proposal_id)
@@ -302,7 +302,7 @@ class ProposalStore:
             raise refusal
         return proposal, tool
 
-    def approve(self, proposal_id: int, ctx: ToolContext, *, lookup: ToolLookup, audit: AuditLog) -> Proposal:
+    def approve(self, proposal_id: int, ctx: ToolContext, *, lookup: ToolLookup, audit: AuditTrail) -> Proposal:
         """Approve and execute a pending proposal; the outcome (executed / failed) is stored and audited.
 
         `lookup` finds the WRITE tool by name (usually `registry.get`). The executor runs with the
@@ -354,7 +354,7 @@ class ProposalStore:
         return self.get(proposal_id)
 
     def reject(
-        self, proposal_id: int, ctx: ToolContext, reason: str, *, lookup: ToolLookup, audit: AuditLog
+        self, proposal_id: int, ctx: ToolContext, reason: str, *, lookup: ToolLookup, audit: AuditTrail
     ) -> Proposal:
         """Reject a pending proposal with a reason; nothing is executed."""
         if not reason.strip():

@@ -26,6 +26,7 @@ __all__ = [
     "ModelChoice",
     "agent_system",
     "chat_model",
+    "conversation_memory",
     "default_model_kind",
     "llm_config",
     "tier1_router",
@@ -112,6 +113,17 @@ class AgentSystem:
         self.assistant.memory.close()
 
 
+def conversation_memory(settings: AndonSettings) -> ConversationMemory:
+    """Where conversations are kept: the plant's PostgreSQL database when shared state lives there
+    (every worker continues every conversation), else a SQLite file in the data home."""
+    from agents.runtime import ConversationMemory, PostgresConversationMemory
+
+    url = settings.effective_database_url
+    if settings.state_in_database and url.startswith("postgresql"):
+        return PostgresConversationMemory(url)
+    return ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME)
+
+
 def agent_system(
     settings: AndonSettings,
     *,
@@ -126,7 +138,7 @@ def agent_system(
     Conversations are kept in the data home unless another `memory` is given (evals keep their own).
     """
     from agents.routing import LLMRouter
-    from agents.runtime import Assistant, ConversationMemory, ToolBackend
+    from agents.runtime import Assistant, ToolBackend
     from ui.system import clock_of, document_search, live_extras, tool_system
 
     system = tools or tool_system(settings)
@@ -147,7 +159,7 @@ def agent_system(
     assistant = Assistant(
         model=llm,
         backend=backend,
-        memory=memory if memory is not None else ConversationMemory(settings.data_home / CONVERSATIONS_FILE_NAME),
+        memory=memory if memory is not None else conversation_memory(settings),
         router=tier1,
         model_kind=kind,
         llm_router=LLMRouter(llm, fallback=tier1) if kind == "openai" else None,

@@ -90,6 +90,17 @@ class AndonSettings(BaseSettings):
         None, description="SQLAlchemy URL; default: SQLite file plant.db in the data home."
     )
     chroma_url: str | None = Field(None, description="Chroma server URL; default: embedded store in the data home.")
+    shared_state: Literal["auto", "files", "database"] = Field(
+        "auto",
+        description="Where the audit chain, conversations, sign-in sessions, feedback and eval runs' index live: "
+        "'database' = the plant database, 'files' = the data home; 'auto' = database on PostgreSQL, else files.",
+    )
+    audit_checkpoints: Path | None = Field(
+        None, description="File of signed audit checkpoints (keep it apart from the log); default: in the data home."
+    )
+    audit_checkpoint_key: SecretStr | None = Field(
+        None, description="HMAC key that signs audit checkpoints (`andon audit checkpoint`)."
+    )
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1.")
     llm_api_key: SecretStr | None = None
@@ -137,6 +148,17 @@ class AndonSettings(BaseSettings):
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{(self.data_home / 'plant.db').as_posix()}"
+
+    @property
+    def state_in_database(self) -> bool:
+        """True when shared state lives in the plant database (see `shared_state`)."""
+        if self.shared_state == "auto":
+            return self.effective_database_url.startswith("postgresql")
+        return self.shared_state == "database"
+
+    @property
+    def effective_audit_checkpoints(self) -> Path:
+        return self.audit_checkpoints or self.data_home / "audit-checkpoints.jsonl"
 
     @property
     def llm_configured(self) -> bool:

@@ -7,8 +7,9 @@ one user and may choose a role at or below that user's own role, never above it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +20,9 @@ from sqlmodel import Session
 from connectors import DatabaseConfig, open_engine, plant_clock
 from tools import (
     AuditLog,
+    AuditTrail,
+    CheckpointStore,
+    DatabaseAuditLog,
     DocumentSearch,
     PermissionDeniedError,
     Proposal,
@@ -27,6 +31,7 @@ from tools import (
     Role,
     ToolContext,
     ToolOutcome,
+    create_audit_tables,
     create_tool_tables,
     invoke,
     load_registry,
@@ -35,17 +40,20 @@ from tools import (
 from ui.config import AndonSettings, McpServerSettings, UserAccount
 
 if TYPE_CHECKING:
-    from knowledge import KnowledgeConfig
+    from knowledge import DocumentIndex, KnowledgeConfig
     from tools.mcp_client import McpServerConfig
 
 __all__ = [
     "AUDIT_FILE_NAME",
     "DEMO_USERS",
+    "DatabaseDocumentLocks",
     "ToolSystem",
     "acting_role",
+    "audit_checkpoints",
     "audit_log",
     "clock_of",
     "database_config",
+    "document_index",
     "document_search",
     "find_user",
     "knowledge_config",
@@ -54,6 +62,7 @@ __all__ = [
     "load_tools",
     "mcp_server_config",
     "open_plant",
+    "schema_lock",
     "tool_context",
     "tool_system",
     "users",
@@ -105,10 +114,40 @@ def database_config(settings: AndonSettings) -> DatabaseConfig:
     return DatabaseConfig(url=settings.effective_database_url)
 
 
+#: The advisory lock workers take while they create tables, so several starting at once do not race.
+_SCHEMA_LOCK = 0x616E646F6E02
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the plant's schema lock (PostgreSQL advisory lock; SQLite serialises DDL by itself)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        # Polled, never waited for inside a statement: a waiting statement would hold up another
+        # worker's CREATE INDEX CONCURRENTLY (the checkpointer's migrations), which holds the lock.
+        while not conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": _SCHEMA_LOCK}).scalar():
+            conn.commit()
+            time.sleep(0.1)
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+            conn.commit()
+
+
 def open_plant(settings: AndonSettings) -> Engine:
-    """The plant database engine (probed), with the tool layer's tables present."""
+    """The plant database engine (probed), with the tool layer's tables present (and the audit chain's
+    when it lives in the database)."""
     engine = open_engine(database_config(settings))
-    create_tool_tables(engine)
+    with schema_lock(engine):
+        create_tool_tables(engine)
+        if settings.state_in_database:
+            create_audit_tables(engine)
     return engine
 
 
@@ -173,9 +212,21 @@ def live_context(settings: AndonSettings) -> Any:
     return _LIVE_CACHE[key]
 
 
-def audit_log(settings: AndonSettings) -> AuditLog:
-    """The audit log in the data home."""
+def audit_log(settings: AndonSettings, engine: Engine | None = None) -> AuditTrail:
+    """The audit chain: the `audit_entry` table of the plant database when shared state lives there
+    (`engine`, or one opened from the settings), else the JSONL log in the data home."""
+    if settings.state_in_database:
+        return DatabaseAuditLog(engine if engine is not None else open_engine(database_config(settings)))
     return AuditLog(settings.data_home / AUDIT_FILE_NAME)
+
+
+def audit_checkpoints(settings: AndonSettings) -> CheckpointStore | None:
+    """The signed checkpoints of the audit chain, or None without a checkpoint key."""
+    if settings.audit_checkpoint_key is None:
+        return None
+    return CheckpointStore(
+        settings.effective_audit_checkpoints, settings.audit_checkpoint_key.get_secret_value().encode("utf-8")
+    )
 
 
 def knowledge_config(settings: AndonSettings) -> KnowledgeConfig:
@@ -192,6 +243,44 @@ def knowledge_config(settings: AndonSettings) -> KnowledgeConfig:
             api_key=settings.embedding_api_key,
         ),
     )
+
+
+class DatabaseDocumentLocks:
+    """Per-document ingestion locks as PostgreSQL advisory locks: one lock for every host of the plant."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _held(self, doc_id: str) -> Iterator[None]:
+        from sqlalchemy import text
+
+        from knowledge.locks import lock_key
+
+        key = lock_key(doc_id)
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
+
+    def hold(self, doc_id: str) -> AbstractContextManager[None]:
+        return self._held(doc_id)
+
+
+def document_index(settings: AndonSettings) -> DocumentIndex:
+    """The document index for writing and searching; ingestion locks live in PostgreSQL when shared state
+    does (several hosts on one Chroma server), else in files next to the store."""
+    from knowledge import open_document_index
+
+    locks = None
+    url = settings.effective_database_url
+    if settings.state_in_database and url.startswith("postgresql"):
+        locks = DatabaseDocumentLocks(open_engine(database_config(settings)))
+    return open_document_index(knowledge_config(settings), locks)
 
 
 class _LazyDocumentSearch:
@@ -271,7 +360,7 @@ class ToolSystem:
     settings: AndonSettings
     engine: Engine
     registry: Registry
-    audit: AuditLog
+    audit: AuditTrail
     proposals: ProposalStore
 
     @contextmanager
@@ -304,6 +393,6 @@ def tool_system(settings: AndonSettings, *, registry: Registry | None = None) ->
         settings=settings,
         engine=engine,
         registry=registry if registry is not None else load_tools(settings),
-        audit=audit_log(settings),
+        audit=audit_log(settings, engine),
         proposals=ProposalStore(engine),
     )

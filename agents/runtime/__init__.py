@@ -5,6 +5,7 @@ from agents.runtime.assistant import Assistant, ModelKind
 from agents.runtime.context import Caller, ToolBackend, current_context
 from agents.runtime.domain_agents import DomainAgents, QuotedToolData
 from agents.runtime.memory import ConversationMemory, SessionRecord
+from agents.runtime.memory_postgres import PostgresConversationMemory
 from agents.runtime.replies import clarify_reply, out_of_scope_reply
 from agents.runtime.summary import awaiting_text, turn_json
 
@@ -15,6 +16,7 @@ __all__ = [
     "ConversationMemory",
     "DomainAgents",
     "ModelKind",
+    "PostgresConversationMemory",
     "QuotedToolData",
     "SessionRecord",
     "ToolBackend",

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tools import AuditLog, DocumentSearch, ProposalStore, Registry, Role, ToolContext, parse_role
+from tools import AuditTrail, DocumentSearch, ProposalStore, Registry, Role, ToolContext, parse_role
 
 __all__ = ["Caller", "ToolBackend", "current_context", "turn_context"]
 
@@ -43,7 +43,7 @@ class ToolBackend:
 
     registry: Registry
     engine: Engine
-    audit: AuditLog
+    audit: AuditTrail
     proposals: ProposalStore
     clock: Callable[[Session], datetime]
     documents: DocumentSearch | None = None

@@ -1,4 +1,6 @@
-"""Conversation memory: a LangGraph SQLite checkpointer plus a small table of session facts.
+"""Conversation memory: a LangGraph checkpointer plus a small table of session facts, in one SQLite
+file (embedded default) or in PostgreSQL (`PostgresConversationMemory`), where every console worker
+and host reads and continues the same conversations.
 
 A conversation belongs to the user who started it: its thread ids include the user, so asking
 with someone else's session id starts a separate conversation instead of reading theirs.
@@ -16,10 +18,10 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.checkpoint.base import BaseCheckpointSaver
 
 __all__ = ["ConversationMemory", "SessionRecord"]
 
@@ -59,8 +61,9 @@ class ConversationMemory:
         # two locks over one sqlite3 connection let concurrent turns interleave their statements, which
         # fails ("no more rows available") when many sessions run at once.
         self._conn = sqlite3.connect(str(path), check_same_thread=False)
-        self.checkpointer: SqliteSaver = SqliteSaver(self._conn)
-        self._lock: threading.Lock = self.checkpointer.lock
+        saver = SqliteSaver(self._conn)
+        self.checkpointer: BaseCheckpointSaver[Any] = saver
+        self._lock: threading.Lock = saver.lock
         with self._lock:
             self._conn.execute(_SCHEMA)
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(andon_session)")}

@@ -86,6 +86,8 @@ class SalesOrder(SQLModel, table=True):
 
 class SalesOrderLine(SQLModel, table=True):
     __tablename__ = "sales_order_line"
+    # Sales order lists read the lines promised in one period.
+    __table_args__ = (Index("ix_sales_order_line_promised", "promised_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     sales_order_id: int = Field(foreign_key="sales_order.id", index=True)

@@ -318,9 +318,12 @@ def test_sign_out_outputs_cover_every_component_a_handler_writes(settings: Andon
     [sign_out] = [fn for fn in functions if fn.api_name == "sign_out"]
     cleared = {block._id for block in sign_out.outputs}
     assert len(cleared) == len(CLEARED_ON_SIGN_OUT) + 5  # + state, login error, both panels, who
+    # The browser's sealed copy of the sign-in is written right after sign-in, and blanked right after sign-out.
+    [blank_token] = [fn for fn in functions if fn.name == "sign_in_token" and fn.trigger_after == sign_out._id]
+    assert [type(block).__name__ for block in blank_token.outputs] == ["BrowserState"]
     for fn in functions:
-        if fn.name == "switch_language":
-            continue  # labels only
+        if fn.name in ("switch_language", "sign_in_token"):
+            continue  # labels only; the sign-in token (see above)
         if [getattr(block, "elem_id", None) for block in fn.outputs] == ["language"]:
             continue  # the first visit's language (from the browser's locale) is a preference, not data
         missed = [

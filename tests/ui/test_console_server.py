@@ -32,6 +32,9 @@ class _TinyBackend:
     def eval_runs(self) -> list[str]:
         return []
 
+    def browser_secret(self) -> str:
+        return "tiny-backend-secret"
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

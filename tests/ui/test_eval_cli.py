@@ -136,3 +136,24 @@ def test_run_and_report_write_junit_xml(workspace: Path, monkeypatch: pytest.Mon
     assert (workspace / "run" / "attempts.csv").read_text(encoding="utf-8").count("\n") == 5
     assert run_cli(["eval", "report", "run", "--junit", "again.xml"]) == 0
     assert ET.parse(workspace / "again.xml").getroot().get("failures") == "2"
+
+
+def test_with_shared_state_in_the_database_a_run_joins_the_index_every_worker_lists(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.config import AndonSettings
+    from ui.console.backend import ConsoleBackend
+
+    monkeypatch.setenv("ANDON_SHARED_STATE", "database")
+    use_executor(monkeypatch, wrong={"q1"})
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run-a"]) == 0
+    assert run_cli(["eval", "run", "cli.yaml", "--out", "run-b"]) == 0
+    backend = ConsoleBackend(AndonSettings(data_home=workspace / "home", shared_state="database"), assistant=None)
+    assert backend.eval_runs() == ["run-b", "run-a"]
+    # Compared from the stored reports, as a worker without the run folders does.
+    import shutil
+
+    shutil.rmtree(workspace / "run-a")
+    compared = backend.compare_runs("run-a", "run-b").splitlines()
+    assert compared[0].endswith("(offline)")
+    assert "| metric | A | B |" in compared

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from tools.audit import AuditLog
+from tools.audit import AuditTrail
 from tools.contract import Tool, ToolContext
 from tools.invoke import invoke
 from tools.proposals import ProposalStore
@@ -51,7 +51,7 @@ def to_langchain_tool(
     tool: Tool,
     *,
     context: ContextFactory,
-    audit: AuditLog,
+    audit: AuditTrail,
     proposals: ProposalStore | None = None,
 ) -> StructuredTool:
     """One registry tool as a LangChain StructuredTool whose result is the outcome's JSON text."""
@@ -80,7 +80,7 @@ def to_langchain_tools(
     tools: Iterable[Tool],
     *,
     context: ContextFactory,
-    audit: AuditLog,
+    audit: AuditTrail,
     proposals: ProposalStore | None = None,
 ) -> list[StructuredTool]:
     """Every given tool (e.g. `registry.by_domain("quality")`) as LangChain tools."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from tools.audit import AuditLog
+from tools.audit import AuditTrail
 from tools.contract import Permission, Tool, ToolContext
 from tools.errors import ToolError, ToolNotFoundError
 from tools.invoke import OutcomeStatus, ToolOutcome, invoke
@@ -133,7 +133,7 @@ def create_mcp_server(
     *,
     caller: Caller,
     open_context: ContextOpener,
-    audit: AuditLog,
+    audit: AuditTrail,
     proposals: ProposalStore | None,
     name: str = "andon",
     version: str = "",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from connectors.schema import Alarm, AlarmCode, DowntimeEvent, FailureMode, MaintenanceWorkOrder
 from tools.contract import Permission, ProposalDraft, Provenance, Role, ToolContext, ToolResult, tool
@@ -126,6 +126,19 @@ class MaintenanceRequestCreated(ToolResult):
 _NUMBER = re.compile(r"^WO-(\d+)$")
 
 
+#: Advisory lock of work order numbering: approvers on several workers never take the same next number.
+_NUMBERING_LOCK = 0x616E646F6E03
+
+
+def _lock_numbering(ctx: ToolContext) -> None:
+    """Hold the numbering lock until the approver's transaction ends: an advisory lock on PostgreSQL, the
+    database's write lock on SQLite (an UPDATE that matches nothing still takes it)."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _NUMBERING_LOCK})
+    else:
+        ctx.session.execute(text("UPDATE maintenance_work_order SET code = code WHERE 1 = 0"))
+
+
 def _next_code(ctx: ToolContext) -> str:
     codes = ctx.session.execute(select(WO.code).where(WO.code.like("WO-%"))).scalars().all()
     numbers = [(len(m.group(1)), int(m.group(1))) for c in codes if (m := _NUMBER.match(c))]
@@ -144,6 +157,7 @@ def _create_work_order(ctx: ToolContext, payload: dict[str, Any]) -> ToolResult:
     if mode_id is not None and ctx.session.get(FailureMode, mode_id) is None:
         mode_id = None
     problem = str(payload.get("problem", ""))
+    _lock_numbering(ctx)
     code = _next_code(ctx)
     order = MaintenanceWorkOrder(
         code=code,

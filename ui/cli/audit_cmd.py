@@ -1,4 +1,5 @@
-"""`andon audit ...`: verify the hash chain of the audit log, show its last entries."""
+"""`andon audit ...`: verify the hash chain of the audit log (and its signed checkpoints), write a
+checkpoint, show the last entries."""
 
 from __future__ import annotations
 
@@ -16,15 +17,50 @@ audit_app = typer.Typer(help="The audit log of every tool call and decision. / �
 
 @audit_app.command("verify")
 def verify() -> None:
-    """Check that no entry was modified, deleted or reordered (exit code 1 if one was). / 校验审计日志。"""
-    from ui.system import audit_log
+    """Check that no entry was modified, deleted or reordered and, with a checkpoint key, that the chain
+    still holds every signed checkpoint (not truncated, not replaced); exit code 1 if not. / 校验审计日志。"""
+    from ui.system import audit_checkpoints, audit_log
 
-    report = audit_log(settings()).verify()
+    current = settings()
+    trail = audit_log(current)
+    store = audit_checkpoints(current)
+    report = store.verify(trail) if store is not None else trail.verify()
     if report.ok:
         console.print(str(report), markup=False, soft_wrap=True)
+        if store is not None:
+            count = len(store.checkpoints())
+            console.print(f"checked against {count} signed checkpoints / 已核对 {count} 个签名检查点", highlight=False)
+        else:
+            console.print(
+                "no checkpoint key: truncation and replacement are not checked (audit_checkpoint_key) "
+                "/ 未配置检查点密钥，无法发现截断或整体替换",
+                highlight=False,
+            )
         return
     err_console.print(str(report), markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign the chain's current head into the checkpoint file (keep it apart from the log). / 写入签名检查点。"""
+    from ui.config import ConfigError
+    from ui.system import audit_checkpoints, audit_log
+
+    current = settings()
+    store = audit_checkpoints(current)
+    if store is None:
+        raise ConfigError("no audit_checkpoint_key configured (ANDON_AUDIT_CHECKPOINT_KEY) / 未配置审计检查点密钥")
+    try:
+        written = store.write(audit_log(current))
+    except (ValueError, OSError) as exc:
+        raise ConfigError(str(exc)) from None
+    console.print(
+        f"checkpoint: entry {written.seq} {written.hash[:16]}… at {written.ts} -> {store.path} / 检查点已写入",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @audit_app.command("tail")

@@ -42,11 +42,11 @@ def _ensure_plant() -> None:
 
 
 def _ensure_documents() -> None:
-    from knowledge import demo_corpus_path, open_document_index
-    from ui.system import knowledge_config
+    from knowledge import demo_corpus_path
+    from ui.system import document_index
 
     # Ingestion is idempotent: unchanged documents are skipped, changed ones replaced.
-    index = open_document_index(knowledge_config(settings()))
+    index = document_index(settings())
     with Progress(
         TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as bar:

@@ -69,10 +69,10 @@ def _ensure_documents(andon: AndonSettings, suites: list[SuiteSpec]) -> None:
     )
     if not needs:
         return
-    from knowledge import demo_corpus_path, open_document_index
-    from ui.system import knowledge_config
+    from knowledge import demo_corpus_path
+    from ui.system import document_index
 
-    index = open_document_index(knowledge_config(andon))
+    index = document_index(andon)
     if index.list_documents():
         return
     err_console.print(f"ingesting the demo documents for evals / 正在导入评测用演示文档: {demo_corpus_path()}")
@@ -319,6 +319,8 @@ def run_command(
     paths = write_reports(report, run_dir)
     if junit is not None:
         _write_junit(report, junit)
+    if andon.state_in_database:
+        _index_run(andon, run_dir, ",".join(s.suite for s in loaded), report.model_dump_json())
     summary = report.summary
     threshold = _fail_under(fail_under)
     below = threshold is not None and (summary.pass_rate or 0.0) < threshold
@@ -361,6 +363,16 @@ def _write_junit(report: Any, path: Path) -> None:
     except OSError as exc:
         raise EvalError(f"{path}: cannot write the JUnit XML ({exc.strerror}) / 无法写入") from None
     console.print(f"JUnit XML: {path}", highlight=False)
+
+
+def _index_run(andon: AndonSettings, run_dir: Path, suites: str, report_json: str) -> None:
+    """Put the run in the plant database's index of eval runs, which every console worker lists."""
+    from ui.console.shared_state import SharedConsoleState
+    from ui.system import open_plant
+
+    card = next(iter(sorted(run_dir.glob("*.md"))), None)
+    card_text = card.read_text(encoding="utf-8") if card is not None else ""
+    SharedConsoleState(open_plant(andon)).index_eval_run(run_dir.name, suites, card_text, report_json)
 
 
 @eval_app.command("report")

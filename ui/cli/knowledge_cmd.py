@@ -21,10 +21,9 @@ knowledge_app = typer.Typer(
 
 
 def _index() -> DocumentIndex:
-    from knowledge import open_document_index
-    from ui.system import knowledge_config
+    from ui.system import document_index
 
-    return open_document_index(knowledge_config(settings()))
+    return document_index(settings())
 
 
 @knowledge_app.command("ingest")

@@ -247,11 +247,22 @@ def build_console(backend: ConsoleBackend) -> gr.Blocks:
         # Sign-in and sign-out blank every component that can hold someone's data (see ui.console.reset).
         cleared = [views[name] for name in CLEARED_ON_SIGN_OUT]
         login_outputs = [state, login_error, login_panel, main_panel, who, *cleared]
-        login.click(handlers.sign_in, [username, password, state], login_outputs, api_name="sign_in")
-        password.submit(handlers.sign_in, [username, password, state], login_outputs)
+        # The browser keeps the sign-in token, sealed with the secret all workers share: a page opened on
+        # any worker behind the same address continues the sign-in and its conversation.
+        browser = gr.BrowserState("", storage_key="andon-sign-in", secret=backend.browser_secret())
+        login.click(handlers.sign_in, [username, password, state], login_outputs, api_name="sign_in").then(
+            handlers.sign_in_token, [state], [browser]
+        )
+        password.submit(handlers.sign_in, [username, password, state], login_outputs).then(
+            handlers.sign_in_token, [state], [browser]
+        )
         # A turn still streaming would write the signed-out session back: cancel it first.
-        logout.click(handlers.sign_out, [state], login_outputs, cancels=running, api_name="sign_out")
-        if not backend.auth_required:
+        logout.click(handlers.sign_out, [state], login_outputs, cancels=running, api_name="sign_out").then(
+            handlers.sign_in_token, [state], [browser]
+        )
+        if backend.auth_required:
+            app.load(handlers.restore_sign_in, [browser, state], [state, login_panel, main_panel, who])
+        else:
             app.load(handlers.auto_sign_in, [state], [state, login_panel, main_panel, who])
 
         def switch_language(choice: Lang, current: dict[str, Any]) -> list[Any]:

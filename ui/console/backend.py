@@ -19,9 +19,10 @@ from agents.events import Error, Event
 from tools import Proposal, Role, ToolError, parse_role
 from ui.config import AndonSettings, UserAccount
 from ui.console.auth import authenticate
-from ui.system import acting_role, audit_log, find_user
+from ui.system import acting_role, find_user
 
 if TYPE_CHECKING:
+    from ui.console.shared_state import SharedConsoleState
     from ui.system import ToolSystem
 
 __all__ = ["ConsoleBackend", "PendingProposal", "SignedIn"]
@@ -106,6 +107,7 @@ class ConsoleBackend:
         self.assistant = assistant
         self.documents = documents
         self._tools = tools
+        self._shared: SharedConsoleState | None = None
         self.feedback_path = settings.data_home / "feedback.jsonl"
         self.eval_dir = settings.data_home / "eval-runs"
 
@@ -117,6 +119,15 @@ class ConsoleBackend:
             self._tools = tool_system(self.settings)
         return self._tools
 
+    @property
+    def shared(self) -> SharedConsoleState:
+        """Sign-ins (always) and, when shared state lives in the database, feedback and eval runs' index."""
+        if self._shared is None:
+            from ui.console.shared_state import SharedConsoleState
+
+            self._shared = SharedConsoleState(self.tools.engine)
+        return self._shared
+
     # -- accounts ----------------------------------------------------------------------------------
 
     @property
@@ -126,6 +137,29 @@ class ConsoleBackend:
     def authenticate(self, name: str, password: str) -> SignedIn | None:
         account = authenticate(self.settings, name, password)
         return SignedIn.of(account) if account is not None else None
+
+    def start_sign_in(self, account: SignedIn, session_id: str) -> str:
+        """A token for this sign-in that every worker of the plant accepts until sign-out."""
+        return self.shared.sign_in(account.name, session_id)
+
+    def resume_sign_in(self, token: str) -> tuple[SignedIn, str] | None:
+        """The account and conversation of a sign-in token made by any worker, or None."""
+        record = self.shared.resume(token)
+        if record is None:
+            return None
+        try:
+            return SignedIn.of(find_user(self.settings, record.user)), record.session_id
+        except ToolError:  # the user was removed from the configuration meanwhile
+            return None
+
+    def move_sign_in(self, token: str, session_id: str) -> None:
+        self.shared.move_to(token, session_id)
+
+    def end_sign_in(self, token: str) -> None:
+        self.shared.sign_out(token)
+
+    def browser_secret(self) -> str:
+        return self.shared.browser_secret()
 
     def default_account(self) -> SignedIn | None:
         try:
@@ -202,6 +236,9 @@ class ConsoleBackend:
             "comment": comment,
             "answer": answer,
         }
+        if self.settings.state_in_database:
+            self.shared.add_feedback(entry)
+            return
         self.feedback_path.parent.mkdir(parents=True, exist_ok=True)
         with self.feedback_path.open("a", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -250,6 +287,8 @@ class ConsoleBackend:
         return [path.stem for path in builtin_suites()]
 
     def eval_runs(self) -> list[str]:
+        if self.settings.state_in_database:
+            return self.shared.eval_runs()
         if not self.eval_dir.exists():
             return []
         return sorted((p.name for p in self.eval_dir.iterdir() if p.is_dir()), reverse=True)
@@ -263,21 +302,39 @@ class ConsoleBackend:
             return f"✗ {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", ""
         summary = next(iter(sorted(out.glob("*.md"))), None)
         html = next(iter(sorted(out.glob("*.html"))), None)
-        return (summary.read_text(encoding="utf-8") if summary else ""), (str(html) if html else "")
+        card = summary.read_text(encoding="utf-8") if summary else ""
+        if self.settings.state_in_database:
+            self.index_eval_run(out, suite, card)
+        return card, (str(html) if html else "")
+
+    def index_eval_run(self, run: Path, suite: str, card: str) -> None:
+        """Put a finished run in the shared index: every worker lists it and can compare it."""
+        from evals import load_report
+
+        self.shared.index_eval_run(run.name, suite, card, load_report(run).model_dump_json())
 
     def compare_runs(self, run_a: str, run_b: str) -> str:
-        from evals import compare_runs, comparison_markdown, load_report
+        from evals import compare_runs, comparison_markdown
 
         if not run_a or not run_b:
             return ""
-        a, b = load_report(self.eval_dir / run_a), load_report(self.eval_dir / run_b)
+        a, b = self._report(run_a), self._report(run_b)
         return str(comparison_markdown(compare_runs(a, b)))
+
+    def _report(self, run: str) -> Any:
+        from evals import RunReport, load_report
+
+        if self.settings.state_in_database:
+            stored = self.shared.eval_report_json(run)
+            if stored is not None:
+                return RunReport.model_validate_json(stored)
+        return load_report(self.eval_dir / run)
 
     # -- audit ---------------------------------------------------------------------------------------
 
     def audit_tail(self, n: int) -> list[dict[str, Any]]:
         rows = []
-        for entry in audit_log(self.settings).tail(n):
+        for entry in self.tools.audit.tail(n):
             rows.append(
                 {
                     "seq": entry.seq,

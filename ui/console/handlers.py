@@ -116,9 +116,25 @@ class Handlers:
             failed = gr.update(value=t(lang, "login_failed"), visible=True)
             return state, failed, gr.update(), gr.update(), "", *blank_updates(lang)
         state = {**session_state(lang), "account": account}
+        state["token"] = self.backend.start_sign_in(account, state["session_id"])
         who = t(lang, "signed_in_as", user=account.display, role=account.role.value)
         shown = (gr.update(value="", visible=False), gr.update(visible=False), gr.update(visible=True))
         return state, *shown, who, *blank_updates(lang)
+
+    @staticmethod
+    def sign_in_token(state: dict[str, Any]) -> str:
+        """What the browser keeps of the sign-in (sealed): the token, or nothing once signed out."""
+        return str(state.get("token") or "")
+
+    def restore_sign_in(self, token: str, state: dict[str, Any]) -> tuple[Any, ...]:
+        """On page load: a sign-in made on any worker, still valid, continues here with its conversation."""
+        found = self.backend.resume_sign_in(token or "")
+        if found is None:
+            return state, gr.update(visible=True), gr.update(visible=False), ""
+        account, session_id = found
+        state = {**session_state(state["lang"]), "account": account, "session_id": session_id, "token": token}
+        who = t(state["lang"], "signed_in_as", user=account.display, role=account.role.value)
+        return state, gr.update(visible=False), gr.update(visible=True), who
 
     def auto_sign_in(self, state: dict[str, Any]) -> tuple[Any, ...]:
         """Without authentication (loopback only), everyone is the configured default user."""
@@ -134,6 +150,8 @@ class Handlers:
         account = state.get("account")
         if isinstance(account, SignedIn):
             self.backend.end_session(state["session_id"], account)
+        if state.get("token"):
+            self.backend.end_sign_in(state["token"])
         lang: Lang = state["lang"]
         fresh = session_state(lang)
         shown = (gr.update(value="", visible=False), gr.update(visible=True), gr.update(visible=False))
@@ -245,6 +263,8 @@ class Handlers:
 
     def new_chat(self, state: dict[str, Any]) -> tuple[Any, ...]:
         state = {**state, "session_id": uuid.uuid4().hex, "proposal": None, "last_answer": ""}
+        if state.get("token"):
+            self.backend.move_sign_in(state["token"], state["session_id"])
         return state, *blank_updates(state["lang"], CHAT_VIEWS)
 
     def feedback(self, data: gr.LikeData, comment: str, history: list[dict[str, Any]], state: dict[str, Any]) -> str:

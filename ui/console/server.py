@@ -106,13 +106,12 @@ def _wait_until_answering(url: str, timeout_s: float = READY_TIMEOUT_S) -> None:
 
 def build_backend(settings: AndonSettings, *, model: Any = None) -> Any:
     """The console backend for `settings`: assistant, documents, tools."""
-    from knowledge import open_document_index
     from ui.agents_wiring import agent_system
     from ui.console.backend import ConsoleBackend
-    from ui.system import knowledge_config
+    from ui.system import document_index
 
     # One index for the assistant's searches and the console's uploads, so a new document is found at once.
-    documents = open_document_index(knowledge_config(settings))
+    documents = document_index(settings)
     system = agent_system(settings, model=model, documents=documents)
     return ConsoleBackend(settings, system.assistant, documents=documents, tools=system.tools)
 
