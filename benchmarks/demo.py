@@ -65,6 +65,7 @@ def _start(home: Path, pythonpath: Path | None, timeout_s: float) -> tuple[float
         "ANONYMIZED_TELEMETRY": "False",
         "HF_HUB_OFFLINE": "1",
         "COLUMNS": "200",
+        "PYTHONUNBUFFERED": "1",
     }
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)

@@ -14,6 +14,7 @@ from knowledge.dense import QueryVectors, dense_rankings
 from knowledge.errors import KnowledgeError
 from knowledge.glossary import bundled_glossary
 from knowledge.ingest import ProgressCallback, ingest_paths
+from knowledge.known_vectors import KnownVectors
 from knowledge.lexical import LexicalIndex, contextual_text
 from knowledge.metadata import access_rank
 from knowledge.records import Citation, DocumentInfo, IngestReport, Scores, SearchResult
@@ -51,10 +52,16 @@ class DocumentIndex:
     Satisfies `tools.contract.DocumentSearch`: `search(query, *, k, role, filters)`.
     """
 
-    def __init__(self, config: KnowledgeConfig, client: Any, embedding_function: Any) -> None:
+    def __init__(
+        self, config: KnowledgeConfig, client: Any, embedding_function: Any, known_vectors: KnownVectors | None = None
+    ) -> None:
         self.config = config
         self.client = client
         self.embedding_function = embedding_function
+        if known_vectors is None:
+            known = KnownVectors.shipped if config.shipped_vectors else KnownVectors.none
+            known_vectors = known(embedding_function)
+        self.known_vectors = known_vectors
         self.chunks = open_chunk_collection(client, config, embedding_function)
         self.catalogue = Catalogue(open_catalogue_collection(client, config))
         where = "embedded" if config.chroma_url is None else hashlib.sha256(config.chroma_url.encode()).hexdigest()[:10]

@@ -8,6 +8,8 @@ BM25 tokens are stored, the catalogue switches to it in one write, and the old g
 Embedding is nearly all of the work (the bundled model spends about 0.2 CPU-seconds on a 120-token
 chunk), so a chunk whose text did not change keeps the vector it had in the previous generation
 instead of being embedded again: editing one step of a long manual re-embeds that step's chunk only.
+A text whose vector is known before (the bundled demo documents', see `knowledge.known_vectors`) takes
+that vector; only the rest go to the model.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from knowledge.terms import tokenize
 if TYPE_CHECKING:
     from knowledge.index import DocumentIndex
 
-__all__ = ["CHUNKER_VERSION", "ProgressCallback", "collect_files", "ingest_paths"]
+__all__ = ["CHUNKER_VERSION", "ProgressCallback", "collect_files", "embedded_texts", "ingest_paths"]
 
 # Part of every content hash: bump it when loaders or chunking change so documents are re-chunked.
 CHUNKER_VERSION = "2"
@@ -72,6 +74,17 @@ def _content_hash(path: Path) -> str:
     if side.exists():
         digest.update(side.read_bytes())
     return digest.hexdigest()
+
+
+def _title(meta: Any, title_hint: str | None, path: Path) -> str:
+    return str(meta.title or title_hint or path.stem)
+
+
+def embedded_texts(path: Path) -> list[str]:
+    """The texts ingestion embeds for the file at `path`, chunk by chunk (title and section path in front)."""
+    source = load_document(path)
+    title = _title(parse_meta(source.meta, path.name), source.title_hint, path)
+    return [contextual_text(title, c.section_path, c.text) for c in chunk_blocks(source.blocks, ChunkSizes())]
 
 
 def _batches(chunks: Iterator[Chunk], size: int) -> Iterator[list[Chunk]]:
@@ -119,8 +132,12 @@ class _DocumentWriter:
         return meta
 
     def embed(self, texts: list[str]) -> list[Any]:
-        """Vectors of `texts`: kept from the previous generation where the text is the same, else one model call."""
+        """Vectors of `texts`: kept from the previous generation where the text is the same, else known
+        before (shipped), else one model call."""
         missing = [t for t in dict.fromkeys(texts) if t not in self.reuse]
+        if missing:
+            self.reuse.update(self.index.known_vectors.lookup(missing))
+            missing = [t for t in missing if t not in self.reuse]
         if missing:
             self.reuse.update(zip(missing, self.index.embedding_function(missing), strict=True))
             self.embedded += len(missing)
@@ -169,7 +186,7 @@ def _ingest_one(
 
     new = DocumentRecord(
         id=doc_id,
-        title=meta.title or source.title_hint or path.stem,
+        title=_title(meta, source.title_hint, path),
         doc_type=meta.doc_type,
         language=meta.language or "en",
         version=meta.version,
