@@ -33,10 +33,8 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 _ROOT = Path(__file__).resolve().parents[1]
 _PACKAGES = ("connectors", "knowledge", "tools", "agents", "evals", "ui")
-_MILESTONES = (
-    ("plant seeded", ("Try /", "documents / 文档", "Demo plant present")),
-    ("documents ingested", ("Try /",)),
-)
+# `andon demo` prints its example questions once plant and documents are ready.
+_MILESTONES = (("plant and documents ready", ("Try /",)),)
 
 
 def _free_port() -> int:
@@ -104,7 +102,7 @@ def _start(home: Path, pythonpath: Path | None, timeout_s: float) -> tuple[float
 
 
 def _milestones(lines: list[tuple[float, str]]) -> str:
-    """When the plant was seeded and the documents ingested, from the lines `andon demo` printed."""
+    """When plant and documents were ready, from the lines `andon demo` printed."""
     found = []
     for name, markers in _MILESTONES:
         at = next((t for t, text in lines if any(m in text for m in markers)), None)
