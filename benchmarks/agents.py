@@ -105,22 +105,24 @@ class _OfflinePasses:
 
         route_ms: list[float] = []
         turn_ms: list[float] = []
+        cpu_ms: list[float] = []  # of the whole process (every thread): robust to a busy machine
         answered = grounded = 0
         for question in QUESTIONS:
             t0 = time.perf_counter()
             self.router.route(question)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             events = list(
                 self.system.assistant.ask(question, session_id=uuid.uuid4().hex, user="operator", role="operator")
             )
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             route_ms.append((t1 - t0) * 1000)
             turn_ms.append((t2 - t1) * 1000)
+            cpu_ms.append((c2 - c1) * 1000)
             final = next((e for e in events if isinstance(e, FinalAnswer)), None)
             if final is not None and any(isinstance(e, ToolFinished) and e.status == "ok" for e in events):
                 answered += 1
                 grounded += not final.ungrounded_numbers
-        return {"route_ms": route_ms, "turn_ms": turn_ms, "answered": answered, "grounded": grounded}
+        return {"route_ms": route_ms, "turn_ms": turn_ms, "cpu_ms": cpu_ms, "answered": answered, "grounded": grounded}
 
 
 def _serve(home: Path) -> None:
@@ -202,6 +204,7 @@ def offline_latency(home: Path, repeats: int, baseline_ref: str) -> tuple[float,
         route_ms = [x for p in passes for x in p["route_ms"]]
         answered, grounded = sum(p["answered"] for p in passes), sum(p["grounded"] for p in passes)
         print(_line(f"[{label}] offline end to end (router + agent + tools)", turn_ms))
+        print(_line(f"[{label}]   CPU time of the same turns", [x for p in passes for x in p["cpu_ms"]]))
         print(_line(f"[{label}]   of which tier-1 routing alone", route_ms))
         print(
             f"[{label}]   answered from a tool: {answered}/{len(turn_ms)}; "
@@ -211,6 +214,9 @@ def offline_latency(home: Path, repeats: int, baseline_ref: str) -> tuple[float,
     if "baseline" in results:
         old = [x for p in results["baseline"] for x in p["turn_ms"]]
         print(f"p50 ratio baseline / new: {statistics.median(old) / statistics.median(new):.2f}x")
+        cpu_old = [x for p in results["baseline"] for x in p["cpu_ms"]]
+        cpu_new = [x for p in results["new"] for x in p["cpu_ms"]]
+        print(f"CPU p50 ratio baseline / new: {statistics.median(cpu_old) / statistics.median(cpu_new):.2f}x")
     return statistics.median(new), percentile(new, 95)
 
 
