@@ -65,6 +65,7 @@ def _start(home: Path, pythonpath: Path | None, timeout_s: float) -> tuple[float
         "COLUMNS": "200",
         "PYTHONUNBUFFERED": "1",
     }
+    home.parent.mkdir(parents=True, exist_ok=True)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     lines: list[tuple[float, str]] = []
@@ -72,6 +73,7 @@ def _start(home: Path, pythonpath: Path | None, timeout_s: float) -> tuple[float
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "demo", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
+        cwd=home.parent,  # not this checkout: `-m` puts the working folder first on sys.path
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

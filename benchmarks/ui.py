@@ -88,6 +88,7 @@ class _Console:
         self.server = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "ui", "--host", "127.0.0.1", "--port", str(self.port)],
             env=env,
+            cwd=home,  # not this checkout: `-m` puts the working folder first on sys.path
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
