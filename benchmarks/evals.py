@@ -6,7 +6,7 @@ model's classification & grading card on the built-in suites.
 
 Throughput: 1,000 cases, one model call each, 200 ms per call, concurrency 32, against the scripted
 server in its own process (as a real endpoint would be). Ideal = model calls x latency / concurrency;
-the goal is a wall time within 1.3x of it. Rows, interleaved in each round:
+the goal is a wall time within 1.15x of it in one process. Rows, interleaved in each round:
 
 - runner only: the executor just waits; what is left is the runner (grading, JSONL, cache keys).
 - sync client in threads: `AssistantExecutor` with the model the assistant uses (`make_openai_chat_model`,
@@ -362,8 +362,7 @@ def main() -> int:
     parser.add_argument("--data-home", type=Path, default=Path(tempfile.gettempdir()) / "andon-bench-evals")
     args = parser.parse_args()
     args.data_home.mkdir(parents=True, exist_ok=True)
-    if not args.skip_throughput:
-        _throughput_table(args)
+    medians = _throughput_table(args) if not args.skip_throughput else {}
     if not args.skip_throughput and args.slow_latency > 0:
         n = 20 * args.concurrency
         print(
@@ -392,26 +391,32 @@ def main() -> int:
                 f"no harness can play these {figures['cases']} cases in less than {floor:.1f} s of CPU time "
                 f"alone, {floor / figures['ideal_s']:.2f}x ideal"
             )
-    if args.skip_card:
-        return 0
-    return offline_card(args.data_home, args.workers)
+    status = 0 if args.skip_card else offline_card(args.data_home, args.workers)
+    if medians:
+        # The assistant's real client (the sync model in AssistantExecutor's threads), as `andon eval run` uses it.
+        one, many = medians[("threads", 1)], medians[("threads", args.workers)]
+        print(f"\nevals: one-process {one:.2f}\u00d7 ideal, workers {many:.2f}\u00d7 ideal")
+    return status
 
 
-def _throughput_table(args: argparse.Namespace) -> None:
-    """Every path once per round, interleaved so that they share the machine's moods; then the medians."""
+def _throughput_table(args: argparse.Namespace) -> dict[tuple[str, int], float]:
+    """Every path once per round, interleaved so that they share the machine's moods; then the medians
+    (returned as x ideal per (client, workers))."""
     n, latency, concurrency, workers = args.cases, args.latency, args.concurrency, args.workers
     print(
         f"[eval harness throughput: {n} cases, one model call each at {latency * 1000:.0f} ms, concurrency "
-        f"{concurrency}; ideal = calls x latency / concurrency; goal <= 1.3x ideal; {args.rounds} round(s)]"
+        f"{concurrency}; ideal = calls x latency / concurrency; goal <= 1.15x ideal; {args.rounds} round(s)]"
     )
     paths: list[tuple[str, int, Any]] = [
         ("runner only (executor waits; no client, no server)", 1, lambda: runner_only(n, latency, concurrency))
     ]
+    clients = ["runner"]
     for client, title in (("threads", "sync client in threads (AssistantExecutor)"), ("async", "async client")):
         for count in dict.fromkeys((1, workers)):
             paths.append(
                 (title, count, lambda c=client, w=count: throughput(n, latency, concurrency, client=c, workers=w))
             )
+            clients.append(client)
     ratios: dict[int, list[float]] = {i: [] for i in range(len(paths))}
     _print_header()
     for round_no in range(args.rounds):
@@ -420,14 +425,17 @@ def _throughput_table(args: argparse.Namespace) -> None:
             ratios[i].append(figures["wall_s"] / figures["ideal_s"] if figures["ideal_s"] else float("inf"))
             _print_row(f"{title} #{round_no + 1}", count, figures)
     print(f"  median x ideal over {args.rounds} round(s):")
+    medians: dict[tuple[str, int], float] = {}
     for i, (title, count, _) in enumerate(paths):
         each = ", ".join(f"{r:.2f}" for r in ratios[i])
         median = statistics.median(ratios[i])
-        verdict = "meets" if median <= 1.3 else "misses"
+        medians[(clients[i], count)] = median
+        verdict = "meets" if median <= 1.15 else "misses"
         print(
             f"    {title:<52} workers {count}: {median:.2f}x ideal, efficiency {1 / median:.0%}, {verdict} the "
-            f"1.3x goal  (rounds: {each})"
+            f"1.15x goal  (rounds: {each})"
         )
+    return medians
 
 
 def _print_header() -> None:

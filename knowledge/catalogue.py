@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,11 +100,17 @@ class Catalogue:
 
     def put(self, record: DocumentRecord) -> None:
         """Insert or replace a record; the state token changes in the same write."""
+        self.put_many([record])
+
+    def put_many(self, records: Sequence[DocumentRecord]) -> None:
+        """Insert or replace records in one write, which also changes the state token."""
+        if not records:
+            return
         self.collection.upsert(
-            ids=[record.id, STATE_ID],
-            documents=[record.model_dump_json(), uuid.uuid4().hex],
-            embeddings=[_PLACEHOLDER_VECTOR, _PLACEHOLDER_VECTOR],
-            metadatas=[{"state": "active" if record.generation else "pending"}, {"state": "version"}],
+            ids=[*(r.id for r in records), STATE_ID],
+            documents=[*(r.model_dump_json() for r in records), uuid.uuid4().hex],
+            embeddings=[_PLACEHOLDER_VECTOR] * (len(records) + 1),
+            metadatas=[*({"state": "active" if r.generation else "pending"} for r in records), {"state": "version"}],
         )
 
     def delete(self, doc_id: str) -> None:

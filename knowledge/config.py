@@ -43,3 +43,6 @@ class KnowledgeConfig(BaseModel):
     embedding: EmbeddingConfig = Field(default_factory=EmbeddingConfig)
     collection: str = Field("andon_documents", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{1,50}[a-zA-Z0-9]$")
     batch_size: int = Field(32, ge=1, le=1024, description="Chunks embedded and written per batch.")
+    shipped_vectors: bool = Field(
+        True, description="Take the bundled demo documents' vectors from the shipped file instead of embedding them."
+    )

@@ -14,6 +14,7 @@ from knowledge.dense import QueryVectors, dense_rankings
 from knowledge.errors import KnowledgeError
 from knowledge.glossary import bundled_glossary
 from knowledge.ingest import ProgressCallback, ingest_paths
+from knowledge.known_vectors import KnownVectors
 from knowledge.lexical import LexicalIndex, contextual_text
 from knowledge.locks import DocumentLocks, FileDocumentLocks
 from knowledge.metadata import access_rank
@@ -53,12 +54,21 @@ class DocumentIndex:
     """
 
     def __init__(
-        self, config: KnowledgeConfig, client: Any, embedding_function: Any, locks: DocumentLocks | None = None
+        self,
+        config: KnowledgeConfig,
+        client: Any,
+        embedding_function: Any,
+        locks: DocumentLocks | None = None,
+        known_vectors: KnownVectors | None = None,
     ) -> None:
         self.config = config
         self.locks: DocumentLocks = locks if locks is not None else FileDocumentLocks(config.persist_dir / "locks")
         self.client = client
         self.embedding_function = embedding_function
+        if known_vectors is None:
+            known = KnownVectors.shipped if config.shipped_vectors else KnownVectors.none
+            known_vectors = known(embedding_function)
+        self.known_vectors = known_vectors
         self.chunks = open_chunk_collection(client, config, embedding_function)
         self.catalogue = Catalogue(open_catalogue_collection(client, config))
         where = "embedded" if config.chroma_url is None else hashlib.sha256(config.chroma_url.encode()).hexdigest()[:10]

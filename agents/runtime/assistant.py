@@ -299,7 +299,8 @@ class Assistant:
         def lead(done: TurnRecord) -> str | None:
             return reading_line(request, done.tool_calls, self.catalog, lang, clock)
 
-        yield from stream_graph(graph, graph_input, config, record, lead)
+        # The offline model writes its whole answer at once: streaming it token by token only costs thread hops.
+        yield from stream_graph(graph, graph_input, config, record, lead, live_tokens=self.model_kind != "offline")
         return record
 
     def _finish(

@@ -128,6 +128,17 @@ def _on_update(node: str, update: Any, record: TurnRecord) -> Iterator[Event]:
             yield from _on_tool_message(message, record)
 
 
+def _answer_texts(update: Any) -> list[str]:
+    """The answer text of a model node's update (a message without tool calls), if it has one."""
+    if not isinstance(update, dict):
+        return []
+    return [
+        text
+        for message in update.get("messages", []) or []
+        if isinstance(message, AIMessage) and not message.tool_calls and (text := message_text(message))
+    ]
+
+
 def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event]:
     content = message_text(message)
     status, data, summary = parse_tool_content(content)
@@ -164,30 +175,51 @@ Lead = Callable[[TurnRecord], str | None]
 
 
 def stream_graph(
-    graph: Any, graph_input: Any, config: dict[str, Any], record: TurnRecord, lead: Lead | None = None
+    graph: Any,
+    graph_input: Any,
+    config: dict[str, Any],
+    record: TurnRecord,
+    lead: Lead | None = None,
+    *,
+    live_tokens: bool = True,
 ) -> Iterator[Event]:
     """Run `graph` on `graph_input`, yielding events and filling `record`.
 
     `lead` writes the line that opens the answer once the tools have answered (the reading of the figures);
-    it is streamed before the model's first answer token and put in front of `record.answer`."""
+    it is streamed before the model's first answer token and put in front of `record.answer`.
+
+    With `live_tokens`, tokens come from LangGraph's "messages" stream as the model produces them. That
+    stream makes LangGraph run every node in a pool thread and hand each step over through a waiter; a
+    model that writes its whole answer before the first token (the offline model) gains nothing from
+    it, so with `live_tokens=False` the graph runs inline and the answer is sent as one token when the
+    model node finishes: the same events, in the same order, without the thread hops."""
     # Checkpoints are written when the run ends or pauses, not after every step: the same memory and
     # resume points for fewer SQLite writes per turn.
     led = False
-    for mode, data in graph.stream(graph_input, config, stream_mode=["messages", "updates"], durability="exit"):
+
+    def tokens(text: str) -> Iterator[Event]:
+        nonlocal led
+        if lead is not None and not led and record.tool_calls:
+            led = True
+            record.lead = lead(record) or ""
+            if record.lead:
+                yield Token(text=record.lead + "\n\n", agent=record.agent)
+        yield Token(text=text, agent=record.agent)
+
+    modes = ["messages", "updates"] if live_tokens else ["updates"]
+    for mode, data in graph.stream(graph_input, config, stream_mode=modes, durability="exit"):
         if mode == "messages":
             chunk, metadata = data
             if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):
                 text = message_text(chunk)
                 if text and not getattr(chunk, "tool_call_chunks", None):
-                    if lead is not None and not led and record.tool_calls:
-                        led = True
-                        record.lead = lead(record) or ""
-                        if record.lead:
-                            yield Token(text=record.lead + "\n\n", agent=record.agent)
-                    yield Token(text=text, agent=record.agent)
+                    yield from tokens(text)
         elif mode == "updates" and isinstance(data, dict):
             for node, update in data.items():
                 yield from _on_update(node, update, record)
+                if not live_tokens and node == "model":
+                    for text in _answer_texts(update):
+                        yield from tokens(text)
     if lead is not None and not led and record.tool_calls and record.answer and not record.stopped:
         record.lead = lead(record) or ""  # a model that did not stream its answer
     if record.lead and record.answer and not record.answer.startswith(record.lead):

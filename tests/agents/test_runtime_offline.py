@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from agents.events import Event, FinalAnswer, ProposalAwaitingApproval, ToolFinished, ToolStarted
+from agents.events import Event, FinalAnswer, ProposalAwaitingApproval, Token, ToolFinished, ToolStarted
 from agents.models.offline import OfflineChatModel
 from agents.runtime import Assistant, ConversationMemory, ToolBackend
 from tools import ProposalStatus
@@ -105,3 +105,44 @@ def test_async_variant_yields_the_same_events(offline: Assistant) -> None:
     events = asyncio.run(collect())
     assert _calls(events) == [("line_oee", {"line": "L2", "period": "yesterday"})]
     assert "71.3%" in _final(events).text
+
+
+def _graph_events(offline: Assistant, request: str, thread: str, *, live_tokens: bool) -> tuple[list[Event], str]:
+    from agents.runtime.context import Caller, turn_context
+    from agents.runtime.turn import TurnRecord, stream_graph
+    from agents.specs import AGENT_SPECS
+
+    graph = offline.agents.graph(AGENT_SPECS["production"], "en")
+    record = TurnRecord(agent="production")
+    config = {"configurable": {"thread_id": thread}}
+    graph_input = {"messages": [{"role": "user", "content": request}]}
+    with turn_context(offline.backend, Caller.of("ann", "operator", frozenset()), "en"):
+        run = stream_graph(graph, graph_input, config, record, lambda done: "Reading: L2", live_tokens=live_tokens)
+        events = list(run)
+    return events, record.answer
+
+
+def test_an_inline_graph_run_gives_the_events_of_a_streamed_one(offline: Assistant) -> None:
+    # The offline model's turns run without LangGraph's token stream: the answer arrives as one token,
+    # after the same tool events, with the same reading line in front.
+    streamed, streamed_answer = _graph_events(offline, "What was the OEE of L2 yesterday?", "t-live", live_tokens=True)
+    inline, inline_answer = _graph_events(offline, "What was the OEE of L2 yesterday?", "t-inline", live_tokens=False)
+
+    def without_tokens(events: list[Event]) -> list[Any]:
+        return [(type(e).__name__, getattr(e, "name", None), getattr(e, "status", None)) for e in events
+                if not isinstance(e, Token)]
+
+    def token_text(events: list[Event]) -> list[str]:
+        return [e.text for e in events if isinstance(e, Token)]
+
+    assert without_tokens(inline) == without_tokens(streamed) == [
+        ("ToolStarted", "line_oee", None),
+        ("ToolFinished", "line_oee", "ok"),
+    ]
+    assert inline_answer == streamed_answer
+    assert inline_answer.startswith("Reading: L2\n\n")
+    assert "71.3%" in inline_answer
+    assert "".join(token_text(inline)) == "".join(token_text(streamed)) == inline_answer
+    assert len(token_text(inline)) == 2  # the reading line, then the whole answer
+    assert len(token_text(streamed)) > 2  # the model's pieces, one by one
+    assert [type(e).__name__ for e in inline].index("Token") > 1  # tokens follow the tool's result

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from knowledge import IngestProgress, KnowledgeConfig, KnowledgeError
+from tests.knowledge.conftest import HashEmbeddingFunction
 
 # `make_index` (conftest.py) opens a DocumentIndex with an instant hash embedding.
 IndexFactory = Callable[..., Any]
@@ -229,3 +230,75 @@ def test_a_changed_document_re_embeds_only_its_changed_chunks(
     assert index.ingest([path]).chunks_embedded == 4
     # Unchanged files still cost nothing.
     assert index.ingest([path]).chunks_embedded == 0
+
+
+def _count_writes(index: Any) -> dict[str, int]:
+    """Count Chroma upserts on the chunk and catalogue collections of `index`."""
+    counts = {"chunks": 0, "catalogue": 0}
+    for name, collection in (("chunks", index.chunks), ("catalogue", index.catalogue.collection)):
+        original = collection.upsert
+
+        def counted(*args: Any, _name: str = name, _original: Any = original, **kwargs: Any) -> Any:
+            counts[_name] += 1
+            return _original(*args, **kwargs)
+
+        collection.upsert = counted
+    return counts
+
+
+def _two_part_docs(markdown_file: Callable[..., Path], names: list[str]) -> list[Path]:
+    body = "# {0}\n## 1 Start\n{0} first part.\n## 2 End\n{0} second part.\n"
+    return [markdown_file(f"{name}.md", body.format(name), id=name) for name in names]
+
+
+def test_small_documents_share_their_chroma_writes(
+    store_config: KnowledgeConfig, make_index: IndexFactory, markdown_file: Callable[..., Path]
+) -> None:
+    # Six documents of two chunks, batches of four: three chunk writes (not six), and the catalogue
+    # written three times to mark batches pending and four times to switch documents (not twelve).
+    paths = _two_part_docs(markdown_file, [f"DOC-{n}" for n in range(1, 7)])
+    index = make_index(store_config.model_copy(update={"batch_size": 4}))
+    writes = _count_writes(index)
+    finished: list[str] = []
+    report = index.ingest([paths[0].parent], progress=lambda e: finished.append(e.document) if e.finished else None)
+    assert (report.added, report.chunks_written, report.chunks_embedded) == ([f"DOC-{n}" for n in range(1, 7)], 12, 12)
+    assert writes == {"chunks": 3, "catalogue": 7}
+    assert finished == [f"DOC-{n}" for n in range(1, 7)]
+    assert [(d.id, d.chunks) for d in index.list_documents()] == [(f"DOC-{n}", 2) for n in range(1, 7)]
+    hits = index.search("DOC-5 second part", k=1, role="operator", mode="bm25")
+    assert [(h.citation.document, h.text) for h in hits] == [("DOC-5", "DOC-5 second part.")]
+    assert index.ingest([paths[0].parent]).unchanged == [f"DOC-{n}" for n in range(1, 7)]
+
+
+class _RefusesPoison(HashEmbeddingFunction):
+    """Fails like an embedding endpoint that is down, for any batch with the word "poison"."""
+
+    def __call__(self, input: Any) -> Any:
+        if any("poison" in text for text in input):
+            raise KnowledgeError("embedding endpoint http://127.0.0.1:9/v1 failed: ConnectError")
+        return super().__call__(input)
+
+
+def test_a_failed_model_call_fails_the_documents_of_its_batch_only(
+    store_config: KnowledgeConfig, make_index: IndexFactory, markdown_file: Callable[..., Path]
+) -> None:
+    config = store_config.model_copy(update={"batch_size": 4})
+    index = make_index(config, _RefusesPoison())
+    [first] = _two_part_docs(markdown_file, ["DOC-A"])
+    index.ingest([first])
+    # DOC-A changes and shares its batch with DOC-B, whose text the model refuses; DOC-C comes after.
+    first.write_text(first.read_text(encoding="utf-8").replace("first part", "revised part"), encoding="utf-8")
+    markdown_file("DOC-B.md", "# B\n## 1 Start\npoison text.\n## 2 End\nmore text.\n", id="DOC-B")
+    markdown_file("DOC-C.md", "# C\n## 1 Start\nclean text.\n## 2 End\nother text.\n", id="DOC-C")
+
+    report = index.ingest([first.parent])
+
+    assert [(Path(f.path).name, f.message) for f in report.failed] == [
+        ("DOC-A.md", "embedding endpoint http://127.0.0.1:9/v1 failed: ConnectError"),
+        ("DOC-B.md", "embedding endpoint http://127.0.0.1:9/v1 failed: ConnectError"),
+    ]
+    assert (report.added, report.updated) == (["DOC-C"], [])
+    assert [(d.id, d.chunks) for d in index.list_documents()] == [("DOC-A", 2), ("DOC-C", 2)]
+    texts = sorted(index.chunks.get(include=["documents"])["documents"])
+    assert texts == ["DOC-A first part.", "DOC-A second part.", "clean text.", "other text."]  # old DOC-A kept
+    assert [r.pending for r in index.catalogue.all()] == [None, None]

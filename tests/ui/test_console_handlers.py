@@ -367,3 +367,30 @@ def test_clearing_the_chat_starts_a_new_conversation(settings: AndonSettings, sy
     chatbot = next(block for block in app.blocks.values() if getattr(block, "elem_id", None) == "chatbot")
     wired = {fn.name for fn in app.fns.values() if (chatbot._id, "clear") in [(t[0], t[1]) for t in fn.targets]}
     assert wired == {"new_chat"}
+
+
+
+
+# --- updates sent while a turn streams -----------------------------------------------------------
+
+
+def test_a_turn_sends_its_chart_once_and_the_card_at_the_end(settings: AndonSettings, handlers: Handlers) -> None:
+    from ui.console.reset import CHAT_OUTPUTS
+
+    outputs = list(handlers.ask("1号线上周的停机原因帕累托", [], _state(settings, "engineer")))
+    position = {name: i for i, name in enumerate(CHAT_OUTPUTS)}
+
+    def sent(name: str) -> list[dict[str, Any]]:
+        """The updates of one output that set something (an empty update leaves it as it is)."""
+        return [o[position[name]] for o in outputs if o[position[name]] != {"__type__": "update"}]
+
+    # The bar chart is hidden once at the start (clearing the last turn's) and shown once with the Pareto.
+    hidden, shown = sent("bar_plot")
+    assert (hidden["visible"], hidden["value"].empty) == (False, True)
+    assert shown["visible"] is True
+    assert len(shown["value"]) >= 1
+    assert shown["value"][shown["y"]].is_monotonic_decreasing  # a Pareto: the biggest cause first
+    assert [update["visible"] for update in sent("line_plot")] == [False, False]  # with each chart change
+    # The approval card is set once, at the end of the turn; the last update is no longer "working".
+    assert [update["value"] for update in sent("proposal_card")] == ["No proposal waiting."]
+    assert "⏳" not in outputs[-1][position["status"]]

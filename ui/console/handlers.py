@@ -100,6 +100,14 @@ def _proposal_updates(state: dict[str, Any], view: TurnView) -> tuple[Any, Any, 
     return gr.update(value=card), shown, shown, shown
 
 
+def _changed(shown: dict[str, Any], key: str, value: Any) -> bool:
+    """Whether `value` is not what `shown[key]` last sent (recording it as sent)."""
+    if key in shown and shown[key] is value:
+        return False
+    shown[key] = value
+    return True
+
+
 class Handlers:
     """Holds the backend; its methods are the Gradio event handlers."""
 
@@ -173,33 +181,38 @@ class Handlers:
     def _stream(
         self, view: TurnView, base: list[dict[str, Any]], events: Iterator[Any], state: dict[str, Any]
     ) -> Iterator[tuple[Any, ...]]:
-        yield self._outputs(view, base, state, final=False)
+        # What the chart and table last showed: a value they already show is not sent again (Gradio
+        # converts a chart's or table's frame for every value it is sent).
+        shown: dict[str, Any] = {}
+        yield self._outputs(view, base, state, final=False, shown=shown)
         last_sent = time.monotonic()
         for event in events:
             view.apply(event)
-            if isinstance(event, Token):
-                # Tokens only change the chat: send it alone, and at most every TOKEN_INTERVAL_S.
-                if time.monotonic() - last_sent >= TOKEN_INTERVAL_S:
-                    yield self._chat_only(view, base)
-                    last_sent = time.monotonic()
+            # Every update costs the server a rebuild of each output component it names, so updates go
+            # out at most every TOKEN_INTERVAL_S; an event that comes sooner is carried by the next one
+            # (the final update always carries everything). Tokens only change the chat: sent alone.
+            if time.monotonic() - last_sent < TOKEN_INTERVAL_S:
                 continue
-            yield self._outputs(view, base, state, final=False)
+            if isinstance(event, Token):
+                yield self._chat_only(view, base)
+            else:
+                yield self._outputs(view, base, state, final=False, shown=shown)
             last_sent = time.monotonic()
         view.done = True
         state["last_answer"] = view.answer
-        yield self._outputs(view, base, state, final=True)
+        yield self._outputs(view, base, state, final=True, shown=shown)
 
     def _chat_only(self, view: TurnView, base: list[dict[str, Any]]) -> tuple[Any, ...]:
         history = [*base, *view.messages()]
         return (history, *([gr.skip()] * (len(CHAT_OUTPUTS) - 1)))
 
     def _outputs(
-        self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool
+        self, view: TurnView, base: list[dict[str, Any]], state: dict[str, Any], *, final: bool, shown: dict[str, Any]
     ) -> tuple[Any, ...]:
         history = [*base, *view.messages()]
-        line, bar = _chart_updates(view.chart)
-        card, approve, reject, reason = _proposal_updates(state, view) if final else (gr.update(),) * 4
-        table = _table_update(view)
+        line, bar = _chart_updates(view.chart) if _changed(shown, "chart", view.chart) else (gr.skip(), gr.skip())
+        card, approve, reject, reason = _proposal_updates(state, view) if final else (gr.skip(),) * 4
+        table = _table_update(view) if _changed(shown, "table", view.table_result) else gr.skip()
         status = view.status_line if final else f"⏳ {t(view.lang, 'working')}"
         return (history, "", state, view.evidence_markdown, line, bar, table, card, approve, reject, reason, status)
 
