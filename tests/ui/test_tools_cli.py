@@ -87,6 +87,15 @@ def test_describe_shows_descriptions_and_parameters(plant: Path, capsys: pytest.
     assert described["sample_args"] == DEMO_ARGS
 
 
+def test_describe_in_text_labels_every_line_in_both_languages(plant: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = andon(capsys, "tools", "describe", "oee")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "oee  (production, read, source / 来源 builtin)"
+    assert f"sample call / 示例调用: andon tools call oee --args '{json.dumps(DEMO_ARGS)}'" in " ".join(out.split())
+    assert {"examples / 示例:", "parameters / 参数:"} <= set(lines)
+
+
 def test_an_unknown_tool_is_one_line_with_a_suggestion(plant: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = andon(capsys, "tools", "describe", "oe")
     assert code == 2

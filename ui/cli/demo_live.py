@@ -68,7 +68,11 @@ def run_live_demo(current: AndonSettings, *, host: str | None, port: int | None,
             from ui.console import launch_console
 
             bind, at = host or current.ui_host, port or current.ui_port
-            console.print(f"Operator console on http://{bind}:{at} (Ctrl+C to stop)", highlight=False, markup=False)
+            console.print(
+                f"Operator console / 操作员控制台: http://{bind}:{at} (Ctrl+C to stop / 按 Ctrl+C 停止)",
+                highlight=False,
+                markup=False,
+            )
             launch_console(live_settings, host=bind, port=at)
         except KeyboardInterrupt:
             pass

@@ -481,7 +481,7 @@ def import_command(
     suite = import_external(source)
     data = suite.model_dump(mode="json", exclude_defaults=True)
     out.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    console.print(f"{len(suite.cases)} cases → {out}", highlight=False)
+    console.print(f"{len(suite.cases)} cases / 条用例 → {out}", highlight=False)
 
 
 @eval_app.command("list")
@@ -496,7 +496,7 @@ def list_command(
         print_json([{"suite": s.suite, "cases": len(s.cases), "description": s.description} for s in suites])
         return
     for suite in suites:
-        console.print(f"{suite.suite:<22} {len(suite.cases):>4} cases  {suite.description}", highlight=False)
+        console.print(f"{suite.suite:<22} {len(suite.cases):>4} cases / 条  {suite.description}", highlight=False)
 
 
 @eval_app.command("validate")

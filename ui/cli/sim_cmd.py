@@ -64,7 +64,7 @@ def _runtime() -> object:
 def _wait(what: str) -> None:
     from ui.live_runtime import terminate_as_interrupt
 
-    console.print(f"{what} (Ctrl+C to stop)", highlight=False, markup=False)
+    console.print(f"{what} (Ctrl+C to stop / 按 Ctrl+C 停止)", highlight=False, markup=False)
     with contextlib.suppress(KeyboardInterrupt), terminate_as_interrupt():
         threading.Event().wait()
 

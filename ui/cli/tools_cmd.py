@@ -87,17 +87,21 @@ def describe(
     if as_json:
         print_json(info)
         return
-    console.print(f"[bold]{info['name']}[/bold]  ({info['domain']}, {info['permission']}, source {info['source']})")
+    console.print(
+        f"[bold]{info['name']}[/bold]  ({info['domain']}, {info['permission']}, source / 来源 {info['source']})"
+    )
     console.print(info["description"], markup=False)
     console.print(info["description_zh"], markup=False)
     console.print(f"min role / 最低角色: {info['min_role']}")
     if info["approver_role"]:
-        console.print(f"approved by / 审批角色: {info['approver_role']} or above")
+        console.print(f"approved by / 审批角色: {info['approver_role']} or above / 及以上")
     console.print("examples / 示例:")
     for example in info["examples"]:
         console.print(f"  - {example}", markup=False)
     if info["sample_args"] is not None:
-        console.print(f"sample call: andon tools call {name} --args '{json.dumps(info['sample_args'])}'", markup=False)
+        console.print(
+            f"sample call / 示例调用: andon tools call {name} --args '{json.dumps(info['sample_args'])}'", markup=False
+        )
     console.print("parameters / 参数:")
     console.print_json(data=info["parameters"])
 
