@@ -87,3 +87,13 @@ def test_on_postgres_the_chain_is_the_table(
     assert code == 1
     assert "entry 2 was modified (its hash does not match its content)" in err
     engine.dispose()
+
+
+def test_checkpoint_json_names_the_signed_head(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = AuditLog(home / "audit.jsonl")
+    _fill(log, 2)
+    code, out, _ = andon(capsys, "audit", "checkpoint", "--json")
+    assert code == 0
+    written = json.loads(out)
+    assert (written["seq"], written["hash"]) == (2, log.entries()[-1].hash)
+    assert Path(written["path"]).is_file()

@@ -62,6 +62,6 @@ def test_every_help_text_is_in_english_and_chinese() -> None:
 
 def test_every_command_that_prints_results_has_json() -> None:
     leaves = [(path, c) for path, c in _commands() if not _is_group(c)]
-    assert len(leaves) == 39
+    assert len(leaves) == 40
     without = sorted(path for path, c in leaves if not any("--json" in getattr(p, "opts", []) for p in c.params))
     assert without == sorted(NO_JSON)

@@ -42,7 +42,9 @@ def verify() -> None:
 
 
 @audit_app.command("checkpoint")
-def checkpoint() -> None:
+def checkpoint(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON. / 以JSON输出")] = False,
+) -> None:
     """Sign the chain's current head into the checkpoint file (keep it apart from the log). / 写入签名检查点。"""
     from ui.config import ConfigError
     from ui.system import audit_checkpoints, audit_log
@@ -55,6 +57,9 @@ def checkpoint() -> None:
         written = store.write(audit_log(current))
     except (ValueError, OSError) as exc:
         raise ConfigError(str(exc)) from None
+    if as_json:
+        print_json({"seq": written.seq, "hash": written.hash, "ts": str(written.ts), "path": str(store.path)})
+        return
     console.print(
         f"checkpoint: entry {written.seq} {written.hash[:16]}… at {written.ts} -> {store.path} / 检查点已写入",
         highlight=False,
