@@ -19,6 +19,7 @@ from agents.events import Error, Event
 from tools import Proposal, Role, ToolError, parse_role
 from ui.config import AndonSettings, UserAccount
 from ui.console.auth import authenticate
+from ui.console.signin_guard import SignInGuard, SignInLimits
 from ui.system import acting_role, audit_log, find_user
 
 if TYPE_CHECKING:
@@ -106,6 +107,15 @@ class ConsoleBackend:
         self.assistant = assistant
         self.documents = documents
         self._tools = tools
+        self.signin_guard = SignInGuard(
+            SignInLimits(
+                max_failures=settings.ui_signin_max_failures,
+                max_failures_per_client=settings.ui_signin_max_failures_per_client,
+                attempts_per_minute=settings.ui_signin_attempts_per_minute,
+                window_s=settings.ui_signin_window_s,
+                lockout_s=settings.ui_signin_lockout_s,
+            )
+        )
         self.feedback_path = settings.data_home / "feedback.jsonl"
         self.eval_dir = settings.data_home / "eval-runs"
 
@@ -126,6 +136,19 @@ class ConsoleBackend:
     def authenticate(self, name: str, password: str) -> SignedIn | None:
         account = authenticate(self.settings, name, password)
         return SignedIn.of(account) if account is not None else None
+
+    def sign_in(self, name: str, password: str, client: str) -> SignedIn | float | None:
+        """The account; or the seconds to wait when `name` or `client` is locked or over the rate limit; or
+        None for a wrong name or password (counted against both)."""
+        wait = self.signin_guard.wait_s(name, client)
+        if wait > 0:
+            return wait
+        account = self.authenticate(name, password)
+        if account is None:
+            self.signin_guard.failed(name, client)
+        else:
+            self.signin_guard.succeeded(name)
+        return account
 
     def default_account(self) -> SignedIn | None:
         try:
