@@ -3,6 +3,7 @@ duplicated. A write that fails mid-ingest (the disk is full) leaves the previous
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -12,11 +13,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from connectors import DatabaseConfig, open_engine, plant_info
 
 # The installed `andon` script, as an operator runs it (`python -c` would put the working directory, which holds
 # the data home's `knowledge/` folder, on sys.path before the package).
 _ANDON = [str(Path(sys.executable).with_name("andon"))]
+
+pytestmark = [pytest.mark.slow]
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -123,3 +128,28 @@ def test_an_ingest_killed_midway_completes_on_the_next_run(tmp_path: Path) -> No
     expected = {f"SOP-T{n}": _chunks_of(docs / f"proc-{n}.md") for n in range(1, 5)}
     assert per_document == expected  # every document, with all its chunks (0 lost)
     assert rows == distinct == sum(expected.values())  # no chunk twice, no orphan (0 duplicated)
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+
+def test_an_eval_run_killed_midway_is_resumed_by_the_same_command(tmp_path: Path, small_plant_path: Path) -> None:
+    import shutil
+
+    shutil.copy(small_plant_path, tmp_path / "plant.db")
+    results = tmp_path / "run" / "results.jsonl"
+    argv = ["eval", "run", "routing", "--model", "offline", "--out", str(tmp_path / "run")]
+    assert _kill_when(argv, tmp_path, lambda: _lines(results) >= 40) == 9
+    before = _lines(results)
+    again = _andon(argv, tmp_path)
+    assert again.returncode in (0, 1), again.stderr  # 1: below a pass rate, never a crash
+    keys: list[tuple[str, str, int]] = []
+    for line in results.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # the line the kill tore; the resume ended it and played that attempt again
+        keys.append((record["suite"], record["case_id"], record["attempt"]))
+    assert len(keys) == len(set(keys)) == 374  # the routing suite's cases, each once: 0 lost, 0 duplicated
+    assert before >= 40
