@@ -1,0 +1,134 @@
+"""Every role x every tool x scope, through the Python API, the agents' tool adapter and the CLI, and every role x
+every write tool's approval: a call runs only at or above the tool's role, a scoped user sees only their line, and
+every refusal is in the audit log with the caller's user and role."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools import OutcomeStatus, Permission, ProposalStatus, Role, Tool, ToolError
+from tools.adapters.langchain import to_langchain_tool
+from tools.testing import sample_arguments
+from ui.config import AndonSettings
+from ui.system import DEMO_USERS, ToolSystem, tool_system
+
+# Codes of lines L2-L4 and their machines: none may reach a user who may only see line L1.
+OTHER_LINES = ["L2", "L3", "L4", "CNC-03", "CNC-04", "DBR-01", "WSH-02", "LT-01", "ROB-01", "ASM-01", "SCR-01",
+               "EOL-01", "PRS-01", "LAS-01", "PKG-01"]  # fmt: skip
+USERS = [(account.name, Role(account.role), frozenset(account.scopes)) for account in DEMO_USERS]
+
+
+@pytest.fixture(scope="module")
+def system(small_plant_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ToolSystem]:
+    home = tmp_path_factory.mktemp("matrix")
+    shutil.copy(small_plant_path, home / "plant.db")
+    built = tool_system(AndonSettings(data_home=home))
+    yield built
+    built.engine.dispose()
+
+
+def _calls(system: ToolSystem) -> list[tuple[Tool, dict[str, Any]]]:
+    found = []
+    for item in system.registry.tools:
+        args = sample_arguments(item)
+        if args is not None:
+            found.append((item, args))
+    return found
+
+
+def _mentions_other_lines(outcome_json: str) -> list[str]:
+    return [code for code in OTHER_LINES if f'"{code}"' in outcome_json or f"{code} " in outcome_json]
+
+
+def test_every_role_and_scope_at_every_tool_through_the_python_api(system: ToolSystem) -> None:
+    calls = _calls(system)
+    assert len(calls) == len(system.registry.tools) >= 29
+    leaks, wrong = [], []
+    for user, role, scopes in USERS:
+        for item, args in calls:
+            before = len(system.audit.entries())
+            outcome = system.call(item.name, args, user=user)
+            entries = system.audit.entries()[before:]
+            assert [(e.user, e.role, e.tool, e.outcome) for e in entries] == [
+                (user, role.value, item.name, outcome.status.value)
+            ]  # every call audited once, refusals included, as the caller
+            allowed = role.at_least(item.min_role)
+            denied = outcome.status is OutcomeStatus.DENIED
+            # Below the tool's role: refused. At or above it: refused only for what lies outside the user's scope.
+            if (not allowed and not denied) or (allowed and denied and not scopes):
+                wrong.append((user, item.name, outcome.status.value))
+            if denied:
+                assert outcome.result is None
+            if scopes and outcome.ok and outcome.result is not None:
+                leaked = _mentions_other_lines(outcome.result.model_dump_json())
+                if leaked:
+                    leaks.append((user, item.name, leaked))
+    assert wrong == []
+    assert leaks == []
+
+
+def test_the_agents_adapter_refuses_what_the_api_refuses(system: ToolSystem) -> None:
+    from sqlmodel import Session
+
+    from ui.system import tool_context
+
+    refused = 0
+    for item, args in _calls(system):
+        if item.min_role is Role.OPERATOR:
+            continue
+        with Session(system.engine) as session:
+            ctx = tool_context(system.settings, session, "operator")
+            adapted = to_langchain_tool(
+                item, context=lambda ctx=ctx: ctx, audit=system.audit, proposals=system.proposals
+            )
+            said = adapted.invoke(args)
+        assert str(said).startswith("denied: "), (item.name, said)
+        refused += 1
+        assert system.audit.entries()[-1].outcome == "denied"
+    assert refused == sum(1 for t in system.registry.tools if t.min_role is not Role.OPERATOR)
+
+
+def test_every_role_at_every_write_tools_approval(system: ToolSystem) -> None:
+    writes = [(item, args) for item, args in _calls(system) if item.permission is Permission.WRITE]
+    assert writes
+    decided = []
+    for item, args in writes:
+        for user, role, _ in USERS:
+            outcome = system.call(item.name, args, user="admin")
+            if outcome.proposal is None:
+                continue  # e.g. nothing to propose for these arguments
+            pid = int(outcome.proposal.id)
+            try:
+                proposal = system.approve(pid, user=user)
+                decided.append((item.name, user, proposal.status.value))
+            except ToolError as exc:
+                refusal = str(exc)
+                assert "无权限" in refusal, refusal
+                assert system.proposals.get(pid).status is ProposalStatus.PENDING
+                last = system.audit.entries()[-1]
+                assert (last.user, last.role, last.outcome) == (user, role.value, "denied")
+                system.reject(pid, "matrix", user="admin")
+                continue
+            assert role.at_least(item.approver_role), (item.name, user)
+            assert role is Role.ADMIN  # the request was made by an admin: only an admin may decide it
+    assert decided, "admins approved the admin's requests"
+
+
+def test_the_cli_door_refuses_and_audits_like_the_api(
+    system: ToolSystem, andon_cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANDON_DATA_HOME", str(system.settings.data_home))
+    for item, args in _calls(system)[:12]:
+        for user, role, _ in USERS[:2]:  # operator and the line-1 operator
+            code, _, _ = andon_cli("tools", "call", item.name, "--args", json.dumps(args), "--user", user, "--json")
+            last = system.audit.entries()[-1]
+            assert (last.user, last.tool) == (user, item.name)
+            if not role.at_least(item.min_role):
+                assert code == 2
+                assert last.outcome == "denied"
