@@ -93,6 +93,7 @@ class AndonSettings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 2
+    llm_retry_max_wait_s: float = Field(30.0, ge=0, description="Longest wait between LLM attempts (caps Retry-After).")
     llm_max_tokens: int | None = Field(2048, ge=1, description="Most tokens one model reply may have.")
     llm_stream: bool = Field(True, description="Stream replies; false for servers that cannot stream tool calls.")
     llm_extra_body: dict[str, Any] = Field(

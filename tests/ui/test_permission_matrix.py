@@ -132,3 +132,65 @@ def test_the_cli_door_refuses_and_audits_like_the_api(
             if not role.at_least(item.min_role):
                 assert code == 2
                 assert last.outcome == "denied"
+
+
+def test_the_mcp_door_refuses_what_the_api_refuses(system: ToolSystem) -> None:
+    import anyio
+    from mcp import Client
+
+    from tools.adapters import create_mcp_server
+
+    calls = _calls(system)
+    for user, role, scopes in USERS:
+        server = create_mcp_server(
+            system.registry.tools,
+            caller=lambda ctx, user=user: user,
+            open_context=lambda name: system.context(name),
+            audit=system.audit,
+            proposals=system.proposals,
+        )
+
+        async def play(server: Any = server) -> list[Any]:
+            async with Client(server, cache=None) as client:
+                await client.list_tools()
+                return [await client.call_tool(item.name, args) for item, args in calls]
+
+        before = len(system.audit.entries())
+        answers = anyio.run(play)
+        entries = system.audit.entries()[before:]
+        assert [(e.user, e.role) for e in entries] == [(user, role.value)] * len(calls)
+        for (item, _), answer, entry in zip(calls, answers, entries, strict=True):
+            denied = answer.is_error and answer.content[0].text.startswith("denied: ")
+            assert denied == (entry.outcome == "denied"), (user, item.name)
+            if not role.at_least(item.min_role):
+                assert denied, (user, item.name)
+            if scopes and not answer.is_error:
+                assert _mentions_other_lines(json.dumps(answer.structured_content, ensure_ascii=False)) == []
+
+
+def test_the_console_approvals_door_decides_only_for_permitted_roles(system: ToolSystem) -> None:
+    from ui.console.backend import ConsoleBackend, SignedIn
+    from ui.console.handlers import Handlers, session_state
+
+    handlers = Handlers(ConsoleBackend(system.settings, assistant=None, tools=system))
+    writes = [(item, args) for item, args in _calls(system) if item.permission is Permission.WRITE]
+    decided = 0
+    for item, args in writes:
+        for account in DEMO_USERS:
+            outcome = system.call(item.name, args, user="operator-l1" if "L1" in json.dumps(args) else "operator")
+            if outcome.proposal is None:  # an identical open request is handed back: decided here too
+                continue
+            pid = int(outcome.proposal.id)
+            state = {**session_state("en"), "account": SignedIn.of(account)}
+            message = handlers.approvals.approve(str(pid), "", state)[0]
+            status = system.proposals.get(pid).status
+            last = system.audit.entries()[-1]
+            assert (last.user, last.role) == (account.name, account.role)
+            if status is ProposalStatus.PENDING:
+                assert message.startswith("✗ Not decided: not permitted / 无权限"), message
+                assert last.outcome == "denied"
+                system.reject(pid, "matrix", user="admin")
+            else:
+                assert Role(account.role).at_least(item.approver_role), (item.name, account.name)
+                decided += 1
+    assert decided > 0
