@@ -194,3 +194,59 @@ def test_the_console_approvals_door_decides_only_for_permitted_roles(system: Too
                 assert Role(account.role).at_least(item.approver_role), (item.name, account.name)
                 decided += 1
     assert decided > 0
+
+
+def test_the_assistant_doors_cross_domain_and_follow_ups_keep_a_scoped_user_on_their_line(
+    system: ToolSystem,
+) -> None:
+    from agents.events import FinalAnswer
+    from agents.routing.decision import RoutingDecision
+    from ui.agents_wiring import agent_system
+
+    class Fixed:
+        def __init__(self, *domains: str) -> None:
+            self.domains = list(domains)
+
+        def route(self, text: str) -> RoutingDecision:
+            kind = "multi" if len(self.domains) > 1 else "single"
+            return RoutingDecision(domains=self.domains, confidence=0.9, kind=kind)
+
+        def route_many(self, texts: Any) -> list[RoutingDecision]:
+            return [self.route(t) for t in texts]
+
+    router = Fixed("production", "maintenance")
+    built = agent_system(system.settings, model="offline", router=router, tools=system)
+    try:
+        ask = built.assistant.ask
+        turns = [
+            ("x", "2号线昨天的OEE和CNC-03的故障次数"),  # the supervisor path: two domains, another line
+            ("y", "1号线昨天的OEE"),
+            ("y", "那2号线呢？"),  # a follow-up that moves to another line
+        ]
+        seen = []
+        for session, text in turns:
+            # The doors above the assistant (CLI, console, evals) pass the account's scopes, as here.
+            events = list(ask(text, session_id=session, user="operator-l1", role="operator", scopes=frozenset({"L1"})))
+            final = next(e for e in events if isinstance(e, FinalAnswer))
+            for call in final.tool_calls:
+                seen.append((call.name, call.status))
+                if call.status == "ok":
+                    assert _mentions_other_lines(json.dumps(call.result, ensure_ascii=False)) == [], call
+            router.domains = ["production"]
+        assert "denied" in {status for _, status in seen}, seen
+        denials = [e for e in system.audit.entries() if e.user == "operator-l1" and e.outcome == "denied"]
+        assert denials  # each refusal of the turns above is in the audit log
+    finally:
+        built.close()
+
+
+def test_the_ask_door_applies_the_accounts_scopes(
+    system: ToolSystem, andon_cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANDON_DATA_HOME", str(system.settings.data_home))
+    code, out, _ = andon_cli("ask", "2号线昨天的OEE是多少？", "--model", "offline", "--user", "operator-l1", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    calls = answer["tool_calls"]
+    assert [(c["name"], c["status"]) for c in calls] == [("oee", "denied")]
+    assert "81.0%" not in answer["answer"]  # L2's OEE yesterday, as an unscoped user sees it
