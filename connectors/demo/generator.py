@@ -95,7 +95,8 @@ def seed_plant(
     progress: Progress | None = None,
 ) -> SeedSummary:
     """Write the demo plant. Refuses (`PlantExistsError`, nothing touched) when the database already holds
-    plant data, unless `force`, which drops and recreates the plant tables first."""
+    plant data, unless `force`, which drops and recreates the plant tables first. What an interrupted seed
+    left behind (killed, power lost) is replaced without `force`."""
     chosen = get_scale(scale)
     began = time.perf_counter()
     if _interrupted(engine):

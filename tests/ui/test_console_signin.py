@@ -167,3 +167,14 @@ def test_the_running_console_sends_security_headers_and_keeps_monitoring_and_run
     assert _get(console.url + "gradio_api/runs")[0] == 404
     status, headers = _get(console.url + "gradio_api/info")
     assert headers.get("x-frame-options") == "DENY"
+
+
+def test_random_user_names_do_not_grow_the_guard_without_bound() -> None:
+    clock = Clock()
+    guard = SignInGuard(SignInLimits(attempts_per_minute=10**9, max_failures_per_client=10**9), clock=clock)
+    for i in range(10_001):
+        guard.failed(f"guess-{i}", "c")
+    guard.failed("ann", "c")
+    clock.now += 301  # every failure has left the window
+    assert guard.wait_s("bob", "c") == 0.0
+    assert len(guard._users) == 1  # only bob, who is being checked now

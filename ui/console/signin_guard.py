@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 __all__ = ["SignInGuard", "SignInLimits"]
 
+_MAX_TRACKED = 10_000  # names and addresses kept; beyond it, those with nothing recent are forgotten
+
 
 @dataclass(frozen=True)
 class SignInLimits:
@@ -46,6 +48,10 @@ class SignInGuard:
         """Seconds until `user` may try from `client` (0 = now); counts the attempt against the rate limit."""
         now = self.clock()
         with self._lock:
+            # Random user names must not grow the memory without bound.
+            for tracks in (self._users, self._clients):
+                if len(tracks) > _MAX_TRACKED:
+                    self._forget_idle(tracks, now)
             by_user = self._users.setdefault(user, _Track())
             by_client = self._clients.setdefault(client, _Track())
             locked = max(by_user.locked_until, by_client.locked_until) - now
@@ -74,6 +80,15 @@ class SignInGuard:
         """A right password clears the user's failures (not the address's: it may be guessing others)."""
         with self._lock:
             self._users.pop(user, None)
+
+
+    def _forget_idle(self, tracks: dict[str, _Track], now: float) -> None:
+        for key in [k for k, t in tracks.items() if t.locked_until <= now]:
+            track = tracks[key]
+            _drop_before(track.failures, now - self.limits.window_s)
+            _drop_before(track.attempts, now - 60.0)
+            if not track.failures and not track.attempts:
+                del tracks[key]
 
 
 def _drop_before(times: deque[float], cutoff: float) -> None:
