@@ -174,6 +174,81 @@ def database_fault() -> Fault | None:
         admin.dispose()
 
 
+# -- Chroma server -------------------------------------------------------------------------------------------
+
+
+def chroma_fault(work: Path) -> Fault | None:
+    import socket
+    import urllib.request
+    from datetime import datetime
+
+    from sqlmodel import Session
+
+    from knowledge import KnowledgeConfig, open_document_index
+    from tools import AuditLog, OutcomeStatus, Role, ToolContext, invoke
+    from tools.builtin.documents import search_documents
+    from tools.testing import memory_engine
+
+    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    if not Path(chroma).exists():
+        return None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    data = work / "chroma-server"
+
+    def start() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(data)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+        )  # fmt: skip
+        for _ in range(200):
+            heartbeat = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+            with contextlib.suppress(OSError), urllib.request.urlopen(heartbeat, timeout=2):
+                return process
+            time.sleep(0.3)
+        raise RuntimeError("chroma run did not come up")
+
+    server = start()
+    try:
+        folder = work / "chroma-docs"
+        folder.mkdir()
+        doc = folder / "hoist.md"
+        doc.write_text("---\nid: SOP-HOIST\n---\n# Hoist\n## 1 Chain\nCheck the hoist chain HC-7731.\n")
+        config = KnowledgeConfig(persist_dir=work / "chroma-client", chroma_url=f"http://127.0.0.1:{port}")
+        index = open_document_index(config)
+        index.ingest([folder])
+
+        class Documents:
+            def search(self, query: str, *, k: int, role: str, filters: Any = None) -> Any:
+                return index.search(query, k=k, role=role, filters=filters)
+
+        with memory_engine().connect() as connection:
+            ctx = ToolContext(user="op", role=Role.OPERATOR, session=Session(bind=connection),
+                              clock=datetime(2026, 11, 20, 6), documents=Documents())  # fmt: skip
+            audit = AuditLog(work / "chroma-audit.jsonl")
+
+            def search() -> tuple[Any, list[str], str]:
+                out = invoke(search_documents, ctx, {"query": "hoist chain HC-7731"}, audit=audit)
+                return out.status, [p.document for p in getattr(out.result, "passages", [])], out.message
+
+            before = search()
+            server.send_signal(signal.SIGKILL)
+            server.wait(timeout=30)
+            during = search()
+            server = start()
+            after = search()
+        ids = index.chunks.get()["ids"]
+        ok = (
+            before[:2] == after[:2] == (OutcomeStatus.OK, ["SOP-HOIST"])
+            and during[0] is OutcomeStatus.ERROR and "\n" not in during[2]
+        )  # fmt: skip
+        return Fault("Chroma server killed and restarted", ok, duplicated=len(ids) - len(set(ids)), note="same hit")
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+
+
 # -- kill -9 and disk full ---------------------------------------------------------------------------------
 
 
@@ -455,6 +530,9 @@ def main() -> None:
         database = database_fault()
         if database is not None:
             faults.append(database)
+        chroma = chroma_fault(work)
+        if chroma is not None:
+            faults.append(chroma)
         faults += [seed_fault(work, reference), ingest_fault(work), eval_fault(work, reference), disk_full_fault(work)]
         print("faults:")
         for fault in faults:

@@ -3,7 +3,9 @@ so that `andon --help` stays fast."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 import sys
 import tempfile
 import traceback
@@ -88,8 +90,38 @@ def _save_traceback() -> Path:
 _INTERRUPTED = 130
 
 
+class _OneLineFormatter(logging.Formatter):
+    """`warning: message` on one line: a logged exception shows its type and first line, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = " ".join(record.getMessage().split())
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            first = (str(exc).splitlines() or [""])[0][:200]
+            message += f" ({type(exc).__name__}: {first})"
+        return f"{record.levelname.lower()}: {message}"
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is at the time (tests and the console swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a closed stream: nothing to tell
+            sys.stderr.write(self.format(record) + "\n")
+
+
+def _one_line_logging() -> None:
+    # Without a handler, Python prints warnings and logged exceptions with their traceback to stderr.
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = _StderrHandler(logging.WARNING)
+        handler.setFormatter(_OneLineFormatter())
+        root.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `andon` console script."""
+    _one_line_logging()
     try:
         result = app(args=argv, standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
