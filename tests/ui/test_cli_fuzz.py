@@ -57,8 +57,9 @@ COMMANDS = st.one_of(
     st.tuples(st.just(["tools", "describe"]), st.one_of(st.sampled_from(TOOL_NAMES), text)).map(
         lambda t: [*t[0], t[1]]
     ),
-    st.tuples(st.sampled_from(["approve", "reject", "show"]), st.one_of(st.integers(-5, 10**9).map(str), text), maybe)
-    .map(lambda t: ["proposals", t[0], t[1], *(["--reason", "x"] if t[0] == "reject" else []), *t[2]]),
+    st.tuples(
+        st.sampled_from(["approve", "reject", "show"]), st.one_of(st.integers(-5, 10**9).map(str), text), maybe
+    ).map(lambda t: ["proposals", t[0], t[1], *(["--reason", "x"] if t[0] == "reject" else []), *t[2]]),
     st.tuples(st.sampled_from(["--scale", "--seed"]), text).map(lambda t: ["db", "seed", *t]),
     st.just(["db", "info", "--json"]),
     st.tuples(st.sampled_from(["search", "remove"]), text).map(lambda t: ["knowledge", t[0], t[1]]),
@@ -106,3 +107,19 @@ def test_random_questions_and_callers_of_ask(
 ) -> None:
     argv = ["ask", question, "--model", "offline", *extra]
     _check(argv, *andon_cli(*argv))
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["proposals", "show", "9" * 30], f"error: no proposal {'9' * 30} / 没有编号为 {'9' * 30} 的提议"),
+        (["eval", "run", "a\x1cb\nc\x1b[31m"], "error: suite not found: a b c\ufffd[31m (built-in: "),
+    ],
+)
+def test_input_found_by_the_fuzz_gets_one_printable_line(
+    plant_home: Path, andon_cli: Callable[..., tuple[int, str, str]], argv: list[str], said: str
+) -> None:
+    code, _, err = andon_cli(*argv)
+    assert code == 2
+    assert err.splitlines()[0].startswith(said)
+    assert len(err.splitlines()) == 1

@@ -9,6 +9,7 @@ import logging
 import sys
 import tempfile
 import traceback
+import unicodedata
 from pathlib import Path
 
 import typer
@@ -119,6 +120,19 @@ def _one_line_logging() -> None:
         root.addHandler(handler)
 
 
+# Every character str.splitlines() breaks at.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _one_line(message: str) -> str:
+    """`message` on one line with no control characters: user input echoed in an error can hold line
+    separators or terminal escape sequences."""
+    return "".join(
+        " " if c in _LINE_BREAKS else "\ufffd" if unicodedata.category(c)[0] == "C" and c != "\t" else c
+        for c in message.strip()
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `andon` console script."""
     _one_line_logging()
@@ -131,16 +145,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except TyperException as exc:
         # Usage errors (unknown command, bad option value) carry exit code 2.
-        message = " ".join(exc.format_message().split())
+        message = _one_line(exc.format_message())
         err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
-            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            err_console.print(f"error: {_one_line(str(exc))}", markup=False, highlight=False, soft_wrap=True)
             sys.exit(2)
         saved = _save_traceback()
         err_console.print(
-            f"internal error: {type(exc).__name__}: {exc} (details in {saved})",
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} (details in {saved})",
             markup=False,
             highlight=False,
             soft_wrap=True,
