@@ -123,7 +123,7 @@ class AndonSettings(BaseSettings):
         20, ge=1, description="Failed sign-ins from one client address within the window before it is locked."
     )
     ui_signin_attempts_per_minute: int = Field(
-        10, ge=1, description="Sign-in attempts one client address may make per minute (rate limit)."
+        60, ge=1, description="Sign-in attempts one client address may make per minute (rate limit)."
     )
     ui_signin_window_s: float = Field(300.0, gt=0, description="Window in which failed sign-ins are counted.")
     ui_signin_lockout_s: float = Field(900.0, gt=0, description="How long a locked user or client address waits.")

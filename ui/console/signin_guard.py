@@ -22,7 +22,7 @@ _MAX_TRACKED = 10_000  # names and addresses kept; beyond it, those with nothing
 class SignInLimits:
     max_failures: int = 5  # per user name in the window
     max_failures_per_client: int = 20  # per client address in the window
-    attempts_per_minute: int = 10  # per client address, successful or not
+    attempts_per_minute: int = 60  # per client address, successful or not (a shift change signs in many)
     window_s: float = 300.0
     lockout_s: float = 900.0
 
