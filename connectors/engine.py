@@ -71,8 +71,11 @@ def open_engine(config: DatabaseConfig) -> Engine:
             raise DatabaseUnavailableError(f"cannot create the folder of {describe_url(url)}: {exc.strerror}") from None
     elif backend == "postgresql":
         connect_args["connect_timeout"] = _PG_CONNECT_TIMEOUT_S
+    # A server that restarted leaves dead connections in the pool: check each one out with a ping, so the
+    # first request after a database outage gets a fresh connection instead of the broken one.
+    pre_ping = backend == "postgresql"
     try:
-        engine = create_engine(url, echo=config.echo, connect_args=connect_args)
+        engine = create_engine(url, echo=config.echo, connect_args=connect_args, pool_pre_ping=pre_ping)
     except (NoSuchModuleError, ArgumentError, ImportError):
         raise DatabaseUnavailableError(
             f"unsupported database URL scheme '{url.drivername}' (use sqlite:/// or postgresql+psycopg://)"

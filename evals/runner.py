@@ -13,6 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from tenacity import AsyncRetrying
+
+from agents.models.retries import RetryPolicy, retry_options
 from evals.cache import ResponseCache, cache_key
 from evals.errors import EvalError, JudgeError
 from evals.executor import CaseExecutor, is_transport_error
@@ -20,6 +23,8 @@ from evals.graders import CheckResult, gold_key, gold_refs, grade_case
 from evals.outcome import CaseOutcome
 from evals.records import AttemptRecord, RunManifest, RunSettings
 from evals.schema import CaseSpec, GoldRef, SuiteSpec
+
+_MAX_WAIT_S = 30.0  # the longest wait between tries, whatever a server's Retry-After asks for
 
 __all__ = [
     "MANIFEST_FILE",
@@ -161,26 +166,28 @@ class _Attempts:
         self.cache_hits = 0
 
     async def _play(self, case: CaseSpec, attempt: int) -> CaseOutcome:
-        last = ""
-        for tries in range(self.settings.retries + 1):
-            started = time.perf_counter()
-            try:
-                outcome = await asyncio.wait_for(self.executor.run(case, attempt), self.settings.timeout_s)
-            except TimeoutError:
-                return CaseOutcome(error=f"timeout after {self.settings.timeout_s:g}s")
-            except EvalError:
-                raise  # the harness itself failed (e.g. a worker died): stop the run, resume later
-            except Exception as exc:
-                if is_transport_error(exc):
-                    last = _describe(exc)
-                    # Back off a little so a struggling endpoint is not hammered.
-                    await asyncio.sleep(min(0.05 * 2**tries, 2.0))
-                    continue
-                return CaseOutcome(error=_describe(exc))
-            if not outcome.latency_ms:
-                outcome.latency_ms = (time.perf_counter() - started) * 1000
-            return outcome
-        return CaseOutcome(error=f"transport error after {self.settings.retries + 1} tries: {last}")
+        # tenacity retries transport errors, waiting what a server's Retry-After asks (429 / 503), else a
+        # short exponential back-off so a struggling endpoint is not hammered.
+        policy = RetryPolicy(retries=self.settings.retries, max_wait_s=_MAX_WAIT_S, initial_wait_s=0.05)
+        tries = 0
+        started = time.perf_counter()
+        try:
+            async for trying in AsyncRetrying(**retry_options(policy, is_transport_error)):
+                with trying:
+                    tries += 1
+                    started = time.perf_counter()
+                    outcome = await asyncio.wait_for(self.executor.run(case, attempt), self.settings.timeout_s)
+        except TimeoutError:
+            return CaseOutcome(error=f"timeout after {self.settings.timeout_s:g}s")
+        except EvalError:
+            raise  # the harness itself failed (e.g. a worker died): stop the run, resume later
+        except Exception as exc:
+            if is_transport_error(exc):
+                return CaseOutcome(error=f"transport error after {tries} tries: {_describe(exc)}")
+            return CaseOutcome(error=_describe(exc))
+        if not outcome.latency_ms:
+            outcome.latency_ms = (time.perf_counter() - started) * 1000
+        return outcome
 
     async def one(self, suite: SuiteSpec, case: CaseSpec, attempt: int) -> AttemptRecord:
         salt = self.cache.salt if self.cache is not None else ""

@@ -14,6 +14,7 @@ that vector; only the rest go to the model.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -378,6 +379,18 @@ def _write_document(
     return True
 
 
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _os_failure(exc: OSError) -> str:
+    if exc.errno in _DISK_FULL or exc.errno == errno.EROFS:
+        # The store was being written: the half-written generation is cleaned up on the next run, and readers
+        # never left the previous one.
+        why = exc.strerror or str(exc)
+        return f"cannot be written ({why}); the previous version is kept / 写入失败（磁盘空间不足或只读），保留原版本"
+    return f"cannot be read ({exc})"
+
+
 def ingest_paths(index: DocumentIndex, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
     """Ingest files and folders; each bad file becomes one failure line and the rest go on."""
     index.recover()
@@ -393,7 +406,9 @@ def ingest_paths(index: DocumentIndex, paths: Iterable[Path], progress: Progress
                 message = str(exc)
                 prefix = f"{path.name}: "
                 report.failed.append(IngestFailure(path=str(path), message=message.removeprefix(prefix)))
-            except (OSError, UnicodeDecodeError) as exc:
+            except OSError as exc:
+                report.failed.append(IngestFailure(path=str(path), message=_os_failure(exc)))
+            except UnicodeDecodeError as exc:
                 report.failed.append(IngestFailure(path=str(path), message=f"cannot be read ({exc})"))
         writes.flush()
     finally:

@@ -42,7 +42,7 @@ from tools.proposals import (
     reset_tool_tables,
 )
 from tools.registry import BrokenPlugin, Registry
-from tools.screening import WITHHELD_MARKER, ScreenedText, withhold_instructions
+from tools.screening import WITHHELD_MARKER, ScreenedText, screen_result, withhold_instructions
 
 __all__ = [
     "BUILTIN_METRICS",
@@ -98,6 +98,7 @@ __all__ = [
     "request_fingerprint",
     "require_scope",
     "reset_tool_tables",
+    "screen_result",
     "tool",
     "withhold_instructions",
 ]

@@ -22,6 +22,7 @@ from tools.contract import Permission, ProposalDraft, Tool, ToolContext, ToolRes
 from tools.errors import InvalidArgumentsError, PermissionDeniedError, ToolError, UnknownEntityError
 from tools.permissions import check_role
 from tools.proposals import Proposal, ProposalStore, already_pending_note
+from tools.screening import screen_result
 
 __all__ = ["OutcomeStatus", "ToolOutcome", "describe_validation_error", "invoke"]
 
@@ -50,6 +51,7 @@ class ToolOutcome:
     duration_ms: float = 0.0
     internal: bool = False  # True when the tool itself failed unexpectedly (a bug, not the caller's fault)
     already_pending: bool = False  # PROPOSED: the same request was already open; `proposal` is that one
+    withheld_sentences: int = 0  # OK: sentences of the result's texts replaced by the withheld marker
 
     @property
     def ok(self) -> bool:
@@ -66,6 +68,8 @@ class ToolOutcome:
                 data["already_pending"] = True
         if self.message:
             data["message"] = self.message
+        if self.withheld_sentences:
+            data["withheld_sentences"] = self.withheld_sentences
         if self.suggestions:
             data["suggestions"] = list(self.suggestions)
         return data
@@ -178,7 +182,19 @@ def _run(
         return ToolOutcome(
             tool.name, OutcomeStatus.PROPOSED, result=result, proposal=proposal, message=note, already_pending=repeated
         )
-    return ToolOutcome(tool.name, OutcomeStatus.OK, result=result)
+    screened, withheld = _screened(result)
+    return ToolOutcome(tool.name, OutcomeStatus.OK, result=screened, withheld_sentences=withheld)
+
+
+def _screened(result: BaseModel) -> tuple[BaseModel, int]:
+    # Plant texts (work-order titles, comments, alarm texts, names) and plugin results are data: a sentence
+    # in them written to an assistant is withheld before any model or person reads the result, as for
+    # document passages. The count joins the summary, so a model and the audit both see it.
+    screened, withheld = screen_result(result)
+    if withheld and isinstance(screened, ToolResult):
+        note = f"; {withheld} sentence(s) that read as instructions to the assistant withheld"
+        screened = screened.model_copy(update={"summary": screened.summary + note})
+    return screened, withheld
 
 
 def _status_of(exc: ToolError) -> OutcomeStatus:

@@ -227,6 +227,9 @@ class ProposalStore:
 
     def get(self, proposal_id: int) -> Proposal:
         """The proposal with this id; raises ProposalError if there is none."""
+        # An id no database integer can hold names no proposal (SQLite and PostgreSQL ids are 64-bit).
+        if not 0 < proposal_id < 2**63:
+            raise ProposalError(f"no proposal {proposal_id} / 没有编号为 {proposal_id} 的提议")
         with Session(self.engine) as session:
             row = session.get(ProposalRecord, proposal_id)
             if row is None:

@@ -18,8 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-__all__ = ["WITHHELD_MARKER", "ScreenedText", "withhold_instructions"]
+from pydantic import BaseModel
+
+__all__ = ["WITHHELD_MARKER", "ScreenedText", "screen_result", "withhold_instructions"]
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 WITHHELD_MARKER = "[withheld: reads as an instruction to the assistant / 已隐去：疑似对助手的指令]"
 
@@ -118,3 +123,38 @@ def withhold_instructions(text: str) -> ScreenedText:
             out.append(sentence)
             previous_withheld = False
     return ScreenedText(text="".join(out), withheld=withheld)
+
+
+def _screen_value(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str):
+        screened = withhold_instructions(value)
+        return screened.text, screened.withheld
+    if isinstance(value, BaseModel):
+        return screen_result(value)
+    if isinstance(value, dict):
+        total, mapping = 0, {}
+        for key, item in value.items():
+            mapping[key], count = _screen_value(item)
+            total += count
+        return (mapping, total) if total else (value, 0)
+    if isinstance(value, list | tuple):
+        total, items = 0, []
+        for item in value:
+            screened_item, count = _screen_value(item)
+            items.append(screened_item)
+            total += count
+        return (type(value)(items), total) if total else (value, 0)
+    return value, 0
+
+
+def screen_result(result: _Model) -> tuple[_Model, int]:
+    """`result` with every text in it (names, descriptions, comments, alarm texts, nested rows) screened by
+    `withhold_instructions`, and how many sentences were withheld; the same object when nothing was."""
+    changed: dict[str, Any] = {}
+    total = 0
+    for name in type(result).model_fields:
+        value, count = _screen_value(getattr(result, name))
+        if count:
+            changed[name] = value
+            total += count
+    return (result.model_copy(update=changed), total) if total else (result, 0)

@@ -55,6 +55,7 @@ def llm_config(settings: AndonSettings) -> LLMConfig | None:
         api_key=settings.llm_api_key or SecretStr("not-needed"),
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        retry_max_wait_s=settings.llm_retry_max_wait_s,
         max_tokens=settings.llm_max_tokens,
         stream=settings.llm_stream,
         extra_body=settings.llm_extra_body,

@@ -107,6 +107,7 @@ class AndonSettings(BaseSettings):
     llm_model: str | None = None
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 2
+    llm_retry_max_wait_s: float = Field(30.0, ge=0, description="Longest wait between LLM attempts (caps Retry-After).")
     llm_max_tokens: int | None = Field(2048, ge=1, description="Most tokens one model reply may have.")
     llm_stream: bool = Field(True, description="Stream replies; false for servers that cannot stream tool calls.")
     llm_extra_body: dict[str, Any] = Field(
@@ -129,6 +130,22 @@ class AndonSettings(BaseSettings):
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
     ui_auth: bool = True
+    ui_signin_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins of one user name within ui_signin_window_s before it is locked."
+    )
+    ui_signin_max_failures_per_client: int = Field(
+        20, ge=1, description="Failed sign-ins from one client address within the window before it is locked."
+    )
+    ui_signin_attempts_per_minute: int = Field(
+        60, ge=1, description="Sign-in attempts one client address may make per minute (rate limit)."
+    )
+    ui_signin_window_s: float = Field(300.0, gt=0, description="Window in which failed sign-ins are counted.")
+    ui_signin_lockout_s: float = Field(900.0, gt=0, description="How long a locked user or client address waits.")
+    ui_session_ttl_s: float = Field(
+        8 * 3600.0, gt=0, description="A console sign-in expires this long after it was made (one shift)."
+    )
+    ui_monitoring: bool = Field(False, description="Gradio's /monitoring endpoint; off unless configured.")
+    ui_run_history: bool = Field(False, description="Gradio's run history kept in the browser; off unless configured.")
     default_user: str = "operator"
     users: list[UserAccount] | None = Field(None, description="Users and roles; default: the demo user set.")
     mcp_servers: list[McpServerSettings] = Field(

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from agents.models.retries import RetryPolicy
+from agents.models.retrying_model import RetryingChatModel
+
 if TYPE_CHECKING:
     from langchain_openai import ChatOpenAI
 
@@ -23,7 +26,10 @@ class LLMConfig(BaseModel):
     model: str
     api_key: SecretStr = SecretStr("not-needed")
     timeout_s: float = 60.0
-    max_retries: int = 2
+    max_retries: int = Field(2, ge=0, description="Attempts after the first on a 429, 5xx, time-out or broken stream.")
+    retry_max_wait_s: float = Field(
+        30.0, ge=0, description="Longest wait between attempts, whatever a server's Retry-After asks for."
+    )
     temperature: float | None = 0.0
     max_tokens: int | None = Field(
         2048,
@@ -42,13 +48,21 @@ class LLMConfig(BaseModel):
 def _model_class() -> type[ChatOpenAI]:
     from langchain_openai import ChatOpenAI
 
-    class ChatCompletionsModel(ChatOpenAI):
-        """`ChatOpenAI` for third-party servers: `tool_choice: "auto"` with tools, no null message content.
+    class ChatCompletionsModel(RetryingChatModel, ChatOpenAI):
+        """`ChatOpenAI` for third-party servers: `tool_choice: "auto"` with tools, no null message content,
+        and Andon's retries (`RetryingChatModel`) instead of the client's.
 
         "auto" is OpenAI's default, but some servers offer the tools to the model only when the request
         says so (llama-cpp-python's function-calling chat formats); vLLM answers it with a clear error when
         started without --enable-auto-tool-choice, instead of never calling a tool.
         """
+
+        andon_retries: int = 2
+        andon_retry_max_wait_s: float = 30.0
+
+        @property
+        def retry_policy(self) -> RetryPolicy:
+            return RetryPolicy(retries=self.andon_retries, max_wait_s=self.andon_retry_max_wait_s)
 
         def bind_tools(
             self,
@@ -82,7 +96,9 @@ def make_openai_chat_model(config: LLMConfig) -> ChatOpenAI:
         base_url=config.base_url,
         api_key=config.api_key,
         timeout=config.timeout_s,
-        max_retries=config.max_retries,
+        max_retries=0,  # Andon retries (honouring Retry-After), not the client: see agents.models.retries
+        andon_retries=config.max_retries,
+        andon_retry_max_wait_s=config.retry_max_wait_s,
         temperature=config.temperature,
         # `max_tokens`, which every OpenAI-compatible server reads; langchain would send `max_completion_tokens`.
         extra_body={**({"max_tokens": config.max_tokens} if config.max_tokens else {}), **config.extra_body} or None,

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from agents.errors import AgentError
 from agents.events import Error, Event, FinalAnswer, ProposalAwaitingApproval, Routed, Usage
@@ -61,20 +61,13 @@ def _model_failure(exc: Exception) -> str | None:
 
     if isinstance(exc, GraphRecursionError):
         return "the agent did not reach an answer within its step limit / 智能体未能在步数限制内得出答案"
-    try:
-        import openai
-    except ImportError:  # pragma: no cover - openai is a dependency of langchain-openai
-        return None
-    if isinstance(exc, openai.APITimeoutError):  # a kind of connection error: the server was reached, then slow
-        return "the LLM endpoint did not answer in time (llm_timeout_s) / 大模型服务响应超时"
-    if isinstance(exc, openai.APIConnectionError):
-        return f"the LLM endpoint cannot be reached ({exc}) / 无法连接大模型服务"
-    if isinstance(exc, openai.APIStatusError):
-        # One line: a server's message may be a whole validation report.
-        said = " ".join(exc.message.split())
-        said = said if len(said) <= 300 else said[:300] + "…"
-        return f"the LLM endpoint answered {exc.status_code}: {said} / 大模型服务返回错误"
-    return None
+    if isinstance(exc, DBAPIError):
+        # The plant database went away (stopped, restarted, network): say so; the next request reconnects.
+        said = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        return f"the plant database cannot be reached ({' '.join(said.split())[:200]}) / 无法连接工厂数据库"
+    from agents.models.retries import describe_llm_failure
+
+    return describe_llm_failure(exc)
 
 
 async def _in_thread(make: Callable[[], Iterator[Event]]) -> AsyncIterator[Event]:

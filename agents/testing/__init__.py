@@ -5,8 +5,21 @@ from agents.testing.scripted_server import (
     ScriptedServer,
     ScriptedToolCall,
     ScriptedTurn,
+    broken_stream,
     call_tool,
+    http_error,
     reply,
+    slow,
 )
 
-__all__ = ["ScriptedRequest", "ScriptedServer", "ScriptedToolCall", "ScriptedTurn", "call_tool", "reply"]
+__all__ = [
+    "ScriptedRequest",
+    "ScriptedServer",
+    "ScriptedToolCall",
+    "ScriptedTurn",
+    "broken_stream",
+    "call_tool",
+    "http_error",
+    "reply",
+    "slow",
+]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +22,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["ScriptedRequest", "ScriptedServer", "ScriptedToolCall", "ScriptedTurn", "call_tool", "reply"]
+__all__ = [
+    "ScriptedRequest",
+    "ScriptedServer",
+    "ScriptedToolCall",
+    "ScriptedTurn",
+    "broken_stream",
+    "call_tool",
+    "http_error",
+    "reply",
+    "slow",
+]
 
 _ARG_CHUNK = 7  # tool-call arguments arrive in pieces this long, as real servers split them
 
@@ -43,11 +54,19 @@ class ScriptedToolCall:
 
 @dataclass(frozen=True)
 class ScriptedTurn:
-    """One assistant reply: text, tool calls, or both; `finish_reason="length"` plays a reply cut off at max_tokens."""
+    """One assistant reply: text, tool calls, or both; `finish_reason="length"` plays a reply cut off at max_tokens.
+
+    Faults: `status` (not 200) answers with that HTTP error and `headers` (e.g. Retry-After); `delay_s` waits
+    before answering (a time-out); `cut_after_chunks` streams that many chunks, then drops the connection.
+    """
 
     text: str = ""
     tool_calls: tuple[ScriptedToolCall, ...] = ()
     finish_reason: str | None = None
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    delay_s: float = 0.0
+    cut_after_chunks: int | None = None
 
     @property
     def finish(self) -> str:
@@ -83,6 +102,21 @@ def reply(text: str) -> ScriptedTurn:
 def call_tool(name: str, /, **args: Any) -> ScriptedTurn:
     """A turn that calls one tool with these arguments."""
     return ScriptedTurn(tool_calls=(ScriptedToolCall(name=name, args=args),))
+
+
+def http_error(status: int, *, retry_after: str | None = None) -> ScriptedTurn:
+    """A turn that answers with an HTTP error (e.g. 503 with `Retry-After: 1`)."""
+    return ScriptedTurn(status=status, headers=(("Retry-After", retry_after),) if retry_after is not None else ())
+
+
+def slow(turn: ScriptedTurn, delay_s: float) -> ScriptedTurn:
+    """`turn`, answered only after `delay_s` seconds."""
+    return ScriptedTurn(**{**turn.__dict__, "delay_s": delay_s})
+
+
+def broken_stream(turn: ScriptedTurn, after_chunks: int) -> ScriptedTurn:
+    """`turn` streamed for `after_chunks` chunks, then the connection drops."""
+    return ScriptedTurn(**{**turn.__dict__, "cut_after_chunks": after_chunks})
 
 
 Script = Sequence[ScriptedTurn] | Callable[[ScriptedRequest], ScriptedTurn]
@@ -181,6 +215,27 @@ def _embedding(text: str, dim: int = 16) -> list[float]:
     return [v / norm for v in raw]
 
 
+def _http_chunk(text: str) -> bytes:
+    """`text` as one chunk of a chunked HTTP body."""
+    data = text.encode("utf-8")
+    return f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n"
+
+
+def _answer(handler: Any, state: _State, request: ScriptedRequest, turn: ScriptedTurn | None) -> None:
+    """Send what `turn` scripts: an error, a stream, a completion, or 400 when the script ran out."""
+    if turn is None:
+        # 400, not 500: the client must not retry a script that has run out.
+        error = {"message": "scripted server: no scripted turn left", "type": "invalid_request_error"}
+        handler._send_json(400, {"error": error})
+    elif turn.status != 200:
+        error = {"message": f"scripted server: HTTP {turn.status}", "type": "server_error"}
+        handler._send_json(turn.status, {"error": error}, headers=turn.headers)
+    elif request.body.get("stream"):
+        handler._stream(request, turn, len(state.requests))
+    else:
+        handler._send_json(200, _completion(request, turn, state.model, len(state.requests)))
+
+
 def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -189,10 +244,11 @@ def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # the server is quiet
             return
 
-        def _send_json(self, status: int, payload: dict[str, Any]) -> None:
+        def _send_json(self, status: int, payload: dict[str, Any], headers: Sequence[tuple[str, str]] = ()) -> None:
             body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            for name, value in [*headers, ("Content-Type", "application/json")]:
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -215,40 +271,24 @@ def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
                 return
             request = ScriptedRequest(path=self.path, body=body)
             if self.path.rstrip("/").endswith("/embeddings"):
-                state.requests.append(request)
-                inputs = body.get("input", [])
-                texts = [inputs] if isinstance(inputs, str) else list(inputs)
-                data = [
-                    {"object": "embedding", "index": i, "embedding": _embedding(str(t))} for i, t in enumerate(texts)
-                ]
-                self._send_json(
-                    200,
-                    {
-                        "object": "list",
-                        "data": data,
-                        "model": state.model,
-                        "usage": {"prompt_tokens": 0, "total_tokens": 0},
-                    },
-                )
+                self._embeddings(request)
                 return
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send_json(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
                 return
             turn = state.next_turn(request)
-            if state.latency_s:
-                time.sleep(state.latency_s)
-            if turn is None:
-                # 400, not 500: the client must not retry a script that has run out.
-                self._send_json(
-                    400,
-                    {"error": {"message": "scripted server: no scripted turn left", "type": "invalid_request_error"}},
-                )
-            elif body.get("stream"):
-                self._stream(request, turn, len(state.requests))
-            else:
-                self._send_json(200, _completion(request, turn, state.model, len(state.requests)))
+            time.sleep(state.latency_s + getattr(turn, "delay_s", 0.0))
+            _answer(self, state, request, turn)
             with state.lock:
                 state.server_time_s += time.perf_counter() - started
+
+        def _embeddings(self, request: ScriptedRequest) -> None:
+            state.requests.append(request)
+            inputs = request.body.get("input", [])
+            texts = [inputs] if isinstance(inputs, str) else list(inputs)
+            data = [{"object": "embedding", "index": i, "embedding": _embedding(str(t))} for i, t in enumerate(texts)]
+            usage = {"prompt_tokens": 0, "total_tokens": 0}
+            self._send_json(200, {"object": "list", "data": data, "model": state.model, "usage": usage})
 
         def _stream(self, request: ScriptedRequest, turn: ScriptedTurn, counter: int) -> None:
             self.send_response(200)
@@ -256,15 +296,27 @@ def _handler_class(state: _State) -> type[BaseHTTPRequestHandler]:
             self.send_header("Cache-Control", "no-cache")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for item in _stream_chunks(request, turn, state.model, counter):
-                self._write_chunk(f"data: {json.dumps(item, ensure_ascii=False)}\n\n")
+            items = [
+                f"data: {json.dumps(item, ensure_ascii=False)}\n\n"
+                for item in _stream_chunks(request, turn, state.model, counter)
+            ]
+            sent = items[: turn.cut_after_chunks]
+            self.wfile.write(b"".join(_http_chunk(text) for text in sent))
+            if len(sent) < len(items):
+                self._drop()
+                return
             self._write_chunk("data: [DONE]\n\n")
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
 
+        def _drop(self) -> None:
+            # Drop the connection mid-body: the client sees an incomplete chunked response.
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+
         def _write_chunk(self, text: str) -> None:
-            data = text.encode("utf-8")
-            self.wfile.write(f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n")
+            self.wfile.write(_http_chunk(text))
 
     return Handler
 

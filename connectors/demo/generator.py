@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Column, Engine, MetaData, String, Table, func, inspect, select, text
 from sqlmodel import SQLModel
 
 from connectors.demo import stories
@@ -56,6 +56,15 @@ def _tables() -> list[object]:
     return [model.__table__ for model in PLANT_TABLES]  # type: ignore[attr-defined]
 
 
+# Present from the start of a seed until its last commit: a database that has it holds an interrupted seed
+# (killed, power lost), never a plant anyone owns, so the next seed replaces it without --force.
+_SEED_MARKER = Table("andon_seed_in_progress", MetaData(), Column("scale", String(16)))
+
+
+def _interrupted(engine: Engine) -> bool:
+    return inspect(engine).has_table(_SEED_MARKER.name)
+
+
 def _holds_data(engine: Engine) -> bool:
     existing = set(inspect(engine).get_table_names())
     with engine.connect() as connection:
@@ -86,16 +95,20 @@ def seed_plant(
     progress: Progress | None = None,
 ) -> SeedSummary:
     """Write the demo plant. Refuses (`PlantExistsError`, nothing touched) when the database already holds
-    plant data, unless `force`, which drops and recreates the plant tables first."""
+    plant data, unless `force`, which drops and recreates the plant tables first. What an interrupted seed
+    left behind (killed, power lost) is replaced without `force`."""
     chosen = get_scale(scale)
     began = time.perf_counter()
-    if _holds_data(engine):
+    if _interrupted(engine):
+        SQLModel.metadata.drop_all(engine, tables=_tables())  # type: ignore[arg-type]
+    elif _holds_data(engine):
         if not force:
             where = describe_url(engine.url)
             raise PlantExistsError(
                 f"{where} already holds a plant; use --force to replace it / 数据库中已有工厂数据，使用 --force 覆盖"
             )
         SQLModel.metadata.drop_all(engine, tables=_tables())  # type: ignore[arg-type]
+    _SEED_MARKER.create(engine, checkfirst=True)
     create_schema(engine)
     clock = stories.PLANT_CLOCK
     start = clock - timedelta(days=chosen.days)
@@ -124,6 +137,7 @@ def seed_plant(
             generator_version=GENERATOR_VERSION,
         )
         ctx.flush_all()
+        _SEED_MARKER.drop(connection)  # in the same transaction as the plant's last rows and its meta row
         connection.commit()
         written = ctx.written()
     _reset_sequences(engine)

@@ -302,3 +302,46 @@ def test_a_failed_model_call_fails_the_documents_of_its_batch_only(
     texts = sorted(index.chunks.get(include=["documents"])["documents"])
     assert texts == ["DOC-A first part.", "DOC-A second part.", "clean text.", "other text."]  # old DOC-A kept
     assert [r.pending for r in index.catalogue.all()] == [None, None]
+
+
+def test_a_full_disk_while_replacing_says_so_and_keeps_the_previous_version(
+    store_config: KnowledgeConfig, make_index: IndexFactory, markdown_file: Callable[..., Path]
+) -> None:
+    import errno
+
+    old = "# Manual\n" + "".join(f"## {n} Part {n}\nOld text {n}.\n" for n in range(1, 5))
+    path = markdown_file("manual.md", old, id="MM-X")
+    config = store_config.model_copy(update={"batch_size": 1})
+    index = make_index(config)
+    index.ingest([path])
+    old_ids = _chunk_ids(index)
+    markdown_file("manual.md", old.replace("Old", "New"), id="MM-X")
+    upsert = index.chunks.upsert
+    writes: list[int] = []
+
+    def disk_full_after_one_batch(**kwargs: Any) -> None:
+        writes.append(len(kwargs["ids"]))
+        if len(writes) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        upsert(**kwargs)
+
+    index.chunks.upsert = disk_full_after_one_batch
+    report = index.ingest([path])
+    assert [(f.path, f.message) for f in report.failed] == [
+        (
+            str(path),
+            "cannot be written (No space left on device); the previous version is kept / "
+            "写入失败（磁盘空间不足或只读），保留原版本",
+        )
+    ]
+    assert report.lines()[-1].count("\n") == 0
+    hits = index.search("text", k=10, role="operator", mode="bm25")
+    assert sorted(h.chunk_id for h in hits) == old_ids  # readers still on the previous generation
+    assert all(h.text.startswith("Old") for h in hits)
+    assert [d.chunks for d in index.list_documents()] == [4]
+
+    index.chunks.upsert = upsert  # space freed: the next run replaces it, with no chunk of the failed try left
+    assert make_index(config).ingest([path]).updated == ["MM-X"]
+    hits = index.search("text", k=10, role="operator", mode="bm25")
+    assert sorted(h.text for h in hits) == [f"New text {n}." for n in range(1, 5)]
+    assert len(_chunk_ids(index)) == 4

@@ -100,9 +100,7 @@ def breakdown(figures: OEEFigures) -> OEEBreakdown:
 PLANT_WIDE_SPAN = timedelta(days=92)
 
 
-def period_of(
-    ctx: ToolContext, expression: str, *, plant_wide: bool = False, due_dates: bool = False
-) -> PeriodSpan:
+def period_of(ctx: ToolContext, expression: str, *, plant_wide: bool = False, due_dates: bool = False) -> PeriodSpan:
     """Resolve a tool's `period` argument (see `tools.resolvers.resolve_period`); at most 366 days, or
     92 days for a plant-wide query. `due_dates`: the period filters due or promised dates, so it may lie
     ahead of the clock ("orders due next week")."""

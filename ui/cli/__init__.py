@@ -3,10 +3,13 @@ so that `andon --help` stays fast."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import logging
 import sys
 import tempfile
 import traceback
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
@@ -115,8 +118,51 @@ def _save_traceback() -> Path:
 _INTERRUPTED = 130
 
 
+class _OneLineFormatter(logging.Formatter):
+    """`warning: message` on one line: a logged exception shows its type and first line, never a traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = " ".join(record.getMessage().split())
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            first = (str(exc).splitlines() or [""])[0][:200]
+            message += f" ({type(exc).__name__}: {first})"
+        return f"{record.levelname.lower()}: {message}"
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever `sys.stderr` is at the time (tests and the console swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(OSError, ValueError):  # a closed stream: nothing to tell
+            sys.stderr.write(self.format(record) + "\n")
+
+
+def _one_line_logging() -> None:
+    # Without a handler, Python prints warnings and logged exceptions with their traceback to stderr.
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = _StderrHandler(logging.WARNING)
+        handler.setFormatter(_OneLineFormatter())
+        root.addHandler(handler)
+
+
+# Every character str.splitlines() breaks at.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _one_line(message: str) -> str:
+    """`message` on one line with no control characters: user input echoed in an error can hold line
+    separators or terminal escape sequences."""
+    return "".join(
+        " " if c in _LINE_BREAKS else "\ufffd" if unicodedata.category(c)[0] == "C" and c != "\t" else c
+        for c in message.strip()
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `andon` console script."""
+    _one_line_logging()
     try:
         result = app(args=argv, standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
@@ -126,16 +172,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except TyperException as exc:
         # Usage errors (unknown command, bad option value) carry exit code 2.
-        message = " ".join(exc.format_message().split())
+        message = _one_line(exc.format_message())
         err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
-            err_console.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
+            err_console.print(f"error: {_one_line(str(exc))}", markup=False, highlight=False, soft_wrap=True)
             sys.exit(2)
         saved = _save_traceback()
         err_console.print(
-            f"internal error: {type(exc).__name__}: {exc} (details in {saved})",
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} (details in {saved})",
             markup=False,
             highlight=False,
             soft_wrap=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -38,18 +39,24 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    # Checked against when no hash exists for the name, so an unknown user costs the same scrypt work as a
+    # wrong password: the answer's timing does not tell which user names exist.
+    return hash_password(secrets.token_hex(16))
+
+
 def authenticate(settings: AndonSettings, name: str, password: str) -> UserAccount | None:
     """The account when the name and password match, else None.
 
     Configured users must have a password hash. The built-in demo users (used only when no users
-    are configured) sign in with their user name as password, as the README documents.
+    are configured) sign in with their user name as password, as the README documents. Every
+    failure with configured users does one scrypt check, whether the name exists or not.
     """
-    for account in users(settings):
-        if account.name != name:
-            continue
-        if account.password_hash is not None:
-            return account if verify_password(password, account.password_hash.get_secret_value()) else None
-        if settings.users is None and hmac.compare_digest(password, account.name):
-            return account
-        return None
+    account = next((a for a in users(settings) if a.name == name), None)
+    if account is not None and account.password_hash is not None:
+        return account if verify_password(password, account.password_hash.get_secret_value()) else None
+    if account is not None and settings.users is None:
+        return account if hmac.compare_digest(password.encode("utf-8"), account.name.encode("utf-8")) else None
+    verify_password(password, _decoy_hash())
     return None

@@ -19,6 +19,7 @@ from agents.events import Error, Event
 from tools import Proposal, Role, ToolError, parse_role
 from ui.config import AndonSettings, UserAccount
 from ui.console.auth import authenticate
+from ui.console.signin_guard import SignInGuard, SignInLimits
 from ui.system import acting_role, find_user
 
 if TYPE_CHECKING:
@@ -108,6 +109,15 @@ class ConsoleBackend:
         self.documents = documents
         self._tools = tools
         self._shared: SharedConsoleState | None = None
+        self.signin_guard = SignInGuard(
+            SignInLimits(
+                max_failures=settings.ui_signin_max_failures,
+                max_failures_per_client=settings.ui_signin_max_failures_per_client,
+                attempts_per_minute=settings.ui_signin_attempts_per_minute,
+                window_s=settings.ui_signin_window_s,
+                lockout_s=settings.ui_signin_lockout_s,
+            )
+        )
         self.feedback_path = settings.data_home / "feedback.jsonl"
         self.eval_dir = settings.data_home / "eval-runs"
 
@@ -140,7 +150,7 @@ class ConsoleBackend:
 
     def start_sign_in(self, account: SignedIn, session_id: str) -> str:
         """A token for this sign-in that every worker of the plant accepts until sign-out."""
-        return self.shared.sign_in(account.name, session_id)
+        return self.shared.sign_in(account.name, session_id, hours=self.settings.ui_session_ttl_s / 3600)
 
     def resume_sign_in(self, token: str) -> tuple[SignedIn, str] | None:
         """The account and conversation of a sign-in token made by any worker, or None."""
@@ -160,6 +170,19 @@ class ConsoleBackend:
 
     def browser_secret(self) -> str:
         return self.shared.browser_secret()
+
+    def sign_in(self, name: str, password: str, client: str) -> SignedIn | float | None:
+        """The account; or the seconds to wait when `name` or `client` is locked or over the rate limit; or
+        None for a wrong name or password (counted against both)."""
+        wait = self.signin_guard.wait_s(name, client)
+        if wait > 0:
+            return wait
+        account = self.authenticate(name, password)
+        if account is None:
+            self.signin_guard.failed(name, client)
+        else:
+            self.signin_guard.succeeded(name)
+        return account
 
     def default_account(self) -> SignedIn | None:
         try:

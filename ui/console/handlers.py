@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from collections.abc import Iterator
@@ -33,7 +34,16 @@ def _signed_in(state: dict[str, Any]) -> SignedIn:
     account = state.get("account")
     if not isinstance(account, SignedIn):
         raise gr.Error("Please sign in first / 请先登录")
+    expires_at = state.get("expires_at")
+    if expires_at is not None and time.monotonic() >= expires_at:
+        state["account"] = None  # the server-side state forgets who it was
+        raise gr.Error(t("en", "session_expired") + " / " + t("zh", "session_expired"))
     return account
+
+
+def _client_of(request: gr.Request | None) -> str:
+    client = getattr(request, "client", None)
+    return str(getattr(client, "host", "") or "unknown")
 
 
 def _chart_updates(spec: ChartSpec | None) -> tuple[Any, Any]:
@@ -117,13 +127,21 @@ class Handlers:
 
     # -- sign-in -----------------------------------------------------------------------------------
 
-    def sign_in(self, name: str, password: str, state: dict[str, Any]) -> tuple[Any, ...]:
-        account = self.backend.authenticate(name.strip(), password)
+    def sign_in(
+        self, name: str, password: str, state: dict[str, Any], request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        account = self.backend.sign_in(name.strip(), password, _client_of(request))
         lang: Lang = state["lang"]
-        if account is None:
-            failed = gr.update(value=t(lang, "login_failed"), visible=True)
+        if not isinstance(account, SignedIn):
+            message = (
+                t(lang, "login_locked", minutes=str(max(1, math.ceil(account / 60))))
+                if isinstance(account, float)
+                else t(lang, "login_failed")
+            )
+            failed = gr.update(value=message, visible=True)
             return state, failed, gr.update(), gr.update(), "", *blank_updates(lang)
-        state = {**session_state(lang), "account": account}
+        expires_at = time.monotonic() + self.backend.settings.ui_session_ttl_s
+        state = {**session_state(lang), "account": account, "expires_at": expires_at}
         state["token"] = self.backend.start_sign_in(account, state["session_id"])
         who = t(lang, "signed_in_as", user=account.display, role=account.role.value)
         shown = (gr.update(value="", visible=False), gr.update(visible=False), gr.update(visible=True))
@@ -140,7 +158,14 @@ class Handlers:
         if found is None:
             return state, gr.update(visible=True), gr.update(visible=False), ""
         account, session_id = found
-        state = {**session_state(state["lang"]), "account": account, "session_id": session_id, "token": token}
+        expires_at = time.monotonic() + self.backend.settings.ui_session_ttl_s  # the token expires sooner, if anything
+        state = {
+            **session_state(state["lang"]),
+            "account": account,
+            "session_id": session_id,
+            "token": token,
+            "expires_at": expires_at,
+        }
         who = t(state["lang"], "signed_in_as", user=account.display, role=account.role.value)
         return state, gr.update(visible=False), gr.update(visible=True), who
 

@@ -21,6 +21,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "login": ("Sign in", "登录"),
     "logout": ("Sign out", "退出"),
     "login_failed": ("Unknown user or wrong password.", "用户名或密码错误。"),
+    "login_locked": (
+        "Too many sign-in attempts; try again in {minutes} min.",
+        "登录尝试次数过多，请 {minutes} 分钟后再试。",
+    ),
+    "session_expired": ("Your sign-in has expired; please sign in again.", "登录已过期，请重新登录。"),
     "signed_in_as": ("Signed in as {user} ({role})", "当前用户 {user}（{role}）"),
     "language": ("Language / 语言", "Language / 语言"),
     "tab_chat": ("Chat", "对话"),

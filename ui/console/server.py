@@ -149,6 +149,10 @@ def launch_console(
 
     app = build_console(backend if backend is not None else build_backend(settings, model=model))
     app.queue(default_concurrency_limit=8, max_size=256)
+    from starlette.middleware import Middleware
+
+    from ui.console.security_headers import SecurityHeadersMiddleware
+
     try:
         app.launch(
             server_name=host,
@@ -162,6 +166,10 @@ def launch_console(
             ssr_mode=False,
             pwa=False,
             mcp_server=False,
+            # Off unless configured: traffic monitoring, and run history kept in the operator's browser.
+            enable_monitoring=settings.ui_monitoring,
+            run_history=settings.ui_run_history,
+            app_kwargs={"middleware": [Middleware(SecurityHeadersMiddleware)]},
         )
     except OSError:  # taken meanwhile, by another program
         with contextlib.suppress(Exception):
