@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
 
-__all__ = ["ConversationMemory", "SessionRecord"]
+__all__ = ["SESSION_TABLE", "ConversationMemory", "SessionRecord"]
 
-_SCHEMA = """
+# The sessions table, the same on SQLite and PostgreSQL.
+SESSION_TABLE = """
 CREATE TABLE IF NOT EXISTS andon_session (
     session_id TEXT PRIMARY KEY,
     domains TEXT NOT NULL,
@@ -65,7 +66,7 @@ class ConversationMemory:
         self.checkpointer: BaseCheckpointSaver[Any] = saver
         self._lock: threading.Lock = saver.lock
         with self._lock:
-            self._conn.execute(_SCHEMA)
+            self._conn.execute(SESSION_TABLE)
             columns = {row[1] for row in self._conn.execute("PRAGMA table_info(andon_session)")}
             if "owner" not in columns:  # a memory file from before sessions had owners
                 self._conn.execute("ALTER TABLE andon_session ADD COLUMN owner TEXT NOT NULL DEFAULT ''")

@@ -7,21 +7,10 @@ import json
 import time
 from typing import Any
 
-from agents.runtime.memory import ConversationMemory, SessionRecord
+from agents.runtime.memory import SESSION_TABLE, ConversationMemory, SessionRecord
 
 __all__ = ["PostgresConversationMemory", "libpq_url"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS andon_session (
-    session_id TEXT PRIMARY KEY,
-    domains TEXT NOT NULL,
-    lang TEXT NOT NULL,
-    paused_thread TEXT,
-    paused_domain TEXT,
-    paused_proposals TEXT,
-    owner TEXT NOT NULL DEFAULT ''
-)
-"""
 # Taken while the checkpointer's migrations run, so workers starting together do not race them.
 _SETUP_LOCK = 0x616E646F6E01
 
@@ -57,7 +46,7 @@ class PostgresConversationMemory(ConversationMemory):
                 time.sleep(0.1)
             try:
                 self.checkpointer.setup()
-                conn.execute(_SCHEMA)
+                conn.execute(SESSION_TABLE)
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
 

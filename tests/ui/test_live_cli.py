@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from connectors import DatabaseConfig, open_engine
 from connectors.live.demo_mapping import demo_mapping
@@ -154,7 +154,8 @@ def test_sim_opcua_browse_and_a_killed_simulator_leave_no_gap(home: Path, spawn:
         sim = spawn(*args)  # the same clock file: live time goes on where it was
         sim.wait_for(r"^OPC UA server on ")
         _wait_until(lambda: sum(line.startswith("OPC UA connected") for line in said) == 2)
-        time.sleep(3)
+        # Samples keep coming after the restart: wait for them (counted, not timed, so a fast machine waits too).
+        _wait_until(lambda: _latest_index(engine, simulation) > 20)
     finally:
         runtime.stop()
     assert sim.interrupt() == 0
@@ -175,6 +176,13 @@ def test_sim_opcua_browse_and_a_killed_simulator_leave_no_gap(home: Path, spawn:
         assert indices[-1] > 20  # about 15 plant minutes before the kill, more after the restart
         assert sorted(samples)[:2] == [(simulation.moment(k), simulation.value(tag, k)) for k in range(2)]
     assert any("retrying" in line for line in said)
+
+
+def _latest_index(engine: Engine, simulation: PlantSimulation) -> int:
+    """The simulation step of the newest stored live sample (-1 before the first)."""
+    with engine.connect() as conn:
+        latest = conn.execute(text("select max(ts) from live_sample")).scalar()
+    return -1 if latest is None else simulation.index(_as_datetime(latest))
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float = 120) -> None:
