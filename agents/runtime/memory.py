@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from langgraph.checkpoint.base import BaseCheckpointSaver
 
-__all__ = ["SESSION_TABLE", "ConversationMemory", "SessionRecord"]
+__all__ = ["SESSION_TABLE", "ConversationMemory", "SessionRecord", "SessionStatements"]
 
 # The sessions table, the same on SQLite and PostgreSQL.
 SESSION_TABLE = """
@@ -48,6 +49,58 @@ class SessionRecord:
     paused_domain: str | None = None
     paused_proposals: tuple[int, ...] = ()
     owner: str = ""
+
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> SessionRecord:
+        """A record from a row of `SessionStatements.select`'s columns, in their order."""
+        session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner = row
+        return cls(
+            session_id=session_id,
+            domains=json.loads(domains),
+            lang=lang,
+            paused_thread=paused_thread,
+            paused_domain=paused_domain,
+            paused_proposals=tuple(json.loads(paused_proposals or "[]")),
+            owner=owner,
+        )
+
+    def row(self) -> tuple[Any, ...]:
+        """The values `SessionStatements.upsert` takes, in its columns' order."""
+        return (
+            self.session_id,
+            json.dumps(self.domains),
+            self.lang,
+            self.paused_thread,
+            self.paused_domain,
+            json.dumps(list(self.paused_proposals)),
+            self.owner,
+        )
+
+
+@dataclass(frozen=True)
+class SessionStatements:
+    """The session table's statements, the same on SQLite (`?`) and PostgreSQL (`%s`) but for the placeholder."""
+
+    select: str
+    upsert: str
+    delete: str
+
+    @classmethod
+    def with_placeholder(cls, mark: str) -> SessionStatements:
+        columns = "session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner"
+        return cls(
+            select=f"SELECT {columns} FROM andon_session WHERE session_id = {mark}",
+            upsert=(
+                f"INSERT INTO andon_session ({columns}) VALUES ({', '.join([mark] * 7)}) "
+                "ON CONFLICT (session_id) DO UPDATE SET domains = excluded.domains, lang = excluded.lang, "
+                "paused_thread = excluded.paused_thread, paused_domain = excluded.paused_domain, "
+                "paused_proposals = excluded.paused_proposals, owner = excluded.owner"
+            ),
+            delete=f"DELETE FROM andon_session WHERE session_id = {mark} AND owner = {mark}",
+        )
+
+
+_SQLITE = SessionStatements.with_placeholder("?")
 
 
 class ConversationMemory:
@@ -75,22 +128,8 @@ class ConversationMemory:
     def session(self, session_id: str) -> SessionRecord | None:
         """What is known about a session, or None for a new one."""
         with self._lock:
-            row = self._conn.execute(
-                "SELECT session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner "
-                "FROM andon_session WHERE session_id = ?",
-                (session_id,),
-            ).fetchone()
-        if row is None:
-            return None
-        return SessionRecord(
-            session_id=row[0],
-            domains=json.loads(row[1]),
-            lang=row[2],
-            paused_thread=row[3],
-            paused_domain=row[4],
-            paused_proposals=tuple(json.loads(row[5] or "[]")),
-            owner=row[6],
-        )
+            row = self._conn.execute(_SQLITE.select, (session_id,)).fetchone()
+        return None if row is None else SessionRecord.of_row(row)
 
     def remember(
         self,
@@ -104,23 +143,9 @@ class ConversationMemory:
         paused_proposals: tuple[int, ...] = (),
     ) -> None:
         """Record the domains of the session's last turn and, if it paused, where."""
+        record = SessionRecord(session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner)
         with self._lock:
-            self._conn.execute(
-                "INSERT INTO andon_session (session_id, domains, lang, paused_thread, paused_domain, paused_proposals, "
-                "owner) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
-                "domains = excluded.domains, lang = excluded.lang, paused_thread = excluded.paused_thread, "
-                "paused_domain = excluded.paused_domain, paused_proposals = excluded.paused_proposals, "
-                "owner = excluded.owner",
-                (
-                    session_id,
-                    json.dumps(domains),
-                    lang,
-                    paused_thread,
-                    paused_domain,
-                    json.dumps(list(paused_proposals)),
-                    owner,
-                ),
-            )
+            self._conn.execute(_SQLITE.upsert, record.row())
             self._conn.commit()
 
     def forget(self, session_id: str, *, owner: str, threads: list[str]) -> None:
@@ -128,7 +153,7 @@ class ConversationMemory:
         for thread in threads:
             self.checkpointer.delete_thread(thread)
         with self._lock:
-            self._conn.execute("DELETE FROM andon_session WHERE session_id = ? AND owner = ?", (session_id, owner))
+            self._conn.execute(_SQLITE.delete, (session_id, owner))
             self._conn.commit()
 
     def close(self) -> None:

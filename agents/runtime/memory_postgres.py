@@ -3,13 +3,15 @@ on one connection pool, so any console worker on any host continues any conversa
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-from agents.runtime.memory import SESSION_TABLE, ConversationMemory, SessionRecord
+from agents.runtime.memory import SESSION_TABLE, ConversationMemory, SessionRecord, SessionStatements
 
 __all__ = ["PostgresConversationMemory", "libpq_url"]
+
+_POSTGRES = SessionStatements.with_placeholder("%s")
+_COLUMNS = ("session_id", "domains", "lang", "paused_thread", "paused_domain", "paused_proposals", "owner")
 
 # Taken while the checkpointer's migrations run, so workers starting together do not race them.
 _SETUP_LOCK = 0x616E646F6E01
@@ -52,22 +54,8 @@ class PostgresConversationMemory(ConversationMemory):
 
     def session(self, session_id: str) -> SessionRecord | None:
         with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner "
-                "FROM andon_session WHERE session_id = %s",
-                (session_id,),
-            ).fetchone()
-        if row is None:
-            return None
-        return SessionRecord(
-            session_id=row["session_id"],
-            domains=json.loads(row["domains"]),
-            lang=row["lang"],
-            paused_thread=row["paused_thread"],
-            paused_domain=row["paused_domain"],
-            paused_proposals=tuple(json.loads(row["paused_proposals"] or "[]")),
-            owner=row["owner"],
-        )
+            row = conn.execute(_POSTGRES.select, (session_id,)).fetchone()
+        return None if row is None else SessionRecord.of_row([row[column] for column in _COLUMNS])
 
     def remember(
         self,
@@ -80,29 +68,15 @@ class PostgresConversationMemory(ConversationMemory):
         paused_domain: str | None = None,
         paused_proposals: tuple[int, ...] = (),
     ) -> None:
+        record = SessionRecord(session_id, domains, lang, paused_thread, paused_domain, paused_proposals, owner)
         with self._pool.connection() as conn:
-            conn.execute(
-                "INSERT INTO andon_session (session_id, domains, lang, paused_thread, paused_domain, paused_proposals, "
-                "owner) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (session_id) DO UPDATE SET "
-                "domains = excluded.domains, lang = excluded.lang, paused_thread = excluded.paused_thread, "
-                "paused_domain = excluded.paused_domain, paused_proposals = excluded.paused_proposals, "
-                "owner = excluded.owner",
-                (
-                    session_id,
-                    json.dumps(domains),
-                    lang,
-                    paused_thread,
-                    paused_domain,
-                    json.dumps(list(paused_proposals)),
-                    owner,
-                ),
-            )
+            conn.execute(_POSTGRES.upsert, record.row())
 
     def forget(self, session_id: str, *, owner: str, threads: list[str]) -> None:
         for thread in threads:
             self.checkpointer.delete_thread(thread)
         with self._pool.connection() as conn:
-            conn.execute("DELETE FROM andon_session WHERE session_id = %s AND owner = %s", (session_id, owner))
+            conn.execute(_POSTGRES.delete, (session_id, owner))
 
     def close(self) -> None:
         self._pool.close()
