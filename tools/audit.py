@@ -20,7 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["GENESIS_HASH", "AuditEntry", "AuditLog", "AuditTrail", "VerifyReport", "check_record", "new_record"]
+__all__ = [
+    "GENESIS_HASH",
+    "AuditEntry",
+    "AuditLog",
+    "AuditTrail",
+    "VerifyReport",
+    "check_record",
+    "entry_fields",
+    "new_record",
+]
 
 GENESIS_HASH = "0" * 64
 _TAIL_CHUNK = 8192
@@ -91,6 +100,32 @@ def check_record(
     if record.get("prev_hash") != prev_hash:
         return f"entry {seq} does not follow the entry before it (entries modified, deleted or reordered)"
     return None
+
+
+def entry_fields(
+    *,
+    event: str,
+    user: str,
+    role: str,
+    tool: str,
+    outcome: str,
+    arguments: Mapping[str, Any] | None = None,
+    summary: str = "",
+    duration_ms: float = 0.0,
+    proposal_id: int | None = None,
+) -> dict[str, Any]:
+    """What an entry records of a call or a decision, as every audit trail stores it."""
+    return {
+        "event": event,
+        "user": user,
+        "role": role,
+        "tool": tool,
+        "outcome": outcome,
+        "arguments": dict(arguments or {}),
+        "summary": summary,
+        "duration_ms": round(duration_ms, 3),
+        "proposal_id": proposal_id,
+    }
 
 
 def new_record(last: Mapping[str, Any] | None, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -229,20 +264,18 @@ class AuditLog:
     ) -> AuditEntry:
         """Append one entry (under an exclusive lock) and return it with its hash."""
         with self._locked():
-            record = new_record(
-                self._last_record(),
-                {
-                    "event": event,
-                    "user": user,
-                    "role": role,
-                    "tool": tool,
-                    "outcome": outcome,
-                    "arguments": dict(arguments or {}),
-                    "summary": summary,
-                    "duration_ms": round(duration_ms, 3),
-                    "proposal_id": proposal_id,
-                },
+            fields = entry_fields(
+                event=event,
+                user=user,
+                role=role,
+                tool=tool,
+                outcome=outcome,
+                arguments=arguments,
+                summary=summary,
+                duration_ms=duration_ms,
+                proposal_id=proposal_id,
             )
+            record = new_record(self._last_record(), fields)
             with self.path.open("ab") as handle:
                 handle.write(_canonical(record) + b"\n")
                 handle.flush()

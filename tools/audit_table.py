@@ -17,7 +17,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, in
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from tools.audit import GENESIS_HASH, AuditEntry, VerifyReport, check_record, new_record
+from tools.audit import GENESIS_HASH, AuditEntry, VerifyReport, check_record, entry_fields, new_record
 
 __all__ = ["AUDIT_TABLE", "DatabaseAuditLog", "create_audit_tables"]
 
@@ -114,17 +114,17 @@ class DatabaseAuditLog:
     ) -> AuditEntry:
         """Append one entry under the head row's lock and return it with its hash."""
         self._ensure()
-        fields = {
-            "event": event,
-            "user": user,
-            "role": role,
-            "tool": tool,
-            "outcome": outcome,
-            "arguments": dict(arguments or {}),
-            "summary": summary,
-            "duration_ms": round(duration_ms, 3),
-            "proposal_id": proposal_id,
-        }
+        fields = entry_fields(
+            event=event,
+            user=user,
+            role=role,
+            tool=tool,
+            outcome=outcome,
+            arguments=arguments,
+            summary=summary,
+            duration_ms=duration_ms,
+            proposal_id=proposal_id,
+        )
         with self.engine.begin() as conn:
             # The lock: every writer updates the head row before reading the last entry.
             conn.execute(update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1).values(seq=_HEAD_TABLE.c.seq))
