@@ -301,7 +301,9 @@ class _LazyDocumentSearch:
         return self._opened().search(query, k=k, role=role, filters=filters)
 
     def list_documents(self) -> list[Any]:
-        """The documents readers can see (opens the index)."""
+        """The documents readers can see (opens the index; an embedded store never created has none)."""
+        if self._index is None and self._config.chroma_url is None and not self._config.persist_dir.exists():
+            return []
         return list(self._opened().list_documents())
 
 
