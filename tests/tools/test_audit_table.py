@@ -3,7 +3,8 @@ processes under the head row's lock, and modified, deleted or truncated entries 
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,18 +99,27 @@ def test_a_cut_off_tail_is_detected_by_the_head_row(sqlite_url: str) -> None:
     assert report.problem == "the log ends at entry 2 but 4 were written (entries deleted)"
 
 
-def _append_many(url: str, user: str, n: int) -> None:
-    _fill(DatabaseAuditLog(create_engine(url)), n, user=user)
+# Each writer is its own interpreter that imports only the installed package (the test module is not
+# importable from a child process under pytest's importlib import mode).
+_WRITER = """
+import sys
+from sqlalchemy import create_engine
+from tools import DatabaseAuditLog
+log = DatabaseAuditLog(create_engine(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    log.append(event="call", user=sys.argv[2], role="operator", tool="line_oee", outcome="ok",
+               arguments={"line": f"L{i}"}, summary=f"OEE {i}", duration_ms=1.25, proposal_id=None)
+"""
 
 
 def _appended_by_processes(url: str) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_append_many, args=(url, f"worker{i}", 25)) for i in range(3)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(120)
-        assert worker.exitcode == 0
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, url, f"worker{i}", "25"], stderr=subprocess.PIPE, text=True)
+        for i in range(3)
+    ]
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors
     log = DatabaseAuditLog(create_engine(url))
     entries = log.entries()
     assert [e.seq for e in entries] == list(range(1, 76))
