@@ -55,12 +55,9 @@ QUESTIONS: tuple[str, ...] = (
 )
 
 
-
-
 def _line(label: str, values: Sequence[float]) -> str:
     return (
-        f"{label:<56} p50 {statistics.median(values):8.1f} ms   p95 {percentile(values, 95):8.1f} ms   "
-        f"n={len(values)}"
+        f"{label:<56} p50 {statistics.median(values):8.1f} ms   p95 {percentile(values, 95):8.1f} ms   n={len(values)}"
     )
 
 

@@ -65,9 +65,13 @@ def _run_one(scale: str, seed: int, postgres: str | None) -> dict[str, object]:
             shutil.rmtree(folder, ignore_errors=True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return {
-        "scale": scale, "database": where, "rows": summary.total_rows,
-        "production_count": summary.row_counts["production_count"], "seconds": round(seconds, 1),
-        "rows_per_s": round(summary.total_rows / seconds), "peak_rss_mb": round(peak_mb),
+        "scale": scale,
+        "database": where,
+        "rows": summary.total_rows,
+        "production_count": summary.row_counts["production_count"],
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(summary.total_rows / seconds),
+        "peak_rss_mb": round(peak_mb),
     }
 
 

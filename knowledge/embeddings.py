@@ -90,13 +90,16 @@ class OpenAICompatibleEmbeddingFunction(EmbeddingFunction[Documents]):
             from openai import OpenAI
 
             # Local servers (vLLM, Ollama, TEI) accept any key; the client insists on one.
-            self._client = OpenAI(base_url=self.base_url, api_key=self.api_key or "not-needed",
-                                  timeout=self.timeout_s, max_retries=2)
+            self._client = OpenAI(
+                base_url=self.base_url, api_key=self.api_key or "not-needed", timeout=self.timeout_s, max_retries=2
+            )
         try:
             response = self._client.embeddings.create(model=self.model, input=texts)
         except Exception as exc:
-            raise KnowledgeError(f"embedding endpoint {self.base_url} failed: {type(exc).__name__}: "
-                                 f"{str(exc).splitlines()[0] if str(exc) else ''}") from None
+            raise KnowledgeError(
+                f"embedding endpoint {self.base_url} failed: {type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''}"
+            ) from None
         ordered = sorted(response.data, key=lambda item: item.index)
         return [np.asarray(item.embedding, dtype=np.float32) for item in ordered]
 
@@ -117,8 +120,12 @@ class OpenAICompatibleEmbeddingFunction(EmbeddingFunction[Documents]):
         return ["cosine", "ip", "l2"]
 
     def get_config(self) -> dict[str, Any]:
-        return {"base_url": self.base_url, "model": self.model, "query_prefix": self.query_prefix,
-                "passage_prefix": self.passage_prefix}
+        return {
+            "base_url": self.base_url,
+            "model": self.model,
+            "query_prefix": self.query_prefix,
+            "passage_prefix": self.passage_prefix,
+        }
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> OpenAICompatibleEmbeddingFunction:

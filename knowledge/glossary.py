@@ -33,10 +33,12 @@ class Glossary:
             if not line or line.startswith("#") or "\t" not in line:
                 continue
             en, zh = line.split("\t", 1)
-            pairs.append((
-                tuple(t.strip().lower() for t in en.split("|") if t.strip()),
-                tuple(t.strip() for t in zh.split("|") if t.strip()),
-            ))
+            pairs.append(
+                (
+                    tuple(t.strip().lower() for t in en.split("|") if t.strip()),
+                    tuple(t.strip() for t in zh.split("|") if t.strip()),
+                )
+            )
         return cls(tuple(pairs))
 
     def translate(self, query: str) -> str:

@@ -239,7 +239,9 @@ class _BatchWriter:
                     done, total = writer.position
                     self.progress(
                         IngestProgress(
-                            document=writer.record.id, documents_done=done, documents_total=total,
+                            document=writer.record.id,
+                            documents_done=done,
+                            documents_total=total,
                             chunks_done=writer.written,
                         )
                     )
@@ -291,7 +293,10 @@ class _BatchWriter:
                 done, total = writer.position
                 self.progress(
                     IngestProgress(
-                        document=new.id, documents_done=done + 1, documents_total=total, chunks_done=new.chunks,
+                        document=new.id,
+                        documents_done=done + 1,
+                        documents_total=total,
+                        chunks_done=new.chunks,
                         finished=True,
                     )
                 )

@@ -47,7 +47,7 @@ def access_rank(role: str) -> int:
 
 
 def detect_language(text: str) -> str:
-    """"zh" when a fair share of the letters are CJK characters, else "en"."""
+    """ "zh" when a fair share of the letters are CJK characters, else "en"."""
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return "en"

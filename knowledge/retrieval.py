@@ -51,9 +51,11 @@ class SearchFilters:
             return False
         if self.lines is not None and record.lines and not self.lines & {x.upper() for x in record.lines}:
             return False
-        if self.equipment is not None and record.equipment and not self.equipment & {
-            x.upper() for x in record.equipment
-        }:
+        if (
+            self.equipment is not None
+            and record.equipment
+            and not self.equipment & {x.upper() for x in record.equipment}
+        ):
             return False
         if self.languages is not None and record.language not in self.languages:
             return False

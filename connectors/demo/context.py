@@ -16,6 +16,7 @@ from connectors.demo.writer import TableWriter
 
 __all__ = ["LinePlan", "MachinePlan", "SeedContext"]
 
+
 @dataclass(frozen=True)
 class MachinePlan:
     spec: EquipmentSpec

@@ -29,9 +29,19 @@ __all__ = ["write_erp"]
 _STREAM_PURCHASING, _STREAM_STOCK, _STREAM_SALES = 50, 51, 52
 BUYERS = ("钱峰", "何静")
 _HOME = {"raw": "WH-RM", "component": "WH-CP", "packaging": "WH-PK", "finished": "WH-FG"}
-_LINE_SIDE = {"RM-1001": "L1-SUP", "RM-1002": "L1-SUP", "RM-1101": "L2-SUP", "RM-1102": "L2-SUP",
-              "RM-1103": "L2-SUP", "CP-2001": "L3-SUP", "CP-2002": "L3-SUP", "CP-2003": "L3-SUP",
-              "CP-2004": "L3-SUP", "CP-2005": "L4-SUP", "PK-3001": "L4-SUP"}
+_LINE_SIDE = {
+    "RM-1001": "L1-SUP",
+    "RM-1002": "L1-SUP",
+    "RM-1101": "L2-SUP",
+    "RM-1102": "L2-SUP",
+    "RM-1103": "L2-SUP",
+    "CP-2001": "L3-SUP",
+    "CP-2002": "L3-SUP",
+    "CP-2003": "L3-SUP",
+    "CP-2004": "L3-SUP",
+    "CP-2005": "L4-SUP",
+    "PK-3001": "L4-SUP",
+}
 _BELOW = set(stories.BELOW_REORDER_WITH_PO) | set(stories.BELOW_REORDER_WITHOUT_PO)
 
 
@@ -70,9 +80,7 @@ def _purchasing(ctx: SeedContext) -> dict[str, list[date]]:
             skip = rng.random() < 0.1
             if skip and supplier.code != stories.LATE_SUPPLIER and monday < today - timedelta(days=14):
                 continue  # not every supplier gets an order every week (but all do in the last two)
-            items = [
-                m for m in items if not (m.code in stories.BELOW_REORDER_WITHOUT_PO and monday > no_order_after)
-            ]
+            items = [m for m in items if not (m.code in stories.BELOW_REORDER_WITHOUT_PO and monday > no_order_after)]
             if not items:
                 continue
             order_date = monday + timedelta(days=int(rng.integers(0, 3)))
@@ -88,17 +96,24 @@ def _purchasing(ctx: SeedContext) -> dict[str, list[date]]:
                 arrived = received < today
                 if arrived:
                     receipts[item.code].append(received)
-                drafted.append({
-                    "material_id": ctx.ids["material"][item.code], "quantity": quantity,
-                    "unit_price": round(item.standard_cost * float(rng.uniform(0.95, 1.05)), 2),
-                    "promised_date": promised, "received_date": received if arrived else None,
-                    "received_quantity": quantity if arrived else 0.0,
-                })
+                drafted.append(
+                    {
+                        "material_id": ctx.ids["material"][item.code],
+                        "quantity": quantity,
+                        "unit_price": round(item.standard_cost * float(rng.uniform(0.95, 1.05)), 2),
+                        "promised_date": promised,
+                        "received_date": received if arrived else None,
+                        "received_quantity": quantity if arrived else 0.0,
+                    }
+                )
             done = sum(1 for d in drafted if d["received_date"] is not None)
             status = "received" if done == len(drafted) else ("open" if done == 0 else "partially_received")
             order_id = orders.add(
-                code=ctx.code("PO", order_date), supplier_id=ctx.ids["supplier"][supplier.code], order_date=order_date,
-                status=status, buyer=BUYERS[int(rng.integers(0, len(BUYERS)))],
+                code=ctx.code("PO", order_date),
+                supplier_id=ctx.ids["supplier"][supplier.code],
+                order_date=order_date,
+                status=status,
+                buyer=BUYERS[int(rng.integers(0, len(BUYERS)))],
             )
             for number, draft in enumerate(drafted, start=1):
                 pending.append({"purchase_order_id": order_id, "line_no": number * 10, **draft})
@@ -141,14 +156,18 @@ def _stock(ctx: SeedContext, receipts: dict[str, list[date]]) -> None:
         available, reserved = round(available, digits), round(reserved, digits)
         dates = sorted(receipts.get(item.code, []))[-2:] or [today - timedelta(days=14), today - timedelta(days=7)]
         places = [_HOME[item.material_type], *([_LINE_SIDE[item.code]] if item.code in _LINE_SIDE else [])]
-        for index, (place, quantity) in enumerate(zip(places, _split(item, available + reserved, len(places)),
-                                                      strict=True)):
+        for index, (place, quantity) in enumerate(
+            zip(places, _split(item, available + reserved, len(places)), strict=True)
+        ):
             # The line-side store holds the older lot, the warehouse the newest receipt.
             received = dates[-1 - min(index, len(dates) - 1)]
             writer.add(
-                material_id=ctx.ids["material"][item.code], location_id=ctx.ids["location"][place],
-                lot=f"{item.code}-{received:%y%m%d}", quantity_on_hand=float(quantity),
-                quantity_reserved=float(min(reserved, quantity)) if index == 0 else 0.0, received_on=received,
+                material_id=ctx.ids["material"][item.code],
+                location_id=ctx.ids["location"][place],
+                lot=f"{item.code}-{received:%y%m%d}",
+                quantity_on_hand=float(quantity),
+                quantity_reserved=float(min(reserved, quantity)) if index == 0 else 0.0,
+                received_on=received,
                 expires_on=received + timedelta(days=365) if item.code == "RM-1201" else None,
             )
     writer.flush()
@@ -196,7 +215,8 @@ def _sales(ctx: SeedContext) -> None:
                 for _ in range(int(rng.integers(1, 4))):
                     product = PRODUCTS[int(rng.choice(len(PRODUCTS), p=weights))]
                     line = _SalesLine(
-                        product.code, int(rng.integers(2, 41)) * 10,
+                        product.code,
+                        int(rng.integers(2, 41)) * 10,
                         round(product.unit_price * float(rng.uniform(0.95, 1.05)), 2),
                         order_date + timedelta(days=int(rng.integers(7, 22))),
                     )
@@ -213,26 +233,40 @@ def _write_sales(ctx: SeedContext, drafted: list[tuple[str, date, int, list[_Sal
     order_ids = []
     for customer, order_date, _, order_lines in drafted:
         complete = [sum(q for _, q in line.shipments) >= line.quantity for line in order_lines]
-        status = "delivered" if all(complete) else ("open" if not any(line.shipments for line in order_lines)
-                                                   else "partially_delivered")
-        order_ids.append(orders.add(
-            code=ctx.code("SO", order_date), customer_id=ctx.ids["customer"][customer], order_date=order_date,
-            status=status,
-        ))
+        status = (
+            "delivered"
+            if all(complete)
+            else ("open" if not any(line.shipments for line in order_lines) else "partially_delivered")
+        )
+        order_ids.append(
+            orders.add(
+                code=ctx.code("SO", order_date),
+                customer_id=ctx.ids["customer"][customer],
+                order_date=order_date,
+                status=status,
+            )
+        )
     orders.flush()
     shipments: list[tuple[date, int, int, int]] = []  # (delivered, line id, quantity, transit days)
     for order_id, (_, _, transit, order_lines) in zip(order_ids, drafted, strict=True):
         for number, line in enumerate(order_lines, start=1):
             line_id = lines.add(
-                sales_order_id=order_id, line_no=number * 10, product_id=ctx.ids["product"][line.product],
-                quantity=line.quantity, unit_price=line.unit_price, promised_date=line.promised,
+                sales_order_id=order_id,
+                line_no=number * 10,
+                product_id=ctx.ids["product"][line.product],
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                promised_date=line.promised,
             )
             shipments.extend((delivered, line_id, quantity, transit) for delivered, quantity in line.shipments)
     lines.flush()
     for delivered, line_id, quantity, transit in sorted(shipments):
         deliveries.add(
-            code=ctx.code("DN", delivered), sales_order_line_id=line_id,
-            shipped_date=delivered - timedelta(days=transit), delivered_date=delivered, quantity=quantity,
+            code=ctx.code("DN", delivered),
+            sales_order_line_id=line_id,
+            shipped_date=delivered - timedelta(days=transit),
+            delivered_date=delivered,
+            quantity=quantity,
         )
     deliveries.flush()
 

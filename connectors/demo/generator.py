@@ -133,7 +133,11 @@ def seed_plant(
             connection.commit()
             report("lines", done, len(ctx.lines))
         ctx.writer(PlantMeta).add(
-            site_code="SZ1", plant_clock=clock, data_start=start, seed=seed, scale=chosen.name,
+            site_code="SZ1",
+            plant_clock=clock,
+            data_start=start,
+            seed=seed,
+            scale=chosen.name,
             generator_version=GENERATOR_VERSION,
         )
         ctx.flush_all()
@@ -143,6 +147,10 @@ def seed_plant(
     _reset_sequences(engine)
     counts = {table.name: written.get(table.name, 0) for table in _tables()}  # type: ignore[attr-defined]
     return SeedSummary(
-        scale=chosen.name, seed=seed, plant_clock=clock, data_start=start, row_counts=counts,
+        scale=chosen.name,
+        seed=seed,
+        plant_clock=clock,
+        data_start=start,
+        row_counts=counts,
         elapsed_s=round(time.perf_counter() - began, 3),
     )

@@ -124,8 +124,12 @@ class _OrderBook:
         quantity = max(50, round(float(self.rng.uniform(10, 30)) * rate / 10) * 10)
         end_hour = self.schedule.hour_after(hour, quantity / rate)
         order = OrderDraft(
-            product, quantity, planned_start=hour * 60, planned_end=(end_hour + 1) * 60,
-            due=(end_hour + 1 + int(self.rng.integers(1, 9))) * 60, priority=int(self.rng.integers(2, 5)),
+            product,
+            quantity,
+            planned_start=hour * 60,
+            planned_end=(end_hour + 1) * 60,
+            due=(end_hour + 1 + int(self.rng.integers(1, 9))) * 60,
+            priority=int(self.rng.integers(2, 5)),
             actual_start=hour * 60,
         )
         previous = self.orders[-1].product if self.orders else None
@@ -146,11 +150,17 @@ class _OrderBook:
             rate = self._rate(product)
             quantity = max(50, round(float(self.rng.uniform(10, 30)) * rate / 10) * 10)
             end = start_minute + int(np.ceil(quantity / rate / share)) * 60
-            self.orders.append(OrderDraft(
-                product, quantity, planned_start=start_minute, planned_end=end,
-                due=end + int(self.rng.integers(1, 9)) * 60, priority=int(self.rng.integers(2, 5)),
-                status="released" if position == 0 else "planned",
-            ))
+            self.orders.append(
+                OrderDraft(
+                    product,
+                    quantity,
+                    planned_start=start_minute,
+                    planned_end=end,
+                    due=end + int(self.rng.integers(1, 9)) * 60,
+                    priority=int(self.rng.integers(2, 5)),
+                    status="released" if position == 0 else "planned",
+                )
+            )
             start_minute = end
 
 
@@ -187,8 +197,12 @@ def simulate_line(ctx: SeedContext, line: LinePlan, schedule: LineSchedule, stop
         good, scrap, rework = _quantities(run, cycle_of_hour, draws[machine.code], slice(None))
         mask = schedule.scheduled
         result.machines[machine.code] = MachineHours(
-            machine, np.where(mask, buckets[:, 0], 0), np.where(mask, good, 0).astype(np.int64),
-            np.where(mask, scrap, 0).astype(np.int64), np.where(mask, rework, 0).astype(np.int64), buckets,
+            machine,
+            np.where(mask, buckets[:, 0], 0),
+            np.where(mask, good, 0).astype(np.int64),
+            np.where(mask, scrap, 0).astype(np.int64),
+            np.where(mask, rework, 0).astype(np.int64),
+            buckets,
         )
     return result
 
@@ -275,11 +289,21 @@ def _write_counts(ctx: SeedContext, result: LineResult, at: list[datetime]) -> N
             free, planned, setup, unplanned = buckets[hour]
             ideal = round(cycles[order] * factor, 2)
             writer.add(
-                equipment_id=machine.id, line_id=result.line.id, shift_id=shift_ids[shifts[hour]],
-                product_id=product_ids[order], production_order_id=order_ids[order], hour_start=at[hour],
-                scheduled_minutes=60.0, planned_down_minutes=float(planned), setup_minutes=float(setup),
-                unplanned_down_minutes=float(unplanned), run_minutes=float(free), good_qty=good[hour],
-                scrap_qty=scrap[hour], rework_qty=rework[hour], ideal_cycle_time_s=ideal,
+                equipment_id=machine.id,
+                line_id=result.line.id,
+                shift_id=shift_ids[shifts[hour]],
+                product_id=product_ids[order],
+                production_order_id=order_ids[order],
+                hour_start=at[hour],
+                scheduled_minutes=60.0,
+                planned_down_minutes=float(planned),
+                setup_minutes=float(setup),
+                unplanned_down_minutes=float(unplanned),
+                run_minutes=float(free),
+                good_qty=good[hour],
+                scrap_qty=scrap[hour],
+                rework_qty=rework[hour],
+                ideal_cycle_time_s=ideal,
                 planned_cycle_time_s=round(ideal / PLAN_RATE, 2),
             )
 
@@ -292,9 +316,14 @@ def _write_stops(ctx: SeedContext, result: LineResult, work_orders: dict[int, in
             hour = stop.start // 60
             order = int(result.order_of_hour[hour])
             writer.add(
-                equipment_id=machine.id, line_id=result.line.id, reason_id=ctx.ids["reason"][stop.reason],
-                category=stop.category, shift_id=shift_ids[int(result.schedule.shift[hour])],
-                start=ctx.at(stop.start), end=ctx.at(stop.end), duration_minutes=float(stop.end - stop.start),
+                equipment_id=machine.id,
+                line_id=result.line.id,
+                reason_id=ctx.ids["reason"][stop.reason],
+                category=stop.category,
+                shift_id=shift_ids[int(result.schedule.shift[hour])],
+                start=ctx.at(stop.start),
+                end=ctx.at(stop.end),
+                duration_minutes=float(stop.end - stop.start),
                 production_order_id=result.orders[order].id if order >= 0 else None,
                 maintenance_work_order_id=work_orders.get(id(stop)),
             )
@@ -315,12 +344,16 @@ def _write_operations(ctx: SeedContext, result: LineResult) -> None:
             good, scrap = sums[machine.code]
             started = index in first_hour
             writer.add(
-                production_order_id=order.id, sequence=machine.spec.position * 10, equipment_id=machine.id,
-                name_en=machine.spec.name_en, name_zh=machine.spec.name_zh,
+                production_order_id=order.id,
+                sequence=machine.spec.position * 10,
+                equipment_id=machine.id,
+                name_en=machine.spec.name_en,
+                name_zh=machine.spec.name_zh,
                 status=order.status if started else "planned",
                 actual_start=ctx.at(first_hour[index] * 60) if started else None,
                 actual_end=ctx.at(order.actual_end) if order.actual_end is not None else None,
-                quantity_good=int(good[index]) if started else 0, quantity_scrap=int(scrap[index]) if started else 0,
+                quantity_good=int(good[index]) if started else 0,
+                quantity_scrap=int(scrap[index]) if started else 0,
             )
 
 
@@ -333,8 +366,11 @@ def _write_alarms(ctx: SeedContext, result: LineResult) -> None:
             continue
         raised = ctx.at(draft.start)
         writer.add(
-            alarm_code_id=ctx.ids["alarm_code"][draft.code], equipment_id=draft.machine.id, line_id=result.line.id,
-            shift_id=shift_ids[int(result.schedule.shift[draft.start // 60])], raised_at=raised,
+            alarm_code_id=ctx.ids["alarm_code"][draft.code],
+            equipment_id=draft.machine.id,
+            line_id=result.line.id,
+            shift_id=shift_ids[int(result.schedule.shift[draft.start // 60])],
+            raised_at=raised,
             cleared_at=raised + timedelta(minutes=draft.minutes),
         )
 

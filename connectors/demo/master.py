@@ -68,12 +68,21 @@ def _line_copies(ctx: SeedContext) -> list[tuple[cat.LineSpec, str, tuple[cat.Eq
             number += 1
             code = f"L{number}"
             spec = replace(
-                line, code=code, name_en=f"Line {number}", name_zh=f"{number}号线",
+                line,
+                code=code,
+                name_en=f"Line {number}",
+                name_zh=f"{number}号线",
                 aliases=(f"Line {number}", f"line{number}", f"{number}号线"),
             )
             machines = tuple(
-                replace(e, code=f"{code}-{e.code}", line=code, name_en=f"{e.name_en} ({code})",
-                        name_zh=f"{e.name_zh}（{code}）", aliases=())
+                replace(
+                    e,
+                    code=f"{code}-{e.code}",
+                    line=code,
+                    name_en=f"{e.name_en} ({code})",
+                    name_zh=f"{e.name_zh}（{code}）",
+                    aliases=(),
+                )
                 for e in cat.EQUIPMENT
                 if e.line == line.code
             )
@@ -85,7 +94,10 @@ def _lines(ctx: SeedContext) -> None:
     stream = 0
     for line_no, (spec, area, machines, is_core) in enumerate(_line_copies(ctx)):
         line_id = ctx.writer(Line).add(
-            code=spec.code, area_id=ctx.ids["area"][area], name_en=spec.name_en, name_zh=spec.name_zh,
+            code=spec.code,
+            area_id=ctx.ids["area"][area],
+            name_en=spec.name_en,
+            name_zh=spec.name_zh,
             aliases=_aliases(spec.aliases),
         )
         ctx.ids["line"][spec.code] = line_id
@@ -93,10 +105,16 @@ def _lines(ctx: SeedContext) -> None:
         for machine in machines:
             stream += 1
             machine_id = ctx.writer(Equipment).add(
-                code=machine.code, line_id=line_id, position=machine.position,
-                equipment_type=machine.equipment_type, name_en=machine.name_en, name_zh=machine.name_zh,
-                aliases=_aliases(machine.aliases), is_line_output=machine.is_line_output,
-                manufacturer=machine.manufacturer, installed_year=machine.installed_year,
+                code=machine.code,
+                line_id=line_id,
+                position=machine.position,
+                equipment_type=machine.equipment_type,
+                name_en=machine.name_en,
+                name_zh=machine.name_zh,
+                aliases=_aliases(machine.aliases),
+                is_line_output=machine.is_line_output,
+                manufacturer=machine.manufacturer,
+                installed_year=machine.installed_year,
             )
             ctx.ids["equipment"][machine.code] = machine_id
             plans.append(MachinePlan(machine, machine_id, machine.code, stream, is_core))
@@ -108,23 +126,40 @@ def _erp_master(ctx: SeedContext) -> None:
     ids = ctx.ids
     for s in cat.SUPPLIERS:
         ids["supplier"][s.code] = ctx.writer(Supplier).add(
-            code=s.code, name_en=s.name_en, name_zh=s.name_zh, aliases=_aliases(s.aliases), country="CN",
-            city=s.city, lead_time_days=s.lead_time_days,
+            code=s.code,
+            name_en=s.name_en,
+            name_zh=s.name_zh,
+            aliases=_aliases(s.aliases),
+            country="CN",
+            city=s.city,
+            lead_time_days=s.lead_time_days,
         )
     ctx.flush(Supplier)
     for m in cat.MATERIALS:
         ids["material"][m.code] = ctx.writer(Material).add(
-            code=m.code, name_en=m.name_en, name_zh=m.name_zh, aliases=_aliases(m.aliases),
-            material_type=m.material_type, unit=m.unit, reorder_point=m.reorder_point, safety_stock=m.safety_stock,
-            lead_time_days=m.lead_time_days, standard_cost=m.standard_cost,
+            code=m.code,
+            name_en=m.name_en,
+            name_zh=m.name_zh,
+            aliases=_aliases(m.aliases),
+            material_type=m.material_type,
+            unit=m.unit,
+            reorder_point=m.reorder_point,
+            safety_stock=m.safety_stock,
+            lead_time_days=m.lead_time_days,
+            standard_cost=m.standard_cost,
             default_supplier_id=ids["supplier"][m.supplier] if m.supplier else None,
         )
     ctx.flush(Material)
     for p in cat.PRODUCTS:
         ids["product"][p.code] = ctx.writer(Product).add(
-            code=p.code, name_en=p.name_en, name_zh=p.name_zh, aliases=_aliases(p.aliases),
-            material_id=ids["material"][p.material], default_line_id=ids["line"][p.line],
-            ideal_cycle_time_s=p.ideal_cycle_time_s, unit="pcs",
+            code=p.code,
+            name_en=p.name_en,
+            name_zh=p.name_zh,
+            aliases=_aliases(p.aliases),
+            material_id=ids["material"][p.material],
+            default_line_id=ids["line"][p.line],
+            ideal_cycle_time_s=p.ideal_cycle_time_s,
+            unit="pcs",
         )
     ctx.flush(Product)
     for loc in cat.STORAGE_LOCATIONS:
@@ -136,7 +171,10 @@ def _erp_master(ctx: SeedContext) -> None:
         ctx.flush(Bom)
         for line_no, (material, quantity, allowance) in enumerate(bom.components, start=1):
             ctx.writer(BomLine).add(
-                bom_id=bom_id, line_no=line_no * 10, material_id=ids["material"][material], quantity_per=quantity,
+                bom_id=bom_id,
+                line_no=line_no * 10,
+                material_id=ids["material"][material],
+                quantity_per=quantity,
                 scrap_allowance_pct=allowance,
             )
     for c in cat.CUSTOMERS:
@@ -150,12 +188,18 @@ def _codes(ctx: SeedContext) -> None:
     ids = ctx.ids
     for r in cat.DOWNTIME_REASONS:
         ids["reason"][r.code] = ctx.writer(DowntimeReason).add(
-            code=r.code, category=r.category, planned=r.category == "planned_downtime", name_en=r.name_en,
+            code=r.code,
+            category=r.category,
+            planned=r.category == "planned_downtime",
+            name_en=r.name_en,
             name_zh=r.name_zh,
         )
     for f in cat.FAILURE_MODES:
         ids["failure_mode"][f.code] = ctx.writer(FailureMode).add(
-            code=f.code, equipment_type=f.equipment_type, name_en=f.name_en, name_zh=f.name_zh,
+            code=f.code,
+            equipment_type=f.equipment_type,
+            name_en=f.name_en,
+            name_zh=f.name_zh,
             aliases=_aliases(f.aliases),
         )
     for a in cat.ALARM_CODES:
@@ -168,9 +212,17 @@ def _codes(ctx: SeedContext) -> None:
         )
     for ch in cat.SPC_CHARACTERISTICS:
         ids["characteristic"][ch.code] = ctx.writer(SpcCharacteristic).add(
-            code=ch.code, name_en=ch.name_en, name_zh=ch.name_zh, aliases=_aliases(ch.aliases),
-            product_id=ids["product"][ch.product], equipment_id=ids["equipment"][ch.equipment], unit=ch.unit,
-            lsl=ch.lsl, target=ch.target, usl=ch.usl, subgroup_size=ch.subgroup_size,
+            code=ch.code,
+            name_en=ch.name_en,
+            name_zh=ch.name_zh,
+            aliases=_aliases(ch.aliases),
+            product_id=ids["product"][ch.product],
+            equipment_id=ids["equipment"][ch.equipment],
+            unit=ch.unit,
+            lsl=ch.lsl,
+            target=ch.target,
+            usl=ch.usl,
+            subgroup_size=ch.subgroup_size,
         )
     for machine in (m for line in ctx.lines if line.is_core for m in line.machines):
         for kind in cat.SENSOR_KINDS:
@@ -178,9 +230,15 @@ def _codes(ctx: SeedContext) -> None:
                 continue
             code = f"{machine.code}.{kind.suffix}"
             ids["tag"][code] = ctx.writer(SensorTag).add(
-                code=code, equipment_id=machine.id, kind=kind.kind, name_en=f"{machine.code} {kind.name_en}",
-                name_zh=f"{machine.spec.name_zh}{kind.name_zh}", unit=kind.unit, normal_low=kind.normal_low,
-                normal_high=kind.normal_high, alarm_high=kind.alarm_high,
+                code=code,
+                equipment_id=machine.id,
+                kind=kind.kind,
+                name_en=f"{machine.code} {kind.name_en}",
+                name_zh=f"{machine.spec.name_zh}{kind.name_zh}",
+                unit=kind.unit,
+                normal_low=kind.normal_low,
+                normal_high=kind.normal_high,
+                alarm_high=kind.alarm_high,
             )
     ctx.flush(DowntimeReason, FailureMode, AlarmCode, DefectCode, SpcCharacteristic, SensorTag)
 

@@ -66,11 +66,17 @@ def _inspections(ctx: SeedContext, result: LineResult) -> None:
         when = ctx.at(minute)
         hour = minute // 60
         record = {
-            "inspection_type": kind, "production_order_id": result.orders[order].id,
-            "product_id": ctx.ids["product"][result.orders[order].product.code], "line_id": result.line.id,
-            "equipment_id": output.id, "shift_id": ctx.ids["shift"][SHIFT_CODES[int(result.schedule.shift[hour])]],
-            "inspected_at": when, "quantity_inspected": size, "quantity_passed_first": size - sum(by_code.values()),
-            "quantity_failed": sum(by_code.values()), "result": "fail" if by_code else "pass",
+            "inspection_type": kind,
+            "production_order_id": result.orders[order].id,
+            "product_id": ctx.ids["product"][result.orders[order].product.code],
+            "line_id": result.line.id,
+            "equipment_id": output.id,
+            "shift_id": ctx.ids["shift"][SHIFT_CODES[int(result.schedule.shift[hour])]],
+            "inspected_at": when,
+            "quantity_inspected": size,
+            "quantity_passed_first": size - sum(by_code.values()),
+            "quantity_failed": sum(by_code.values()),
+            "result": "fail" if by_code else "pass",
             "inspector": INSPECTORS[int(rng.integers(0, len(INSPECTORS)))],
         }
         inspections.append((minute, record, by_code))
@@ -97,8 +103,12 @@ def _inspections(ctx: SeedContext, result: LineResult) -> None:
         for code, quantity in sorted(by_code.items()):
             origin = machines[int(rng.integers(0, len(machines)))]
             defect_writer.add(
-                inspection_id=inspection_id, defect_code_id=ctx.ids["defect_code"][code], equipment_id=origin.id,
-                quantity=quantity, disposition=_DISPOSITION[code], detected_at=record["inspected_at"],
+                inspection_id=inspection_id,
+                defect_code_id=ctx.ids["defect_code"][code],
+                equipment_id=origin.id,
+                quantity=quantity,
+                disposition=_DISPOSITION[code],
+                detected_at=record["inspected_at"],
             )
 
 
@@ -128,7 +138,9 @@ def _spc(ctx: SeedContext, result: LineResult) -> None:
                 mean += stories.DRIFT_END_SHIFT_SIGMAS * spec.sigma * _drift(ctx, minute)
             for sample in range(1, spec.subgroup_size + 1):
                 writer.add(
-                    characteristic_id=characteristic_id, subgroup=subgroup, sample=sample,
+                    characteristic_id=characteristic_id,
+                    subgroup=subgroup,
+                    sample=sample,
                     measured_at=ctx.at(minute) + timedelta(minutes=sample),
                     value=round(mean + float(rng.normal(0.0, spec.sigma)), digits),
                 )

@@ -101,12 +101,22 @@ def _story_breakdown(ctx: SeedContext, machine: MachinePlan, stops: LineStops, t
         return
     stop = Stop(start, end, "D-301", "breakdown", priority=1)
     if timeline.add(stop):
-        stops.work_orders.append(WorkOrderDraft(
-            machine, "corrective", stories.BREAKDOWN_FAILURE_MODE, 1,
-            "Spindle bearing failure: spindle seized, bearing set replaced",
-            "主轴轴承损坏：主轴抱死，更换主轴轴承组",
-            reported=start, planned=None, start=start + 12, end=end, technician="王强", stop=stop,
-        ))
+        stops.work_orders.append(
+            WorkOrderDraft(
+                machine,
+                "corrective",
+                stories.BREAKDOWN_FAILURE_MODE,
+                1,
+                "Spindle bearing failure: spindle seized, bearing set replaced",
+                "主轴轴承损坏：主轴抱死，更换主轴轴承组",
+                reported=start,
+                planned=None,
+                start=start + 12,
+                end=end,
+                technician="王强",
+                stop=stop,
+            )
+        )
         stops.alarms.append(AlarmDraft(machine, "E-217", start, 3))
 
 
@@ -124,17 +134,38 @@ def _preventive(
         start = hour * 60
         title = ("Monthly preventive maintenance", "月度预防性维护")
         if hour >= schedule.hours:  # after the plant clock: planned, not yet done
-            stops.work_orders.append(WorkOrderDraft(
-                machine, "preventive", None, 3, *title, reported=start - 7 * 1440, planned=start,
-                start=None, end=None, technician=str(rng.choice(TECHNICIANS)),
-            ))
+            stops.work_orders.append(
+                WorkOrderDraft(
+                    machine,
+                    "preventive",
+                    None,
+                    3,
+                    *title,
+                    reported=start - 7 * 1440,
+                    planned=start,
+                    start=None,
+                    end=None,
+                    technician=str(rng.choice(TECHNICIANS)),
+                )
+            )
             break
         stop = Stop(start, start + minutes, "D-101", "planned_downtime", priority=0)
         if timeline.add(stop):
-            stops.work_orders.append(WorkOrderDraft(
-                machine, "preventive", None, 3, *title, reported=start - 7 * 1440, planned=start,
-                start=start, end=stop.end, technician=str(rng.choice(TECHNICIANS)), stop=stop,
-            ))
+            stops.work_orders.append(
+                WorkOrderDraft(
+                    machine,
+                    "preventive",
+                    None,
+                    3,
+                    *title,
+                    reported=start - 7 * 1440,
+                    planned=start,
+                    start=start,
+                    end=stop.end,
+                    technician=str(rng.choice(TECHNICIANS)),
+                    stop=stop,
+                )
+            )
         day += PM_INTERVAL_DAYS
 
 
@@ -156,7 +187,11 @@ def _failure_modes(equipment_type: str) -> list[str]:
 
 
 def _breakdowns(
-    ctx: SeedContext, machine: MachinePlan, params: MachineParams, schedule: LineSchedule, stops: LineStops,
+    ctx: SeedContext,
+    machine: MachinePlan,
+    params: MachineParams,
+    schedule: LineSchedule,
+    stops: LineStops,
     timeline: Timeline,
 ) -> None:
     rng = ctx.rng(_STREAM_STOPS, machine.stream, 2)
@@ -176,11 +211,22 @@ def _breakdowns(
         if not timeline.add(stop):
             continue
         name = next(f for f in FAILURE_MODES if f.code == mode)
-        stops.work_orders.append(WorkOrderDraft(
-            machine, "corrective", mode, int(rng.integers(1, 3)), f"{name.name_en} on {machine.code}",
-            f"{machine.code}{name.name_zh}", reported=start, planned=None, start=min(start + respond, stop.end - 1),
-            end=stop.end, technician=technician, stop=stop,
-        ))
+        stops.work_orders.append(
+            WorkOrderDraft(
+                machine,
+                "corrective",
+                mode,
+                int(rng.integers(1, 3)),
+                f"{name.name_en} on {machine.code}",
+                f"{machine.code}{name.name_zh}",
+                reported=start,
+                planned=None,
+                start=min(start + respond, stop.end - 1),
+                end=stop.end,
+                technician=technician,
+                stop=stop,
+            )
+        )
         if mode in _BREAKDOWN_ALARM:
             stops.alarms.append(AlarmDraft(machine, _BREAKDOWN_ALARM[mode], start, 2))
 
@@ -202,7 +248,11 @@ def _minor_stop_rate(
 
 
 def _small_stops(
-    ctx: SeedContext, machine: MachinePlan, params: MachineParams, schedule: LineSchedule, stops: LineStops,
+    ctx: SeedContext,
+    machine: MachinePlan,
+    params: MachineParams,
+    schedule: LineSchedule,
+    stops: LineStops,
     timeline: Timeline,
 ) -> None:
     rng = ctx.rng(_STREAM_STOPS, machine.stream, 3)
@@ -246,18 +296,20 @@ def _alarms(
     codes = [a.code for a in ALARM_CODES if a.equipment_type in (machine.spec.equipment_type, "any")]
     codes = [c for c in codes if c != "E-217"]  # spindle vibration alarms come from the vibration itself
     for hour in np.flatnonzero(rng.poisson(schedule.scheduled * params.alarms_per_hour)):
-        stops.alarms.append(AlarmDraft(
-            machine, str(rng.choice(codes)), int(hour) * 60 + int(rng.integers(0, 60)), int(rng.integers(1, 16))
-        ))
+        stops.alarms.append(
+            AlarmDraft(
+                machine, str(rng.choice(codes)), int(hour) * 60 + int(rng.integers(0, 60)), int(rng.integers(1, 16))
+            )
+        )
     if not machine.is_core:
         return
     for code, alarm, per_hour in stories.RECURRING_ALARMS:
         if code != machine.code:
             continue
         for hour in np.flatnonzero(rng.poisson(schedule.scheduled * per_hour)):
-            stops.alarms.append(AlarmDraft(
-                machine, alarm, int(hour) * 60 + int(rng.integers(0, 60)), int(rng.integers(1, 6))
-            ))
+            stops.alarms.append(
+                AlarmDraft(machine, alarm, int(hour) * 60 + int(rng.integers(0, 60)), int(rng.integers(1, 6)))
+            )
 
 
 def plan_stops(ctx: SeedContext, line: LinePlan, schedule: LineSchedule) -> LineStops:

@@ -71,8 +71,9 @@ def load_document(path: Path) -> SourceDocument:
     suffix = path.suffix.lower()
     loader = LOADERS.get(suffix)
     if loader is None:
-        raise KnowledgeError(f"{path.name}: unsupported file type {suffix or '(none)'}; supported: "
-                             + ", ".join(sorted(LOADERS)))
+        raise KnowledgeError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; supported: " + ", ".join(sorted(LOADERS))
+        )
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -45,12 +45,23 @@ def test_a_weak_best_domain_is_out_of_scope_when_the_policy_says_so() -> None:
 def test_scores_list_every_label() -> None:
     decision = decide({"equipment": 1.0})
     assert set(decision.scores) == {
-        "production", "quality", "maintenance", "equipment", "supply_chain", "knowledge", "out_of_scope", "clarify",
+        "production",
+        "quality",
+        "maintenance",
+        "equipment",
+        "supply_chain",
+        "knowledge",
+        "out_of_scope",
+        "clarify",
     }
     assert decision.scores["equipment"] == 1.0
 
 
 def test_decisions_serialise_to_the_cli_json_shape() -> None:
     decision = RoutingDecision(domains=["quality"], confidence=0.8, kind="single", scores={"quality": 0.8})
-    assert decision.model_dump() == {"domains": ["quality"], "confidence": 0.8, "kind": "single",
-                                     "scores": {"quality": 0.8}}
+    assert decision.model_dump() == {
+        "domains": ["quality"],
+        "confidence": 0.8,
+        "kind": "single",
+        "scores": {"quality": 0.8},
+    }

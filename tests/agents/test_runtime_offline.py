@@ -129,16 +129,23 @@ def test_an_inline_graph_run_gives_the_events_of_a_streamed_one(offline: Assista
     inline, inline_answer = _graph_events(offline, "What was the OEE of L2 yesterday?", "t-inline", live_tokens=False)
 
     def without_tokens(events: list[Event]) -> list[Any]:
-        return [(type(e).__name__, getattr(e, "name", None), getattr(e, "status", None)) for e in events
-                if not isinstance(e, Token)]
+        return [
+            (type(e).__name__, getattr(e, "name", None), getattr(e, "status", None))
+            for e in events
+            if not isinstance(e, Token)
+        ]
 
     def token_text(events: list[Event]) -> list[str]:
         return [e.text for e in events if isinstance(e, Token)]
 
-    assert without_tokens(inline) == without_tokens(streamed) == [
-        ("ToolStarted", "line_oee", None),
-        ("ToolFinished", "line_oee", "ok"),
-    ]
+    assert (
+        without_tokens(inline)
+        == without_tokens(streamed)
+        == [
+            ("ToolStarted", "line_oee", None),
+            ("ToolFinished", "line_oee", "ok"),
+        ]
+    )
     assert inline_answer == streamed_answer
     assert inline_answer.startswith("Reading: L2\n\n")
     assert "71.3%" in inline_answer

@@ -25,8 +25,10 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     create_schema(engine)
     with engine.connect() as connection, pytest.raises(Exception, match="FOREIGN KEY"):
         connection.execute(
-            text("INSERT INTO equipment (id, code, line_id, position, equipment_type, name_en, name_zh, aliases, "
-                 "is_line_output, manufacturer) VALUES (1, 'X-1', 99, 1, 'cnc', 'x', 'x', '', 0, '')")
+            text(
+                "INSERT INTO equipment (id, code, line_id, position, equipment_type, name_en, name_zh, aliases, "
+                "is_line_output, manufacturer) VALUES (1, 'X-1', 99, 1, 'cnc', 'x', 'x', '', 0, '')"
+            )
         )
     engine.dispose()
 

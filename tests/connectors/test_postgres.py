@@ -37,8 +37,10 @@ def test_ids_continue_after_the_seeded_rows(postgres_plant: Engine) -> None:
     with postgres_plant.begin() as connection:
         highest = connection.execute(text("SELECT MAX(id) FROM downtime_reason")).scalar_one()
         new_id = connection.execute(
-            text("INSERT INTO downtime_reason (code, category, planned, name_en, name_zh)"
-                 " VALUES ('D-999', 'waiting', false, 'Test', '测试') RETURNING id")
+            text(
+                "INSERT INTO downtime_reason (code, category, planned, name_en, name_zh)"
+                " VALUES ('D-999', 'waiting', false, 'Test', '测试') RETURNING id"
+            )
         ).scalar_one()
         assert new_id == highest + 1
         connection.execute(text("DELETE FROM downtime_reason WHERE code = 'D-999'"))

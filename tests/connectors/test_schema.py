@@ -19,11 +19,42 @@ from connectors import (
 from connectors.schema import PLANT_TABLES, TIME_MODEL_BUCKET
 
 EXPECTED_TABLES = {
-    "enterprise", "site", "area", "line", "equipment", "shift", "shift_calendar", "product", "production_order",
-    "production_operation", "production_count", "downtime_reason", "downtime_event", "defect_code", "inspection",
-    "defect", "spc_characteristic", "spc_measurement", "failure_mode", "maintenance_work_order", "sensor_tag",
-    "sensor_reading", "alarm_code", "alarm", "material", "bom", "bom_line", "storage_location", "inventory_lot",
-    "supplier", "purchase_order", "purchase_order_line", "customer", "sales_order", "sales_order_line", "delivery",
+    "enterprise",
+    "site",
+    "area",
+    "line",
+    "equipment",
+    "shift",
+    "shift_calendar",
+    "product",
+    "production_order",
+    "production_operation",
+    "production_count",
+    "downtime_reason",
+    "downtime_event",
+    "defect_code",
+    "inspection",
+    "defect",
+    "spc_characteristic",
+    "spc_measurement",
+    "failure_mode",
+    "maintenance_work_order",
+    "sensor_tag",
+    "sensor_reading",
+    "alarm_code",
+    "alarm",
+    "material",
+    "bom",
+    "bom_line",
+    "storage_location",
+    "inventory_lot",
+    "supplier",
+    "purchase_order",
+    "purchase_order_line",
+    "customer",
+    "sales_order",
+    "sales_order_line",
+    "delivery",
     "plant_meta",
 }
 
@@ -81,8 +112,12 @@ def test_reason_categories_follow_the_iso_22400_time_model(plant_session: Sessio
 
 def test_document_codes_are_human_readable(small_plant_engine: Engine) -> None:
     patterns = {
-        "production_order": r"MO-26\d{4}", "purchase_order": r"PO-26\d{4}", "maintenance_work_order": r"WO-26\d{4}",
-        "sales_order": r"SO-26\d{4}", "delivery": r"DN-26\d{4}", "inspection": r"QI-26\d{5}",
+        "production_order": r"MO-26\d{4}",
+        "purchase_order": r"PO-26\d{4}",
+        "maintenance_work_order": r"WO-26\d{4}",
+        "sales_order": r"SO-26\d{4}",
+        "delivery": r"DN-26\d{4}",
+        "inspection": r"QI-26\d{5}",
     }
     with small_plant_engine.connect() as connection:
         for table, pattern in patterns.items():

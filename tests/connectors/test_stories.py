@@ -89,7 +89,8 @@ def test_vb25_seat_bore_drifts_toward_its_usl(small_plant_engine: Engine) -> Non
         small_plant_engine,
         "SELECT julianday(m.measured_at), m.value, c.usl, c.target FROM spc_measurement m"
         " JOIN spc_characteristic c ON c.id = m.characteristic_id WHERE c.code = :code AND m.measured_at >= :since",
-        code=stories.DRIFT_CHARACTERISTIC, since="2026-10-30 06:00:00",
+        code=stories.DRIFT_CHARACTERISTIC,
+        since="2026-10-30 06:00:00",
     )
     days = np.array([r[0] for r in rows])
     values = np.array([r[1] for r in rows])

@@ -97,8 +97,7 @@ def test_scheduled_hours_follow_the_shift_calendar(small_plant_engine: Engine) -
     )
     counted_hours = _scalar(
         small_plant_engine,
-        "SELECT COUNT(DISTINCT hour_start) FROM production_count p JOIN line l ON l.id = p.line_id"
-        " WHERE l.code = 'L4'",
+        "SELECT COUNT(DISTINCT hour_start) FROM production_count p JOIN line l ON l.id = p.line_id WHERE l.code = 'L4'",
     )
     assert off_hours == 0
     assert calendar_hours == counted_hours == 25 * 16
@@ -111,7 +110,7 @@ def test_timestamps_are_ordered_and_end_at_the_plant_clock(small_plant_engine: E
         "orders ending before they start": "SELECT COUNT(*) FROM production_order WHERE actual_end < actual_start",
         "work orders repaired before reported": "SELECT COUNT(*) FROM maintenance_work_order"
         " WHERE actual_start < reported_at OR actual_end <= actual_start",
-        "stops of no length": "SELECT COUNT(*) FROM downtime_event WHERE \"end\" <= start",
+        "stops of no length": 'SELECT COUNT(*) FROM downtime_event WHERE "end" <= start',
         "alarms cleared before raised": "SELECT COUNT(*) FROM alarm WHERE cleared_at <= raised_at",
         "facts after the clock": "SELECT (SELECT COUNT(*) FROM production_count WHERE hour_start >= '2026-11-20 06:00')"
         " + (SELECT COUNT(*) FROM downtime_event WHERE \"end\" > '2026-11-20 06:00:00.000000')"
@@ -126,8 +125,10 @@ def test_timestamps_are_ordered_and_end_at_the_plant_clock(small_plant_engine: E
 def test_each_line_has_one_order_running_and_two_released_at_the_clock(small_plant_engine: Engine) -> None:
     with small_plant_engine.connect() as connection:
         rows = connection.execute(
-            text("SELECT l.code, o.status, COUNT(*) FROM production_order o JOIN line l ON l.id = o.line_id"
-                 " WHERE o.status != 'completed' GROUP BY l.code, o.status ORDER BY l.code, o.status")
+            text(
+                "SELECT l.code, o.status, COUNT(*) FROM production_order o JOIN line l ON l.id = o.line_id"
+                " WHERE o.status != 'completed' GROUP BY l.code, o.status ORDER BY l.code, o.status"
+            )
         ).all()
     assert [tuple(r) for r in rows] == [
         (line, status, 1) for line in ("L1", "L2", "L3", "L4") for status in ("in_progress", "planned", "released")

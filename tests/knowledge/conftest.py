@@ -114,8 +114,11 @@ def store_config(request: pytest.FixtureRequest, tmp_path: Path) -> KnowledgeCon
         return KnowledgeConfig(persist_dir=tmp_path / "knowledge")
     url = request.getfixturevalue("chroma_server")
     # One server for the session: every test gets its own collection name.
-    return KnowledgeConfig(persist_dir=tmp_path / "knowledge", chroma_url=url,
-                           collection=f"test{next(_collection_counter):05d}x{os.getpid()}")
+    return KnowledgeConfig(
+        persist_dir=tmp_path / "knowledge",
+        chroma_url=url,
+        collection=f"test{next(_collection_counter):05d}x{os.getpid()}",
+    )
 
 
 IndexFactory = Callable[..., DocumentIndex]

@@ -31,14 +31,24 @@ class RecordingIndex:
 
 LOTO = SearchResult(
     text="1. Tell the operators...\n6. Verify zero energy.",
-    citation=Citation(document="SOP-LOTO-EN", title="Lockout/tagout (LOTO) procedure",
-                      section="Lockout/tagout (LOTO) procedure > 3 Lockout steps", page=None, version="4.0"),
+    citation=Citation(
+        document="SOP-LOTO-EN",
+        title="Lockout/tagout (LOTO) procedure",
+        section="Lockout/tagout (LOTO) procedure > 3 Lockout steps",
+        page=None,
+        version="4.0",
+    ),
     scores=Scores(dense=0.88, bm25=3.1, fused=0.0328),
 )
 MANUAL = SearchResult(
     text="4. Fit the new bearing set SP-MZ-7014.",
-    citation=Citation(document="MM-CNC-MAZAK", title="Maintenance manual CNC-03 / CNC-04 (Mazak)",
-                      section="3 Spindle > 3.2 Spindle bearing replacement", page=3, version="4.2"),
+    citation=Citation(
+        document="MM-CNC-MAZAK",
+        title="Maintenance manual CNC-03 / CNC-04 (Mazak)",
+        section="3 Spindle > 3.2 Spindle bearing replacement",
+        page=3,
+        version="4.2",
+    ),
     scores=Scores(dense=0.81, bm25=None, fused=0.0161),
 )
 
@@ -57,18 +67,30 @@ def test_conforms_to_the_tool_contract(session: Session) -> None:
     check_tool(search_documents, ctx=_context(session, RecordingIndex([LOTO])))
     assert search_documents.domain == "knowledge"
     assert set(search_documents.parameters_schema()["properties"]) == {
-        "query", "k", "doc_type", "line", "equipment", "document"
+        "query",
+        "k",
+        "doc_type",
+        "line",
+        "equipment",
+        "document",
     }
 
 
 def test_returns_cited_passages_and_passes_role_and_filters(session: Session) -> None:
     index = RecordingIndex([LOTO, MANUAL])
-    args = search_documents.validate_args({"query": "更换主轴轴承", "k": 2, "doc_type": "maintenance_manual",
-                                           "equipment": "CNC-03"})
+    args = search_documents.validate_args(
+        {"query": "更换主轴轴承", "k": 2, "doc_type": "maintenance_manual", "equipment": "CNC-03"}
+    )
     result = search_documents.call(_context(session, index, Role.ENGINEER), args)
     assert isinstance(result, DocumentSearchResult)
-    assert index.calls == [{"query": "更换主轴轴承", "k": 2, "role": "engineer",
-                            "filters": {"doc_type": "maintenance_manual", "equipment": "CNC-03"}}]
+    assert index.calls == [
+        {
+            "query": "更换主轴轴承",
+            "k": 2,
+            "role": "engineer",
+            "filters": {"doc_type": "maintenance_manual", "equipment": "CNC-03"},
+        }
+    ]
     assert [p.citation for p in result.passages] == [
         "SOP-LOTO-EN v4.0, Lockout/tagout (LOTO) procedure > 3 Lockout steps",
         "MM-CNC-MAZAK v4.2, 3 Spindle > 3.2 Spindle bearing replacement, p. 3",

@@ -369,8 +369,6 @@ def test_clearing_the_chat_starts_a_new_conversation(settings: AndonSettings, sy
     assert wired == {"new_chat"}
 
 
-
-
 # --- updates sent while a turn streams -----------------------------------------------------------
 
 

@@ -109,7 +109,11 @@ def test_info_without_a_plant_says_how_to_make_one(workdir: Path, capsys: pytest
 def test_console_script_rejects_a_bad_scale_without_traceback(workdir: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", "from ui.cli import main; main()", "db", "seed", "--scale", "nonsense"],
-        capture_output=True, text=True, cwd=workdir, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

