@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -76,20 +77,36 @@ class LLMRouter:
         self.model = model
         self.fallback = fallback
         self.system_prompt = system_prompt
-        self.fallbacks = 0  # how many requests the fallback had to route (shown by benchmarks and tests)
+        self._fallbacks = 0
+        self._lock = threading.Lock()
 
-    def route(self, text: str) -> RoutingDecision:
-        """Ask the model; on an error or an unusable reply, the fallback's decision."""
+    @property
+    def fallbacks(self) -> int:
+        """How many requests the fallback had to route (shown by benchmarks and tests)."""
+        with self._lock:
+            return self._fallbacks
+
+    def model_decision(self, text: str) -> RoutingDecision | None:
+        """The model's own decision, or None when it failed or replied with no usable decision.
+
+        Each call answers for its own request, so concurrent sessions can tell whether the model
+        decided without reading a shared counter.
+        """
         from langchain_core.messages import HumanMessage, SystemMessage
 
         try:
             reply: Any = self.model.invoke([SystemMessage(self.system_prompt), HumanMessage(text)])
-            decision = parse_llm_decision(_text_of(reply.content))
+            return parse_llm_decision(_text_of(reply.content))
         except Exception:
             # A model outage or a malformed reply must not stop routing: tier 1 always answers.
-            decision = None
+            return None
+
+    def route(self, text: str) -> RoutingDecision:
+        """Ask the model; on an error or an unusable reply, the fallback's decision."""
+        decision = self.model_decision(text)
         if decision is None:
-            self.fallbacks += 1
+            with self._lock:
+                self._fallbacks += 1
             return self.fallback.route(text)
         return decision
 

@@ -30,6 +30,7 @@ from agents.interpretation import ToolCatalog, find_mismatches, reading_line
 from agents.routing.capabilities import EntityOwners, MetricOwners, route_by_entities, route_by_metrics
 from agents.routing.decision import Router, RoutingDecision
 from agents.routing.features import shared_embeddings
+from agents.routing.llm_router import LLMRouter
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
 from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
@@ -128,7 +129,7 @@ class Assistant:
         memory: ConversationMemory,
         router: Router,
         model_kind: ModelKind = "offline",
-        llm_router: Router | None = None,
+        llm_router: LLMRouter | None = None,
         escalate_below: float = 0.55,
         safety: SafetyGuard | None = None,
         vocabulary: Vocabulary | None = None,
@@ -163,10 +164,9 @@ class Assistant:
             kind = "multi" if len(previous.domains) > 1 else "single"
             return RoutingDecision(domains=previous.domains, confidence=decision.confidence, kind=kind), "session"
         if self.llm_router is not None and unsure:
-            # `agents.routing.LLMRouter` falls back to tier 1 when the model fails and counts it.
-            fallbacks = getattr(self.llm_router, "fallbacks", 0)
-            second = self.llm_router.route(text)
-            if getattr(self.llm_router, "fallbacks", 0) == fallbacks:
+            # Only the model's own decision counts as tier 2; when it fails, tier 1's decision stands.
+            second = self.llm_router.model_decision(text)
+            if second is not None:
                 return self._by_tools(text, second), "llm"
         return decision, "small_model"
 
