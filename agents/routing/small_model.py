@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from agents.errors import AgentError
+from agents.routing.clauses import join_clause_domains
 from agents.routing.dataset import LabelledText, RoutingExample, builtin_training_set, load_lexicon
 from agents.routing.decision import DOMAIN_LABELS, LABELS, DecisionPolicy, RoutingDecision, decide
 from agents.routing.embedding_cache import EmbeddingCache
@@ -43,6 +44,9 @@ class SmallModelConfig:
     c: float = 10.0
     min_df: int = 2
     policy: DecisionPolicy = field(default_factory=DecisionPolicy)
+    #: A clause routed at least this confidently brings its domain into the request's decision (None: off;
+    #: chosen by cross-validation on the training set, benchmarks/routing_policy_cv.py).
+    clause_confidence: float | None = 0.6
 
 
 def training_texts(
@@ -237,7 +241,19 @@ class SmallModelRouter:
         return self._scores([normalize(text) for text in texts])
 
     def route_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
-        """Decisions for several requests, in input order (one batched pass)."""
+        """Decisions for several requests, in input order (one batched pass, and one for their clauses)."""
+        decisions = self._decide_many(texts)
+        if self.config.clause_confidence is None:
+            return decisions
+        return join_clause_domains(
+            texts,
+            decisions,
+            self._decide_many,
+            min_confidence=self.config.clause_confidence,
+            max_domains=self.config.policy.max_domains,
+        )
+
+    def _decide_many(self, texts: Sequence[str]) -> list[RoutingDecision]:
         scores, members = self.scores_and_members(texts)
         return [decide(s, self.config.policy, m or None) for s, m in zip(scores, members, strict=True)]
 
