@@ -21,26 +21,47 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from knowledge.catalogue import DocumentRecord
+from knowledge.catalogue import Catalogue, DocumentRecord
 from knowledge.chunking import Chunk, ChunkSizes, chunk_blocks
+from knowledge.config import KnowledgeConfig
 from knowledge.errors import KnowledgeError
-from knowledge.lexical import contextual_text
+from knowledge.known_vectors import KnownVectors
+from knowledge.lexical import LexicalIndex, contextual_text
 from knowledge.loaders import SIDECAR_SUFFIX, SourceDocument, is_supported, load_document, sidecar_path
+from knowledge.locks import DocumentLocks
 from knowledge.metadata import DocumentMeta, access_rank, detect_language, parse_meta
 from knowledge.records import IngestFailure, IngestProgress, IngestReport
 from knowledge.terms import tokenize
 
-if TYPE_CHECKING:
-    from knowledge.index import DocumentIndex
-
-__all__ = ["CHUNKER_VERSION", "ProgressCallback", "collect_files", "embedded_texts", "ingest_paths"]
+__all__ = ["CHUNKER_VERSION", "IngestTarget", "ProgressCallback", "collect_files", "embedded_texts", "ingest_paths"]
 
 # Part of every content hash: bump it when loaders or chunking change so documents are re-chunked.
 CHUNKER_VERSION = "2"
 
 ProgressCallback = Callable[[IngestProgress], None]
+
+
+class IngestTarget(Protocol):
+    """What ingestion writes to (a `knowledge.index.DocumentIndex`): the catalogue, the chunk collection,
+    the BM25 store, the per-document locks and the generation housekeeping."""
+
+    config: KnowledgeConfig
+    locks: DocumentLocks
+    catalogue: Catalogue
+    chunks: Any
+    known_vectors: KnownVectors
+    lexical: LexicalIndex
+    embedding_function: Any
+
+    def recover(self) -> None: ...
+
+    def discard_generation(self, doc_id: str, generation: str, previous: DocumentRecord | None) -> None: ...
+
+    def generation_vectors(self, generation: str) -> dict[str, Any]: ...
+
+    def delete_chunks_except(self, doc_id: str, generation: str) -> None: ...
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestFailure]]:
@@ -95,7 +116,7 @@ class _DocumentWriter:
 
     def __init__(
         self,
-        index: DocumentIndex,
+        index: IngestTarget,
         record: DocumentRecord,
         existing: DocumentRecord | None,
         position: tuple[int, int],
@@ -168,7 +189,7 @@ class _BatchWriter:
     next run removes, as before; a failed model call fails the documents of its batch, nothing else.
     """
 
-    def __init__(self, index: DocumentIndex, report: IngestReport, progress: ProgressCallback | None) -> None:
+    def __init__(self, index: IngestTarget, report: IngestReport, progress: ProgressCallback | None) -> None:
         self.index = index
         self.report = report
         self.progress = progress
@@ -312,7 +333,7 @@ class _BatchWriter:
 
 
 def _ingest_one(
-    index: DocumentIndex,
+    index: IngestTarget,
     path: Path,
     position: tuple[int, int],
     seen: dict[str, Path],
@@ -338,7 +359,7 @@ def _ingest_one(
 
 
 def _write_document(
-    index: DocumentIndex,
+    index: IngestTarget,
     path: Path,
     doc_id: str,
     source: SourceDocument,
@@ -396,7 +417,7 @@ def _os_failure(exc: OSError) -> str:
     return f"cannot be read ({exc})"
 
 
-def ingest_paths(index: DocumentIndex, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
+def ingest_paths(index: IngestTarget, paths: Iterable[Path], progress: ProgressCallback | None = None) -> IngestReport:
     """Ingest files and folders; each bad file becomes one failure line and the rest go on."""
     index.recover()
     files, failures = collect_files(paths)

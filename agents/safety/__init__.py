@@ -9,18 +9,10 @@ classifier (`agents.safety.classifier`) that catches the paraphrases no rule was
 that reads a request to delete, change or back-date records as a write, never as a read.
 """
 
-from agents.safety.check import (
-    SafetyGuard,
-    SafetyLayer,
-    SafetyVerdict,
-    check_request,
-    check_rules,
-    default_guard,
-    learned_verdict,
-    refusal_text,
-)
+from agents.safety.check import SafetyGuard, check_request, default_guard, learned_verdict
 from agents.safety.classifier import ClassifierConfig, ClassifierScore, SafetyClassifier
 from agents.safety.rules import SafetyCategory
+from agents.safety.verdict import SafetyLayer, SafetyVerdict, check_rules, refusal_text
 
 __all__ = [
     "ClassifierConfig",

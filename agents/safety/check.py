@@ -1,66 +1,17 @@
-"""Checking a request: the rule table first, then the learned layer; and the refusal an operator reads."""
+"""Checking a request: the rule table first, then the learned layer."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Literal
 
-from agents.safety.matching import normalize
+from agents.safety.classifier import ClassifierConfig, ClassifierScore, SafetyClassifier
 from agents.safety.rules import CATEGORIES, Category, SafetyCategory
+from agents.safety.verdict import SafetyLayer, SafetyVerdict, check_rules
 
-if TYPE_CHECKING:
-    from agents.safety.classifier import ClassifierConfig, ClassifierScore, SafetyClassifier
+__all__ = ["SafetyGuard", "check_request", "default_guard", "learned_verdict"]
 
-__all__ = [
-    "SafetyGuard",
-    "SafetyLayer",
-    "SafetyVerdict",
-    "check_request",
-    "check_rules",
-    "default_guard",
-    "learned_verdict",
-    "refusal_text",
-]
-
-SafetyLayer = Literal["rules", "classifier", "intent"]
 _BY_NAME = {category.name: category for category in CATEGORIES}
-
-
-@dataclass(frozen=True)
-class SafetyVerdict:
-    """Why a request is refused: the category, a reason in both languages, the words that matched (rules),
-    which layer refused and how sure it was (1.0 for a rule)."""
-
-    category: SafetyCategory
-    reason_en: str
-    reason_zh: str
-    matched: str
-    layer: SafetyLayer = "rules"
-    confidence: float = 1.0
-
-    def reason(self, lang: str) -> str:
-        """The reason in the request's language."""
-        return self.reason_zh if lang == "zh" else self.reason_en
-
-
-def check_rules(text: str) -> SafetyVerdict | None:
-    """The verdict of the rule table alone, or None when no rule matches."""
-    normalized = normalize(text)
-    for category in CATEGORIES:
-        matched = _first_match(category, normalized)
-        if matched is not None:
-            return SafetyVerdict(category.name, category.reason_en, category.reason_zh, matched)
-    return None
-
-
-def _first_match(category: Category, text: str) -> str | None:
-    for rule in category.rules:
-        matched = rule.find(text)
-        if matched is not None:
-            return matched
-    return None
 
 
 class SafetyGuard:
@@ -110,17 +61,9 @@ def _verdict(category: Category, layer: SafetyLayer, confidence: float) -> Safet
 @cache
 def default_guard() -> SafetyGuard:
     """The rules and the classifier trained on the shipped data (once per process, about a second)."""
-    from agents.safety.classifier import SafetyClassifier
-
     return SafetyGuard(SafetyClassifier.train())
 
 
 def check_request(text: str) -> SafetyVerdict | None:
     """The refusal verdict of the default guard (rules, then classifier), or None when the request may proceed."""
     return default_guard().check(text)
-
-
-def refusal_text(verdict: SafetyVerdict, lang: str) -> str:
-    """The refusal an operator reads, in their language."""
-    prefix = "无法执行该请求。" if lang == "zh" else "I can't do that. "
-    return prefix + verdict.reason(lang)

@@ -21,6 +21,7 @@ from agents.errors import AgentError
 from agents.routing.dataset import builtin_training_set as routing_training_set
 from agents.routing.features import normalize
 from agents.safety.rules import SafetyCategory
+from agents.safety.verdict import check_rules
 
 __all__ = [
     "DATA_DIR",
@@ -126,7 +127,6 @@ def plant_question_examples() -> list[SafetyExample]:
     requests it routes to the equipment agent, in case the safety layer ever let one through.
     """
     from agents.routing.build_embeddings import builtin_tool_examples
-    from agents.safety.check import check_rules
 
     rows = [(f"routing:{r.id}", r.text, r.lang) for r in routing_training_set() if r.kind != "out_of_scope"]
     rows += [(f"tool:{i}", text, _language(text)) for i, (text, _, _) in enumerate(builtin_tool_examples())]

@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from agents.safety.check import SafetyVerdict, check_rules
 from agents.safety.dataset import SafetyExample
+from agents.safety.verdict import SafetyVerdict, check_rules
 
 __all__ = ["SafetyReport", "evaluate", "report_of", "rules_only"]
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from evals.reports.markdown import fmt_pct
 
 if TYPE_CHECKING:
-    from evals.reports.json_report import RunReport
+    from evals.reports.model import RunReport
 
 __all__ = ["CaseChange", "RunComparison", "compare_runs", "comparison_markdown"]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from evals.reports.anchors import trace_link
 
 if TYPE_CHECKING:
-    from evals.reports.json_report import RunReport
+    from evals.reports.model import RunReport
 
 __all__ = ["ATTEMPTS_CSV", "CSV_COLUMNS", "render_attempts_csv"]
 

@@ -17,7 +17,7 @@ from evals.reports.svg import bar_chart, heat_map, histogram
 
 if TYPE_CHECKING:
     from evals.records import AttemptRecord
-    from evals.reports.json_report import RunReport
+    from evals.reports.model import RunReport
     from evals.schema import CaseSpec
 
 __all__ = ["render_html"]

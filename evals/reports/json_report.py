@@ -25,46 +25,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from evals.errors import EvalError
-from evals.levels import AgentCard, grade_agents
-from evals.records import AttemptRecord, RunManifest
-from evals.summary import RunSummary, summarize
+from evals.records import RunManifest
+from evals.reports.csv_report import ATTEMPTS_CSV, render_attempts_csv
+from evals.reports.html_report import render_html
+from evals.reports.markdown import render_markdown
+from evals.reports.model import REPORT_FILE, RunReport, build_report
+from evals.runner import MANIFEST_FILE, load_records
 
-__all__ = ["REPORT_FILE", "REPORT_SCHEMA_VERSION", "RunReport", "build_report", "load_report", "write_reports"]
-
-REPORT_SCHEMA_VERSION = 1
-REPORT_FILE = "report.json"
-
-
-class RunReport(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    schema_version: int = REPORT_SCHEMA_VERSION
-    manifest: RunManifest
-    summary: RunSummary
-    cards: list[AgentCard]
-    attempts: list[AttemptRecord]
-
-
-def build_report(manifest: RunManifest, records: list[AttemptRecord]) -> RunReport:
-    """Summary and cards computed from the graded attempts."""
-    settings = manifest.settings
-    return RunReport(
-        manifest=manifest,
-        summary=summarize(manifest.suites, records, repeats=settings.repeats),
-        cards=grade_agents(manifest.suites, records, k=settings.effective_k, threshold=settings.level_threshold),
-        attempts=records,
-    )
+__all__ = ["load_report", "write_reports"]
 
 
 def write_reports(report: RunReport, out_dir: Path) -> dict[str, Path]:
     """report.json, report.html, summary.md and attempts.csv in the run folder."""
-    from evals.reports.csv_report import ATTEMPTS_CSV, render_attempts_csv
-    from evals.reports.html_report import render_html
-    from evals.reports.markdown import render_markdown
-
     paths = {
         "json": out_dir / REPORT_FILE,
         "html": out_dir / "report.html",
@@ -80,8 +55,6 @@ def write_reports(report: RunReport, out_dir: Path) -> dict[str, Path]:
 
 def load_report(run: Path) -> RunReport:
     """A run's report from its folder (report.json, or rebuilt from run.json + results.jsonl) or a JSON file."""
-    from evals.runner import MANIFEST_FILE, load_records
-
     path = run / REPORT_FILE if run.is_dir() else run
     try:
         if path.exists():

@@ -13,7 +13,7 @@ from evals.reports.anchors import case_link
 
 if TYPE_CHECKING:
     from evals.records import AttemptRecord
-    from evals.reports.json_report import RunReport
+    from evals.reports.model import RunReport
 
 __all__ = ["render_junit"]
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from evals.levels import LEVEL_NAMES
 
 if TYPE_CHECKING:
-    from evals.reports.json_report import RunReport
+    from evals.reports.model import RunReport
 
 __all__ = ["fmt_ms", "fmt_pct", "render_markdown"]
 
