@@ -359,13 +359,18 @@ class ProcessExecutor:
             for tid, _ in lost:
                 del self._pending[tid]
         if lost:
-            worker.process.join(timeout=5)
-            error = EvalError(
-                f"eval worker {worker.index} stopped unexpectedly (exit code {worker.process.exitcode}) "
-                "/ 评测工作进程意外退出"
-            )
+            error = self._stopped(worker)
             for _, pending in lost:
                 pending.loop.call_soon_threadsafe(self._fail, pending, error)
+
+    @staticmethod
+    def _stopped(worker: _Worker) -> EvalError:
+        """The one error a worker's death is reported with, whether a read or a send found it."""
+        worker.process.join(timeout=5)
+        return EvalError(
+            f"eval worker {worker.index} stopped unexpectedly (exit code {worker.process.exitcode}) "
+            "/ 评测工作进程意外退出"
+        )
 
     @staticmethod
     def _settle(pending: _Pending, message: tuple[Any, ...]) -> None:
@@ -395,6 +400,8 @@ class ProcessExecutor:
         task_id = next(self._ids)
         with self._lock:
             alive = [w for w in self._workers if w.alive]
+            if not alive and self._workers:
+                raise self._stopped(self._workers[0])  # all have died; report as the readers do
             if not alive:
                 raise EvalError("no eval worker is running / 没有运行中的评测工作进程")
             worker = min(alive, key=lambda w: w.in_flight)
@@ -405,7 +412,7 @@ class ProcessExecutor:
                 self._pending.pop(task_id, None)
             worker.in_flight -= 1
             future.cancel()  # the reader may have failed it already; nobody will await it
-            raise EvalError(f"eval worker {worker.index} is not reachable / 无法联系评测工作进程")
+            raise self._stopped(worker)
         try:
             return await future
         except asyncio.CancelledError:
