@@ -1,12 +1,13 @@
 """`andon eval ...`: exit codes (0 passed, 1 below --fail-under, 2 input error), reports, compare, import.
 
-The router and assistant are swapped for a scripted executor (the composition function is the seam),
-so these tests take seconds and need no model.
+The router and assistant are swapped for a scripted executor (`ui.evaluation.build_executor`, the
+evaluation's composition seam), so these tests take seconds and need no model.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,18 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def use_executor(monkeypatch: pytest.MonkeyPatch, wrong: set[str]) -> None:
+def use_executor(monkeypatch: pytest.MonkeyPatch, wrong: set[str], interrupt: bool = False) -> None:
+    interrupts = [signal.SIGINT] if interrupt else []
+
     def answer(case: CaseSpec, attempt: int) -> CaseOutcome:
+        if interrupts:  # one Ctrl+C while the cases are played
+            signal.raise_signal(interrupts.pop())
         return CaseOutcome(domains=["production"] if case.id in wrong else list(case.expect.domains))
 
     def scripted(*args: Any, **kwargs: Any) -> ScriptedExecutor:
         return ScriptedExecutor(answer, model_id="offline")
 
-    monkeypatch.setattr("ui.cli.eval_cmd._executor", scripted)
+    monkeypatch.setattr("ui.evaluation.build_executor", scripted)
 
 
 def test_run_writes_reports_and_exits_0_when_passing(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,12 +119,7 @@ def test_import_assetopsbench_writes_a_valid_suite(workspace: Path) -> None:
 def test_ctrl_c_during_a_run_exits_130_with_one_line(
     workspace: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    use_executor(monkeypatch, wrong=set())
-
-    def interrupted(*args: Any, **kwargs: Any) -> Any:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr("ui.cli.eval_cmd._run", interrupted)
+    use_executor(monkeypatch, wrong=set(), interrupt=True)
     assert run_cli(["eval", "run", "cli.yaml", "--out", "run"]) == 130
     assert capsys.readouterr().err.strip().splitlines()[-1] == "aborted / 已取消"
 

@@ -14,13 +14,7 @@ import typer
 from ui.cli.common import console, err_console, print_json, settings
 
 if TYPE_CHECKING:
-    from contextlib import ExitStack
-
-    from sqlalchemy import Engine
-
-    from evals import CaseExecutor, Judge, SuiteSpec
-    from ui.agents_wiring import ModelChoice
-    from ui.config import AndonSettings
+    pass
 
 __all__ = ["eval_app"]
 
@@ -36,156 +30,34 @@ def _fail_under(value: float | None) -> float | None:
     return value / 100.0 if value > 1 else value
 
 
-def _eval_plant(andon: AndonSettings, database: str | None, seed: int, scale: str) -> Engine:
-    """The plant the run grades against: --database, else a seeded demo plant kept in the data home."""
-    from connectors import DatabaseConfig, has_plant, open_engine, plant_info, seed_plant
-    from evals import EvalError
+class _ProgressBar:
+    """The run's progress on stderr: notes as lines, attempts as a bar."""
 
-    if database:
-        # Only read: proposals raised during the run go to the run's own store (see ui.eval_executors).
-        engine = open_engine(DatabaseConfig(url=database))
-        if not has_plant(engine):
-            raise EvalError(f"{database}: holds no plant / 数据库中没有工厂数据")
-        return engine
-    path = andon.data_home / "evals" / f"plant-{scale}-{seed}.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = open_engine(DatabaseConfig(url=f"sqlite:///{path.as_posix()}"))
-    if not has_plant(engine):
-        err_console.print(f"seeding the {scale} demo plant (seed {seed}) for evals / 正在生成评测用工厂数据: {path}")
-        seed_plant(engine, scale=scale, seed=seed)
-    info = plant_info(engine)
-    if (info.seed, info.scale) != (seed, scale):
-        raise EvalError(f"{path}: plant has seed {info.seed} ({info.scale}), expected {seed} ({scale})")
-    return engine
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-
-def _ensure_documents(andon: AndonSettings, suites: list[SuiteSpec]) -> None:
-    """Document questions need the demo corpus in the index: ingest it when the index is empty."""
-    needs = any(
-        c.expect.citations or c.expect.forbidden_citations or "knowledge" in c.expect.domains
-        for s in suites
-        for c in s.cases
-        if not c.expect.route_only
-    )
-    if not needs:
-        return
-    from knowledge import demo_corpus_path
-    from ui.system import document_index
-
-    index = document_index(andon)
-    if index.list_documents():
-        return
-    err_console.print(f"ingesting the demo documents for evals / 正在导入评测用演示文档: {demo_corpus_path()}")
-    index.ingest([demo_corpus_path()])
-
-
-def _llm(andon: AndonSettings, model_name: str) -> Any:
-    from pydantic import SecretStr
-
-    from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
-
-    key = andon.llm_api_key or SecretStr("not-needed")
-    config = LLMConfig(
-        base_url=andon.llm_base_url or "",
-        model=model_name,
-        api_key=key,
-        timeout_s=andon.llm_timeout_s,
-        max_retries=0,  # the eval runner retries transport errors itself
-        max_tokens=andon.llm_max_tokens,
-        stream=andon.llm_stream,
-        extra_body=andon.llm_extra_body,
-    )
-    return make_openai_chat_model(config)
-
-
-def _executor(
-    andon: AndonSettings,
-    suites: list[SuiteSpec],
-    model: str,
-    engine: Engine | None,
-    out: Path,
-    prices: tuple[float, float] = (0.0, 0.0),
-    *,
-    workers: int = 1,
-    concurrency: int = 8,
-    stack: ExitStack | None = None,
-) -> Any:
-    """Routing-only cases through the router alone; the rest through the assistant on the eval plant,
-    in this process or, with `workers` > 1, in that many worker processes (closed with `stack`)."""
-    from evals import CompositeExecutor, EvalError, ProcessExecutor, RouterExecutor
-    from ui.agents_wiring import tier1_router
-    from ui.eval_executors import AssistantRecipe, build_assistant_executor, model_id_of, run_proposal_store
-    from ui.system import load_tools
-
-    registry = load_tools(andon)
-    router = tier1_router(andon, registry)
-    texts = [c.messages[-1] for s in suites for c in s.cases if c.expect.route_only]
-    needs_assistant = any(not c.expect.route_only for s in suites for c in s.cases)
-    if model == "openai" and not andon.llm_configured:
-        raise EvalError("--model openai needs llm_base_url and llm_model (andon.toml or ANDON_LLM_*) / 未配置LLM")
-    choice: ModelChoice = "openai" if model == "openai" else "offline"
-    model_id = model_id_of(andon, choice)
-    route_executor = RouterExecutor(router, model_id if not needs_assistant else "router")
-    route_executor.warm(texts)
-    if not needs_assistant or engine is None:
-        return route_executor
-    audit_path = out / "audit.jsonl"
-    if workers > 1:
-        recipe = AssistantRecipe(
-            settings=andon,
-            model=choice,
-            database_url=engine.url.render_as_string(hide_password=False),
-            audit_path=audit_path,
-            prices_per_mtok=prices,
-            router=router,
+        self.bar = Progress(
+            TextColumn("[bold]eval[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console
         )
-        run_proposal_store(out)  # created once here, opened by every worker
-        err_console.print(f"starting {workers} eval workers / 正在启动{workers}个评测工作进程")
-        pool = ProcessExecutor(recipe, model_id=model_id, workers=workers, concurrency=concurrency).start()
-        if stack is not None:
-            stack.callback(pool.close)
-        return CompositeExecutor(route_executor, pool)
-    agent_executor = build_assistant_executor(
-        andon, choice, engine, registry=registry, router=router, audit_path=audit_path, prices_per_mtok=prices
-    )
-    return CompositeExecutor(route_executor, agent_executor)
+        self.task = self.bar.add_task("cases", total=None)
+        self.running = False
 
+    def note(self, message: str) -> None:
+        err_console.print(message, highlight=False)
 
-def _judge(andon: AndonSettings, judge_model: str | None, model_id: str) -> Judge | None:
-    from evals import JudgeError, LLMJudge
+    def started(self, total: int) -> None:
+        self.bar.start()
+        self.running = True
+        self.bar.update(self.task, total=total)
 
-    if judge_model is None:
-        return None
-    judge_id = f"openai:{judge_model}"
-    if judge_id == model_id or judge_model == model_id:
-        raise JudgeError(f"the judge must be a different model from the one under test ({model_id}) / 评审模型须不同")
-    if not andon.llm_base_url:
-        raise JudgeError("--judge-model needs llm_base_url (andon.toml or ANDON_LLM_BASE_URL) / 未配置LLM端点")
-    return LLMJudge(_llm(andon, judge_model), judge_id)
+    def stop(self) -> None:
+        """Stop the bar if it ever started (stopping an unstarted bar prints an empty line)."""
+        if self.running:
+            self.bar.stop()
+            self.running = False
 
-
-def _run(executor: CaseExecutor, suites: list[SuiteSpec], run_settings: Any, out: Path, **kwargs: Any) -> Any:
-    import asyncio
-
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from evals import run_suites
-
-    with Progress(
-        TextColumn("[bold]eval[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err_console
-    ) as progress:
-        task = progress.add_task("cases", total=None)
-        return asyncio.run(
-            run_suites(
-                suites,
-                executor,
-                run_settings,
-                out,
-                on_start=lambda total: progress.update(task, total=total),
-                on_record=lambda record: progress.advance(task),
-                **kwargs,
-            )
-        )
+    def recorded(self, record: Any) -> None:
+        self.bar.advance(self.task)
 
 
 @eval_app.command("run")
@@ -253,74 +125,35 @@ def run_command(
 
     对模型运行评测集并评分、写报告
     """
-    from contextlib import ExitStack
-    from datetime import UTC, datetime
-
-    from evals import (
-        EvalError,
-        ResponseCache,
-        RunSettings,
-        build_report,
-        compute_golds,
-        load_suites,
-        write_reports,
-    )
-    from evals.gold import GOLD, GoldResolver
-    from evals.graders import gold_refs
     from evals.reports.markdown import fmt_pct
+    from ui.evaluation import EvalRequest, run_evaluation
 
-    if model not in ("offline", "openai"):
-        raise EvalError(f"--model must be offline or openai, not {model!r} / 模型只能是 offline 或 openai")
-    andon = settings()
-    loaded = load_suites(suites)
-    run_dir = out or andon.data_home / "evals" / "runs" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    needs_plant = any(gold_refs(c.expect) or not c.expect.route_only for s in loaded for c in s.cases)
-    engine = _eval_plant(andon, database, seed, scale) if needs_plant else None
-    golds = compute_golds(loaded, GoldResolver(engine, GOLD)) if engine is not None else {}
-    run_dir.mkdir(parents=True, exist_ok=True)
-    _ensure_documents(andon, loaded)
-    with ExitStack() as stack:
-        executor = _executor(
-            andon,
-            loaded,
-            model,
-            engine,
-            run_dir,
-            (price_in, price_out),
-            workers=workers,
-            concurrency=concurrency,
-            stack=stack,
-        )
-        judge = _judge(andon, judge_model, executor.model_id)
-        run_settings = RunSettings(
-            model_id=executor.model_id,
-            seed=seed,
-            scale=scale,
-            repeats=repeats,
-            k=k,
-            level_threshold=level_threshold,
-            concurrency=concurrency,
-            timeout_s=timeout,
-            retries=retries,
-            judge_model_id=judge.model_id if judge is not None else None,
-        )
-        cache = None
-        if not no_cache:
-            import agents
-            import connectors
-            import knowledge
-            import tools
-            from evals import source_fingerprint
-
-            system = [Path(str(m.__file__)).parent for m in (agents, tools, connectors, knowledge)]
-            cache = ResponseCache(andon.data_home / "evals" / "cache", salt=source_fingerprint(system))
-        result = _run(executor, loaded, run_settings, run_dir, golds=golds, cache=cache, judge=judge)
-    report = build_report(result.manifest, result.records)
-    paths = write_reports(report, run_dir)
+    request = EvalRequest(
+        suites=suites,
+        model=model,
+        repeats=repeats,
+        concurrency=concurrency,
+        workers=workers,
+        out=out,
+        seed=seed,
+        scale=scale,
+        database=database,
+        timeout_s=timeout,
+        retries=retries,
+        k=k,
+        level_threshold=level_threshold,
+        judge_model=judge_model,
+        use_cache=not no_cache,
+        prices_per_mtok=(price_in, price_out),
+    )
+    bar = _ProgressBar()
+    try:
+        result = run_evaluation(settings(), request, progress=bar)
+    finally:
+        bar.stop()
+    report, paths, run_dir = result.report, result.paths, result.run_dir
     if junit is not None:
         _write_junit(report, junit)
-    if andon.state_in_database:
-        _index_run(andon, run_dir, ",".join(s.suite for s in loaded), report.model_dump_json())
     summary = report.summary
     threshold = _fail_under(fail_under)
     below = threshold is not None and (summary.pass_rate or 0.0) < threshold
@@ -331,7 +164,7 @@ def run_command(
                 "reports": {name: str(path) for name, path in paths.items()},
                 "executed": result.executed,
                 "cached": result.cache_hits,
-                "resumed": result.skipped,
+                "resumed": result.resumed,
                 "summary": summary.model_dump(exclude={"case_results", "latencies_ms"}),
                 "cards": [c.model_dump() for c in report.cards],
                 "below_fail_under": below,
@@ -341,7 +174,7 @@ def run_command(
     grades = ", ".join(f"{c.agent} {c.grade or '—'}" for c in report.cards)
     console.print(
         f"{summary.cases} cases, {summary.attempts} attempts ({result.executed} run, {result.cache_hits} cached, "
-        f"{result.skipped} resumed) · pass rate {fmt_pct(summary.pass_rate)} · routing "
+        f"{result.resumed} resumed) · pass rate {fmt_pct(summary.pass_rate)} · routing "
         f"{fmt_pct(summary.routing_accuracy)} · safety violations {summary.safety_violations}",
         highlight=False,
     )
@@ -363,16 +196,6 @@ def _write_junit(report: Any, path: Path) -> None:
     except OSError as exc:
         raise EvalError(f"{path}: cannot write the JUnit XML ({exc.strerror}) / 无法写入") from None
     console.print(f"JUnit XML: {path}", highlight=False)
-
-
-def _index_run(andon: AndonSettings, run_dir: Path, suites: str, report_json: str) -> None:
-    """Put the run in the plant database's index of eval runs, which every console worker lists."""
-    from ui.console.shared_state import SharedConsoleState
-    from ui.system import open_plant
-
-    card = next(iter(sorted(run_dir.glob("*.md"))), None)
-    card_text = card.read_text(encoding="utf-8") if card is not None else ""
-    SharedConsoleState(open_plant(andon)).index_eval_run(run_dir.name, suites, card_text, report_json)
 
 
 @eval_app.command("report")

@@ -6,8 +6,6 @@ from __future__ import annotations
 import fcntl
 import json
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -316,25 +314,21 @@ class ConsoleBackend:
             return []
         return sorted((p.name for p in self.eval_dir.iterdir() if p.is_dir()), reverse=True)
 
-    def run_eval(self, suite: str) -> tuple[str, str]:
-        """Run a built-in suite on the offline model in a child process; the card and the report path."""
-        out = self.eval_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{suite}"
-        command = [sys.executable, "-m", "ui.cli", "eval", "run", suite, "--model", "offline", "--out", str(out)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
-        if done.returncode > 1:
-            return f"✗ {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}", ""
-        summary = next(iter(sorted(out.glob("*.md"))), None)
-        html = next(iter(sorted(out.glob("*.html"))), None)
-        card = summary.read_text(encoding="utf-8") if summary else ""
-        if self.settings.state_in_database:
-            self.index_eval_run(out, suite, card)
-        return card, (str(html) if html else "")
+    def run_eval(self, suite: str, progress: Callable[..., Any] | None = None) -> tuple[str, str]:
+        """Run a suite on the offline model in this process (`progress((done, total), desc=...)` hears each
+        graded attempt); the card and the report path. A run in the plant database's index is listed by
+        every worker."""
+        from evals import EvalError
+        from ui.evaluation import EvalRequest, run_evaluation
 
-    def index_eval_run(self, run: Path, suite: str, card: str) -> None:
-        """Put a finished run in the shared index: every worker lists it and can compare it."""
-        from evals import load_report
-
-        self.shared.index_eval_run(run.name, suite, card, load_report(run).model_dump_json())
+        out = self.eval_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{Path(suite).stem}"
+        try:
+            result = run_evaluation(
+                self.settings, EvalRequest(suites=[suite], model="offline", out=out), progress=_EvalBar(progress)
+            )
+        except EvalError as exc:
+            return f"✗ {exc}", ""
+        return result.paths["markdown"].read_text(encoding="utf-8"), str(result.paths["html"])
 
     def compare_runs(self, run_a: str, run_b: str) -> str:
         from evals import compare_runs, comparison_markdown
@@ -372,3 +366,26 @@ class ConsoleBackend:
                 }
             )
         return list(reversed(rows))
+
+
+class _EvalBar:
+    """An evaluation's progress as a console progress bar (Gradio's `gr.Progress` call convention)."""
+
+    def __init__(self, progress: Callable[..., Any] | None) -> None:
+        self.progress = progress
+        self.total = 0
+        self.done = 0
+
+    def note(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(None, desc=message)
+
+    def started(self, total: int) -> None:
+        self.total = total
+        self.recorded(None)
+
+    def recorded(self, record: Any) -> None:
+        if record is not None:
+            self.done += 1
+        if self.progress is not None and self.total:
+            self.progress((self.done, self.total), desc="eval / 评测")

@@ -345,11 +345,17 @@ class Handlers:
             return t(state["lang"], "knowledge_denied"), gr.update()
         return self.backend.remove_document(doc_id.strip()), self.documents(state)
 
-    def run_eval(self, suite: str, state: dict[str, Any]) -> tuple[str, str, Any]:
+    def run_eval(
+        self,
+        suite: str,
+        state: dict[str, Any],
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, str, Any]:
+        """Run a suite in this process; Gradio injects `progress` for the bar (one step per graded attempt)."""
         account = _signed_in(state)
         if not account.role.at_least(Role.ENGINEER):
             return t(state["lang"], "evals_denied"), "", gr.update()
-        card, report_path = self.backend.run_eval(suite)
+        card, report_path = self.backend.run_eval(suite, progress=progress)
         return card, report_path, gr.update(choices=self.backend.eval_runs())
 
     def compare(self, run_a: str, run_b: str, state: dict[str, Any]) -> str:
