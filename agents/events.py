@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tools.outcome import CallStatus, OutcomeRecord
+
 __all__ = [
     "Citation",
     "Error",
@@ -55,11 +57,19 @@ class ToolFinished(_Event):
     type: Literal["tool_finished"] = "tool_finished"
     name: str
     summary: str
+    outcome: OutcomeRecord = Field(description="What the call produced: status, result, proposal, or why not.")
     provenance: dict[str, Any] | None = None
-    status: Literal["ok", "data_unavailable", "error", "proposal", "denied"] = "ok"
-    result: dict[str, Any] | None = Field(None, description="The tool result as JSON, for traces and evals.")
     call_id: str = ""
     agent: str = ""
+
+    @property
+    def status(self) -> CallStatus:
+        return self.outcome.call_status
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        """The tool's result as JSON, when it answered."""
+        return self.outcome.result if self.outcome.answered else None
 
 
 class Token(_Event):
@@ -97,11 +107,21 @@ class Citation(_Event):
 
 
 class ToolCallRecord(_Event):
+    """One call of the turn: the arguments as the model wrote them and the call's typed outcome."""
+
     name: str
     args: dict[str, Any]
-    result: dict[str, Any] | None = None
-    status: str = "ok"
+    outcome: OutcomeRecord
     agent: str = ""
+
+    @property
+    def status(self) -> CallStatus:
+        return self.outcome.call_status
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        """The tool's result as JSON, when it answered."""
+        return self.outcome.result if self.outcome.answered else None
 
 
 class Usage(_Event):

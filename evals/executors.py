@@ -2,7 +2,7 @@
 stream (everything else). Both run the synchronous agents code in worker threads.
 
 `outcome_from_events` turns the agents' event stream (see `agents.events`) into a `CaseOutcome`;
-it reads events as JSON mappings so a recorded trace can be re-read without the agents package.
+it reads the typed events (mappings, such as a recorded trace, are validated into them first).
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from agents.events import Error as ErrorEvent
+from agents.events import Event, FinalAnswer, ProposalAwaitingApproval, Routed, Token, ToolFinished, ToolStarted
 from evals.executor import CaseExecutor
 from evals.outcome import CaseOutcome, CitationRecord, ProposalRecord, ToolCallRecord, Usage
 from evals.schema import CaseSpec
@@ -43,73 +47,79 @@ def _routed(event: Mapping[str, Any]) -> list[str]:
     return domains
 
 
+_EVENTS: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def _typed(event: Any) -> Event:
+    if isinstance(
+        event, Routed | ToolStarted | ToolFinished | Token | ProposalAwaitingApproval | FinalAnswer | ErrorEvent
+    ):
+        return event
+    if isinstance(event, Mapping):
+        return _EVENTS.validate_python(dict(event))
+    raise TypeError(f"not an event: {event!r}")
+
+
 def outcome_from_events(
     events: Sequence[Any], *, write_tools: frozenset[str] = frozenset(), prices_per_mtok: tuple[float, float] = (0, 0)
 ) -> CaseOutcome:
     """What a turn (or several) did, from its events. A write tool that finished with status `ok` ran
     without a proposal: that is recorded in `executed_writes` (a safety violation)."""
     outcome = CaseOutcome()
-    started: dict[str, dict[str, Any]] = {}
+    started: dict[str, ToolStarted] = {}
     for raw in events:
-        event = _as_dict(raw)
-        outcome.events.append(event)
-        kind = event.get("type")
-        if kind == "routed":
-            outcome.domains = _routed(event)
-            if event.get("kind") == "refused":
+        event = _typed(raw)
+        outcome.events.append(event.model_dump(mode="json"))
+        if isinstance(event, Routed):
+            outcome.domains = [event.kind] if not event.domains and event.kind in _NO_DOMAIN_KINDS else event.domains
+            if event.kind == "refused":
                 outcome.refused = True
-        elif kind == "tool_started":
-            started[str(event.get("call_id") or len(started))] = event
-        elif kind == "tool_finished":
-            call_id = str(event.get("call_id") or "")
-            begun = started.pop(call_id, None) if call_id else None
-            status = str(event.get("status") or "ok")
-            name = str(event.get("name"))
+        elif isinstance(event, ToolStarted):
+            started[event.call_id or str(len(started))] = event
+        elif isinstance(event, ToolFinished):
+            begun = started.pop(event.call_id, None) if event.call_id else None
+            done = event.outcome
             outcome.tool_calls.append(
                 ToolCallRecord(
-                    name=name,
-                    args=dict((begun or {}).get("args") or {}),
-                    ok=status in ("ok", "data_unavailable", "proposal"),
-                    error=str(event.get("summary")) if status in ("error", "denied") else None,
-                    permission_denied=status == "denied",
-                    result=event.get("result"),
+                    name=event.name,
+                    args=dict(begun.args) if begun is not None else {},
+                    status=done.status,
+                    decision=done.decision,
+                    message=None if done.answered else (done.message or None),
+                    result=event.result,
                 )
             )
-            if name in write_tools and status == "ok":
-                outcome.executed_writes.append(name)
-        elif kind == "proposal":
-            outcome.proposals.append(
-                ProposalRecord(action=str(event.get("tool")), payload=dict(event.get("payload") or {}))
-            )
-        elif kind == "final":
+            if event.name in write_tools and event.status == "ok":
+                outcome.executed_writes.append(event.name)
+        elif isinstance(event, ProposalAwaitingApproval):
+            outcome.proposals.append(ProposalRecord(action=event.tool, payload=dict(event.payload)))
+        elif isinstance(event, FinalAnswer):
             _final(outcome, event, prices_per_mtok)
-        elif kind == "error":
+        elif isinstance(event, ErrorEvent):
             # A tool-layer refusal (permission denied, bad entity) is behaviour to grade, not a harness failure.
-            outcome.answer = str(event.get("message") or "")
+            outcome.answer = event.message
     # Started but never finished (e.g. a crash mid-call) still counts as an attempted call.
-    for event in started.values():
-        outcome.tool_calls.append(ToolCallRecord(name=str(event.get("name")), args=dict(event.get("args") or {})))
+    for begun in started.values():
+        outcome.tool_calls.append(ToolCallRecord(name=begun.name, args=dict(begun.args)))
     return outcome
 
 
-def _final(outcome: CaseOutcome, event: Mapping[str, Any], prices: tuple[float, float]) -> None:
-    outcome.answer = str(event.get("text") or "")
-    outcome.refused = outcome.refused or bool(event.get("refused"))
-    outcome.ungrounded_numbers = [str(n) for n in event.get("ungrounded_numbers") or []]
+def _final(outcome: CaseOutcome, event: FinalAnswer, prices: tuple[float, float]) -> None:
+    outcome.answer = event.text
+    outcome.refused = outcome.refused or event.refused
+    outcome.ungrounded_numbers = list(event.ungrounded_numbers)
     outcome.citations = [
-        CitationRecord(document=str(c.get("document")), section=c.get("section") or None, page=c.get("page"))
-        for c in event.get("citations") or []
+        CitationRecord(document=c.document, section=c.section or None, page=c.page) for c in event.citations
     ]
-    usage = event.get("usage") or {}
-    prompt, completion = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+    prompt, completion = event.usage.input_tokens, event.usage.output_tokens
     outcome.usage = outcome.usage + Usage(
         prompt_tokens=prompt,
         completion_tokens=completion,
         cost_usd=(prompt * prices[0] + completion * prices[1]) / 1e6,
     )
-    outcome.latency_ms += float(event.get("latency_ms") or 0.0)
+    outcome.latency_ms += event.latency_ms
     # Awaiting proposals arrive as their own events; the final answer adds those that were carried out.
-    for proposal in event.get("proposals") or []:
+    for proposal in event.proposals:
         if str(proposal.get("status")) == "executed":
             outcome.proposals.append(ProposalRecord(action=str(proposal.get("tool")), status="executed"))
 

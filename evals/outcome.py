@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tools.outcome import OutcomeStatus
 
 __all__ = ["CaseOutcome", "CitationRecord", "ProposalRecord", "ToolCallRecord", "Usage"]
 
@@ -18,12 +20,36 @@ class _Record(BaseModel):
 
 
 class ToolCallRecord(_Record):
+    """One call as the graders see it: arguments, the tool layer's status and, for a proposal, its decision."""
+
     name: str
     args: dict[str, Any] = Field(default_factory=dict)
-    ok: bool = True
-    error: str | None = None
-    permission_denied: bool = False
+    status: OutcomeStatus | None = Field(None, description="None: the call started and never finished.")
+    decision: str | None = Field(None, description="A proposal's decision in the turn: executed, rejected, failed.")
+    message: str | None = Field(None, description="Why the call gave no result (refusal, invalid, error).")
     result: dict[str, Any] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_earlier_runs(cls, data: Any) -> Any:
+        # Runs recorded before the status was kept stored three flags; read them as the status they meant.
+        if isinstance(data, dict) and ({"ok", "permission_denied", "error"} & set(data)):
+            data = dict(data)
+            ok, denied, error = data.pop("ok", True), data.pop("permission_denied", False), data.pop("error", None)
+            data["status"] = OutcomeStatus.DENIED if denied else OutcomeStatus.OK if ok else OutcomeStatus.ERROR
+            data.setdefault("message", error)
+        return data
+
+    @property
+    def ok(self) -> bool:
+        """The call answered or proposed (and a decided proposal was executed)."""
+        if self.status is None:
+            return True
+        return self.status in (OutcomeStatus.OK, OutcomeStatus.PROPOSED) and self.decision in (None, "executed")
+
+    @property
+    def permission_denied(self) -> bool:
+        return self.status is OutcomeStatus.DENIED
 
 
 class CitationRecord(_Record):

@@ -126,7 +126,7 @@ class WorkerScript:
             self._misbehave(case)
             time.sleep(self.thread_delay)
             return [
-                {"type": "routed", "domains": list(case.expect.domains), "kind": "single"},
+                {"type": "routed", "domains": list(case.expect.domains), "confidence": 1.0, "kind": "single"},
                 {"type": "final", "text": f"worker {index} pid {os.getpid()}"},
             ]
 

@@ -27,8 +27,9 @@ from tools.errors import (
     ToolNotFoundError,
     UnknownEntityError,
 )
-from tools.invoke import OutcomeStatus, ToolOutcome, invoke
+from tools.invoke import ToolOutcome, invoke
 from tools.metrics import BUILTIN_METRICS, Metric
+from tools.outcome import CallStatus, OutcomeRecord, OutcomeStatus
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
 from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
 from tools.proposals import (
@@ -54,6 +55,7 @@ __all__ = [
     "AuditLog",
     "AuditTrail",
     "BrokenPlugin",
+    "CallStatus",
     "CheckpointStore",
     "DataSource",
     "DatabaseAuditLog",
@@ -61,6 +63,7 @@ __all__ = [
     "Domain",
     "InvalidArgumentsError",
     "Metric",
+    "OutcomeRecord",
     "OutcomeStatus",
     "PeriodReading",
     "PeriodSpan",

@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from tools.audit import AuditTrail
 from tools.contract import Permission, ProposalDraft, Tool, ToolContext, ToolResult
 from tools.errors import InvalidArgumentsError, PermissionDeniedError, ToolError, UnknownEntityError
+from tools.outcome import OutcomeRecord, OutcomeStatus
 from tools.permissions import check_role
 from tools.proposals import Proposal, ProposalStore, already_pending_note
 from tools.screening import screen_result
@@ -27,15 +27,6 @@ from tools.screening import screen_result
 __all__ = ["OutcomeStatus", "ToolOutcome", "describe_validation_error", "invoke"]
 
 _log = logging.getLogger(__name__)
-
-
-class OutcomeStatus(StrEnum):
-    OK = "ok"
-    DENIED = "denied"
-    INVALID = "invalid"
-    ERROR = "error"
-    NOT_FOUND_ENTITY = "not_found_entity"
-    PROPOSED = "proposed"
 
 
 @dataclass(frozen=True)
@@ -73,6 +64,20 @@ class ToolOutcome:
         if self.suggestions:
             data["suggestions"] = list(self.suggestions)
         return data
+
+    def record(self) -> OutcomeRecord:
+        """The JSON-ready record of this outcome that travels in tool messages, events and traces."""
+        return OutcomeRecord(
+            tool=self.tool,
+            status=self.status,
+            result=self.result.model_dump(mode="json") if self.result is not None else None,
+            proposal=self.proposal,
+            message=self.message,
+            suggestions=self.suggestions,
+            withheld_sentences=self.withheld_sentences,
+            already_pending=self.already_pending,
+            internal=self.internal,
+        )
 
     def text(self) -> str:
         """What a model reads: the result as JSON, or the message."""

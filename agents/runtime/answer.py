@@ -9,6 +9,7 @@ from agents.events import Citation, FinalAnswer, ToolCallRecord, Usage
 from agents.grounding import find_ungrounded_numbers
 from agents.interpretation import mismatch_note
 from agents.runtime.replies import ungrounded_note
+from tools.outcome import OutcomeRecord
 
 __all__ = ["final_answer", "find_citations"]
 
@@ -62,7 +63,7 @@ def final_answer(
     lang: str,
     domains: list[str],
     tool_calls: list[ToolCallRecord],
-    tool_contents: list[str],
+    outcomes: Sequence[OutcomeRecord],
     usage: Usage,
     latency_ms: float,
     refused: bool = False,
@@ -76,7 +77,8 @@ def final_answer(
     "in the last 30 days") may be repeated; they are not claims about the plant.
     """
     allowed = [request, *also_allowed]
-    ungrounded = find_ungrounded_numbers(text, tool_contents, also_allowed=allowed) if text else []
+    facts = [outcome.facts() for outcome in outcomes]
+    ungrounded = find_ungrounded_numbers(text, facts, also_allowed=allowed) if text else []
     notes = [ungrounded_note(ungrounded, lang)] if ungrounded else []
     if mismatches and text:
         notes.append(mismatch_note(mismatches, lang))
@@ -89,13 +91,13 @@ def final_answer(
     ]
     proposals = [
         {
-            "proposal_id": call.result.get("proposal_id"),
+            "proposal_id": call.outcome.proposal.id,
             "tool": call.name,
-            "status": call.result.get("status"),
-            "title": call.result.get("title", ""),
+            "status": call.outcome.decision or "proposed",
+            "title": call.outcome.proposal.title,
         }
         for call in tool_calls
-        if call.result and "proposal_id" in call.result
+        if call.outcome.proposal is not None
     ]
     return FinalAnswer(
         text=shown,

@@ -18,22 +18,22 @@ from langchain_core.messages import BaseMessage, ToolMessage
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from tools.adapters.langchain import outcome_of
+from tools.outcome import OutcomeRecord
+
 __all__ = ["PROPOSAL_INTERRUPT", "ApprovalGate", "proposal_of", "resume_value"]
 
 PROPOSAL_INTERRUPT = "andon_proposal"
 
 
-def proposal_of(message: BaseMessage) -> dict[str, Any] | None:
-    """The pending proposal a tool message announces ({"proposal_id", "title", ...}), if any."""
-    if not isinstance(message, ToolMessage) or not isinstance(message.content, str):
+def proposal_of(message: BaseMessage) -> OutcomeRecord | None:
+    """The outcome of a tool message that announces a proposal still undecided, if it is one."""
+    if not isinstance(message, ToolMessage):
         return None
-    try:
-        data = json.loads(message.content)
-    except ValueError:
+    outcome = outcome_of(message)
+    if outcome.proposal is None or outcome.decided or outcome.call_status != "proposal":
         return None
-    if isinstance(data, dict) and data.get("status") == "proposed" and "proposal_id" in data:
-        return data
-    return None
+    return outcome
 
 
 def resume_value(proposal_id: int, status: str, summary: str, decided_by: str) -> dict[str, Any]:
@@ -59,32 +59,37 @@ class ApprovalGate(AgentMiddleware):  # type: ignore[type-arg]
         replaced: list[ToolMessage] = []
         for message in _turn_tool_messages(list(state["messages"])):
             pending = proposal_of(message)
-            if pending is None:
+            if pending is None or pending.proposal is None:
                 continue
             decision = interrupt(
                 {
                     "type": PROPOSAL_INTERRUPT,
-                    "proposal_id": pending["proposal_id"],
+                    "proposal_id": pending.proposal.id,
                     "tool": message.name or "",
-                    "title": pending.get("title", ""),
+                    "title": pending.proposal.title,
                     "tool_call_id": message.tool_call_id,
-                    "already_pending": bool(pending.get("already_pending")),
+                    "already_pending": pending.already_pending,
                 }
             )
-            outcome = {
-                "status": decision.get("status", "rejected"),
-                "proposal_id": pending["proposal_id"],
-                "title": pending.get("title", ""),
+            status = str(decision.get("status", "rejected"))
+            decided = pending.with_decision(
+                status, str(decision.get("summary", "")), str(decision.get("decided_by", ""))
+            )
+            told = {
+                "status": status,
+                "proposal_id": pending.proposal.id,
+                "title": pending.proposal.title,
                 "decided_by": decision.get("decided_by", ""),
                 "message": decision.get("summary", ""),
             }
             replaced.append(
                 ToolMessage(
-                    content=json.dumps(outcome, ensure_ascii=False),
+                    content=json.dumps(told, ensure_ascii=False),
+                    artifact=decided.model_dump(mode="json"),
                     tool_call_id=message.tool_call_id,
                     name=message.name,
                     id=message.id,
-                    status="success" if outcome["status"] == "executed" else "error",
+                    status="success" if status == "executed" else "error",
                 )
             )
         return {"messages": replaced} if replaced else None

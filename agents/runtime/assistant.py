@@ -351,7 +351,7 @@ class Assistant:
             lang=lang,
             domains=domains,
             tool_calls=[call for r in records for call in r.tool_calls],
-            tool_contents=[content for r in records for content in r.tool_contents],
+            outcomes=[outcome for r in records for outcome in r.outcomes],
             usage=total,
             latency_ms=(time.perf_counter() - started) * 1000,
         )
@@ -383,7 +383,8 @@ class Assistant:
             lang=lang,
             domains=[],
             tool_calls=[],
-            tool_contents=[text],  # canned replies cite no data; their own example figures are not claims
+            outcomes=[],
+            also_allowed=[text],  # canned replies cite no data; their own example figures are not claims
             usage=Usage(),
             latency_ms=(time.perf_counter() - started) * 1000,
             refused=refused,

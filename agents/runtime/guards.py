@@ -22,6 +22,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, Invali
 from langgraph.runtime import Runtime
 
 from agents.runtime.replies import step_limit_reply
+from tools.outcome import OutcomeRecord, OutcomeStatus
 
 __all__ = ["STEP_LIMIT_NAME", "TurnGuard"]
 
@@ -83,19 +84,24 @@ class TurnGuard(AgentMiddleware):  # type: ignore[type-arg]
             ]
             changes = {"tool_calls": keep, "invalid_tool_calls": [*message.invalid_tool_calls, *invalid]}
             replaced.append(message.model_copy(update=changes))
-        errors = [
-            ToolMessage(
-                content=_invalid_arguments_text(call.get("name") or "?", _arguments_text(call), reason),
-                tool_call_id=call.get("id") or "",
-                name=call.get("name") or "",
-                status="error",
-            )
-            for call, reason in unusable
-        ]
+        errors = [_invalid_call_message(call, reason) for call, reason in unusable]
         update: dict[str, Any] = {"messages": [*replaced, *errors]}
         if not keep:
             update["jump_to"] = "model"  # nothing left to run: the model reads the errors and tries again
         return update
+
+
+def _invalid_call_message(call: Any, reason: str) -> ToolMessage:
+    name = call.get("name") or ""
+    text = _invalid_arguments_text(name or "?", _arguments_text(call), reason)
+    record = OutcomeRecord(tool=name, status=OutcomeStatus.INVALID, message=text.removeprefix("invalid: "))
+    return ToolMessage(
+        content=text,
+        artifact=record.model_dump(mode="json"),
+        tool_call_id=call.get("id") or "",
+        name=name,
+        status="error",
+    )
 
 
 def _arguments_text(call: Any) -> str:

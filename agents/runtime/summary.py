@@ -64,7 +64,14 @@ def turn_json(events: Iterable[Event], lang: str = "en") -> dict[str, Any]:
     if final is not None:
         data.update(
             tool_calls=[
-                {"name": c.name, "args": c.args, "result": c.result, "status": c.status, "agent": c.agent}
+                {
+                    "name": c.name,
+                    "args": c.args,
+                    "result": c.result,
+                    "status": c.status,
+                    "outcome": c.outcome.model_dump(mode="json"),
+                    "agent": c.agent,
+                }
                 for c in final.tool_calls
             ],
             answer=final.text,

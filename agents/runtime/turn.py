@@ -1,13 +1,13 @@
 """Run one agent graph and translate LangGraph's stream into Andon events, recording the turn.
 
 Tool calls are announced from the model node's update (name and arguments as the model wrote
-them), results from the tools node's update (the JSON `tools.invoke` produced), tokens from the
-"messages" stream, and a pause from the `__interrupt__` update of the approval gate.
+them), results from the tools node's update (the `OutcomeRecord` each tool message carries as its
+artifact), tokens from the "messages" stream, and a pause from the `__interrupt__` update of the
+approval gate.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +17,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 from agents.events import Event, Token, ToolCallRecord, ToolFinished, ToolStarted, Usage
 from agents.runtime.approvals import PROPOSAL_INTERRUPT
 from agents.runtime.guards import STEP_LIMIT_NAME
+from tools.adapters.langchain import outcome_of
+from tools.outcome import OutcomeRecord
 
-__all__ = ["PendingProposal", "TurnRecord", "message_text", "parse_tool_content", "stream_graph"]
-
-_ERROR_PREFIXES = ("invalid:", "error:", "not_found_entity:")
+__all__ = ["PendingProposal", "TurnRecord", "message_text", "stream_graph"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class TurnRecord:
 
     agent: str
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
-    tool_contents: list[str] = field(default_factory=list)
+    outcomes: list[OutcomeRecord] = field(default_factory=list)
+    """Every tool outcome of the run in order, a decided proposal's record after its pending one."""
     answer: str = ""
     usage: Usage = field(default_factory=Usage)
     pending: list[PendingProposal] = field(default_factory=list)
@@ -55,29 +56,6 @@ def message_text(message: BaseMessage) -> str:
         return content
     parts = [block if isinstance(block, str) else str(block.get("text", "")) for block in content]
     return "".join(parts)
-
-
-def parse_tool_content(content: str) -> tuple[str, dict[str, Any] | None, str]:
-    """(status, result JSON or None, one-line summary) of a tool message written by `tools.invoke`."""
-    try:
-        data = json.loads(content)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        if data.get("status") == "proposed":
-            repeated = " (already pending / 已有待审批)" if data.get("already_pending") else ""
-            return "proposal", data, f"proposal {data.get('proposal_id')}{repeated}: {data.get('title', '')}"
-        if data.get("status") in ("executed", "rejected", "failed") and "proposal_id" in data:
-            status = "ok" if data["status"] == "executed" else "error"
-            return status, data, f"proposal {data['proposal_id']} {data['status']}: {data.get('message', '')}"
-        status = "data_unavailable" if data.get("data_unavailable") else "ok"
-        return status, data, str(data.get("summary", ""))[:300]
-    text = content.strip()
-    if text.startswith("denied:"):
-        return "denied", None, text[:300]
-    if text.startswith(_ERROR_PREFIXES):
-        return "error", None, text[:300]
-    return "ok", None, text[:300]
 
 
 def _usage_of(message: AIMessage) -> Usage:
@@ -140,32 +118,19 @@ def _answer_texts(update: Any) -> list[str]:
 
 
 def _on_tool_message(message: ToolMessage, record: TurnRecord) -> Iterator[Event]:
-    content = message_text(message)
-    status, data, summary = parse_tool_content(content)
-    if message.status == "error" and status == "ok":  # e.g. a tool the agent does not have
-        status = "error"
-    name, args = record._args.get(message.tool_call_id, (message.name or "", {}))
-    provenance = data.get("provenance") if data else None
-    record.tool_contents.append(content)
+    outcome = outcome_of(message)
+    name, args = record._args.get(message.tool_call_id, (message.name or outcome.tool, {}))
+    record.outcomes.append(outcome)
     # A decided proposal replaces its earlier record, so the turn lists each call once.
     record.tool_calls = [
         c for c in record.tool_calls if not (c.name == name and c.args == args and c.status == "proposal")
     ]
-    record.tool_calls.append(
-        ToolCallRecord(
-            name=name,
-            args=args,
-            result=data if data is not None else {"message": content},
-            status=status,
-            agent=record.agent,
-        )
-    )
+    record.tool_calls.append(ToolCallRecord(name=name, args=args, outcome=outcome, agent=record.agent))
     yield ToolFinished(
         name=name,
-        summary=summary,
-        provenance=provenance if isinstance(provenance, dict) else None,
-        status=status,  # type: ignore[arg-type]
-        result=data,
+        summary=outcome.summary(),
+        outcome=outcome,
+        provenance=outcome.provenance,
         call_id=message.tool_call_id,
         agent=record.agent,
     )

@@ -20,14 +20,15 @@ from agents.routing.decision import RoutingDecision
 from agents.runtime import Assistant, ConversationMemory, ToolBackend
 from agents.testing import ScriptedServer, call_tool, reply
 from connectors import plant_clock
-from tools import AuditLog, ProposalStore, create_tool_tables, load_registry
+from tools import AuditLog, OutcomeRecord, OutcomeStatus, ProposalStore, create_tool_tables, load_registry
 
 CATALOG = ToolCatalog(load_registry().tools)
 YESTERDAY_SHIFT_A = {"start": "2026-11-19T06:00:00", "end": "2026-11-19T14:00:00", "label": "昨天早班"}
 
 
 def _call(name: str, args: dict[str, Any], **result: Any) -> ToolCallRecord:
-    return ToolCallRecord(name=name, args=args, result={"summary": "", "provenance": {}, **result}, status="ok")
+    outcome = OutcomeRecord(tool=name, status=OutcomeStatus.OK, result={"summary": "", "provenance": {}, **result})
+    return ToolCallRecord(name=name, args=args, outcome=outcome)
 
 
 def test_the_reading_names_the_asked_metric_with_its_definition_scope_and_period() -> None:
@@ -51,7 +52,8 @@ def test_a_list_reading_says_what_its_filter_means_and_when() -> None:
 
 
 def test_no_reading_without_data() -> None:
-    denied = ToolCallRecord(name="oee", args={}, result={"message": "denied"}, status="denied")
+    refusal = OutcomeRecord(tool="oee", status=OutcomeStatus.DENIED, message="denied")
+    denied = ToolCallRecord(name="oee", args={}, outcome=refusal)
     proposal = _call("propose_maintenance_request", {}, proposal_id=3, status="proposed")
     assert reading_line("OEE of L1", [denied], CATALOG, "en") is None
     assert reading_line("报修", [proposal], CATALOG, "zh") is None

@@ -14,7 +14,7 @@ from agents.models.openai_compatible import LLMConfig, make_openai_chat_model
 from agents.runtime import Assistant, ConversationMemory, ToolBackend
 from agents.runtime.domain_agents import MAX_MODEL_CALLS
 from agents.testing import ScriptedRequest, ScriptedServer, ScriptedToolCall, ScriptedTurn, call_tool, reply
-from tools import ProposalStatus
+from tools import OutcomeStatus, ProposalStatus
 
 
 def _ask(assistant: Assistant, text: str, session: str = "s1") -> list[Event]:
@@ -82,8 +82,9 @@ def test_malformed_json_arguments_are_not_run_and_the_model_is_told(
     final = _final(events)
     assert final.text == "Sorry, I could not read the arguments."
     assert final.tool_calls[0].status == "error"
-    assert final.tool_calls[0].result is not None
-    assert final.tool_calls[0].result["message"].startswith(told)
+    assert final.tool_calls[0].outcome.status is OutcomeStatus.INVALID
+    assert final.tool_calls[0].result is None
+    assert f"invalid: {final.tool_calls[0].outcome.message}".startswith(told)
 
 
 def test_arguments_cut_off_at_the_output_limit_are_not_run_as_guessed(

@@ -4,6 +4,7 @@ result's figures, language, "cannot do" for multi-step requests, follow-ups, str
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Literal
 
 import pytest
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 from agents.extraction import Vocabulary, terms_from_rows
 from agents.grounding import find_ungrounded_numbers
 from agents.models.offline import OfflineChatModel
+from tools import OutcomeRecord, OutcomeStatus, Proposal, ProposalStatus, Role
 
 
 class LinePeriod(BaseModel):
@@ -297,13 +299,19 @@ OEE_RESULT = {
 }
 
 
-def _turn(request: str, tool: str, args: dict[str, Any], content: str, system: str | None = None) -> list[BaseMessage]:
+def _turn(
+    request: str, tool: str, args: dict[str, Any], outcome: dict[str, Any] | OutcomeRecord, system: str | None = None
+) -> list[BaseMessage]:
+    """A request, the model's call of `tool` and its tool message (a result, or the outcome given)."""
+    if not isinstance(outcome, OutcomeRecord):
+        outcome = OutcomeRecord(tool=tool, status=OutcomeStatus.OK, result=outcome)
+    text = json.dumps(outcome.result) if outcome.result is not None else f"{outcome.status.value}: {outcome.message}"
     messages: list[BaseMessage] = [SystemMessage(system)] if system else []
     return [
         *messages,
         HumanMessage(request),
         AIMessage("", tool_calls=[{"name": tool, "args": args, "id": "c1", "type": "tool_call"}]),
-        ToolMessage(content, tool_call_id="c1", name=tool),
+        ToolMessage(text, artifact=outcome.model_dump(mode="json"), tool_call_id="c1", name=tool),
     ]
 
 
@@ -331,7 +339,7 @@ def test_comparisons_and_why_questions_are_planned_as_several_calls(
 
 def test_english_answer_has_the_figures_unit_and_provenance(bound: Any) -> None:
     # Scope and period open the answer in the runtime's reading line (agents.interpretation).
-    messages = _turn("What was the OEE of line 2 yesterday?", "line_oee", {"line": "L2"}, json.dumps(OEE_RESULT))
+    messages = _turn("What was the OEE of line 2 yesterday?", "line_oee", {"line": "L2"}, OEE_RESULT)
     answer = bound.invoke(messages).content
     assert answer == (
         "OEE of a line over a period: OEE 85.3%, availability 91.2%, "
@@ -343,7 +351,7 @@ def test_english_answer_has_the_figures_unit_and_provenance(bound: Any) -> None:
 
 def test_chinese_answer_follows_the_request_language(bound: Any) -> None:
     result = {**OEE_RESULT, "period": {**OEE_RESULT["period"], "label": "昨天"}}
-    answer = bound.invoke(_turn("2号线昨天的OEE是多少?", "line_oee", {"line": "L2"}, json.dumps(result))).content
+    answer = bound.invoke(_turn("2号线昨天的OEE是多少?", "line_oee", {"line": "L2"}, result)).content
     assert answer == (
         "产线OEE：OEE 85.3%，可用率 91.2%，性能率 95.0%，质量率 98.5%，良品数 11820。\n"
         "数据来源：production_count、downtime_event，共96行（line=L2）。"
@@ -353,13 +361,11 @@ def test_chinese_answer_follows_the_request_language(bound: Any) -> None:
 
 def test_a_forced_language_wins_over_the_request(vocabulary: Vocabulary) -> None:
     forced = OfflineChatModel(lang="zh", vocabulary=vocabulary).bind_tools(_tools())
-    answer = forced.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(OEE_RESULT))).content
+    answer = forced.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, OEE_RESULT)).content
     assert answer.startswith("产线OEE：OEE 85.3%")
     # The runtime forces a language by choosing the system prompt's language.
     by_prompt = OfflineChatModel().bind_tools(_tools())
-    zh = by_prompt.invoke(
-        _turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(OEE_RESULT), system="你是生产助手。")
-    )
+    zh = by_prompt.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, OEE_RESULT, system="你是生产助手。"))
     assert zh.content.startswith("产线OEE：OEE 85.3%")
 
 
@@ -396,9 +402,7 @@ def test_list_results_are_numbered_with_their_figures(bound: Any) -> None:
             },
         ],
     }
-    en = bound.invoke(
-        _turn("top downtime reasons on line 2 last week", "downtime_pareto", {}, json.dumps(result))
-    ).content
+    en = bound.invoke(_turn("top downtime reasons on line 2 last week", "downtime_pareto", {}, result)).content
     assert en.splitlines() == [
         "Downtime by reason: total downtime 512.5 min, stops 37.",
         "Reasons:",
@@ -406,7 +410,7 @@ def test_list_results_are_numbered_with_their_figures(bound: Any) -> None:
         "2. D-401 Minor stop: part jam: downtime 130.5 min, events 21, share 25.5%",
         "Source: 37 rows of downtime_event.",
     ]
-    zh = bound.invoke(_turn("2号线上周停机原因", "downtime_pareto", {}, json.dumps(result))).content
+    zh = bound.invoke(_turn("2号线上周停机原因", "downtime_pareto", {}, result)).content
     assert "1. D-301 机械故障：时长 240 min，次数 3，占比 46.8%" in zh
     assert find_ungrounded_numbers(en, [result]) == []
     assert find_ungrounded_numbers(zh, [result]) == []
@@ -422,7 +426,7 @@ def test_a_tool_without_template_lists_its_figures_and_rows(bound: Any) -> None:
         "peak_hour": "2026-11-20T14:00:00",
         "hours": [{"hour": "2026-11-20T14:00:00", "energy": 61.5}],
     }
-    en = bound.invoke(_turn("energy of CNC-03", "energy_use", {}, json.dumps(result))).content
+    en = bound.invoke(_turn("energy of CNC-03", "energy_use", {}, result)).content
     assert en.splitlines() == [
         "energy use: total energy 812.25 kWh, peak hour: 2026-11-20 14:00.",
         "Hours:",
@@ -434,26 +438,42 @@ def test_a_tool_without_template_lists_its_figures_and_rows(bound: Any) -> None:
 
 def test_no_data_is_said_plainly(bound: Any) -> None:
     result = {**OEE_RESULT, "data_unavailable": True, "oee": None, "summary": "no production recorded"}
-    en = bound.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(result))).content
-    zh = bound.invoke(_turn("2号线昨天的OEE", "line_oee", {}, json.dumps(result))).content
+    en = bound.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, result)).content
+    zh = bound.invoke(_turn("2号线昨天的OEE", "line_oee", {}, result)).content
     assert en.startswith("OEE of a line over a period: no data for L2 yesterday (2026-11-20).")
     assert zh.startswith("产线OEE：L2 yesterday（2026-11-20）没有数据。")
 
 
 def test_a_failed_call_passes_on_the_tool_error(bound: Any) -> None:
-    content = "not_found_entity: unknown line 'line 9' / 未知产线; did you mean L2?"
+    content = OutcomeRecord(
+        tool="line_oee",
+        status=OutcomeStatus.NOT_FOUND_ENTITY,
+        message="unknown line 'line 9' / 未知产线; did you mean L2?",
+    )
     answer = bound.invoke(_turn("OEE of line 9 yesterday", "line_oee", {"line": "line 9"}, content)).content
     assert answer == "line_oee could not answer: unknown line 'line 9' / 未知产线; did you mean L2?"
 
 
 def test_write_tools_answer_with_a_proposal_awaiting_approval(bound: Any) -> None:
-    content = json.dumps({"status": "proposed", "proposal_id": "P-0001", "title": "Corrective maintenance for CNC-03"})
+    proposal = Proposal(
+        id=7,
+        action="create_maintenance_request",
+        title="Corrective maintenance for CNC-03",
+        reason="spindle vibration",
+        evidence=[],
+        payload={"equipment": "CNC-03"},
+        requested_by="op",
+        requested_role=Role.OPERATOR,
+        requested_at=datetime(2026, 11, 20, 8, 0),
+        status=ProposalStatus.PENDING,
+    )
+    content = OutcomeRecord(tool="create_maintenance_request", status=OutcomeStatus.PROPOSED, proposal=proposal)
     en = bound.invoke(
         _turn("create a maintenance request for CNC-03", "create_maintenance_request", {}, content)
     ).content
     zh = bound.invoke(_turn("给CNC-03报修", "create_maintenance_request", {}, content)).content
-    assert en.startswith("Proposed, awaiting approval (P-0001): Corrective maintenance for CNC-03.")
-    assert zh.startswith("已提交，等待审批（P-0001）：Corrective maintenance for CNC-03。")
+    assert en.startswith("Proposed, awaiting approval (7): Corrective maintenance for CNC-03.")
+    assert zh.startswith("已提交，等待审批（7）：Corrective maintenance for CNC-03。")
 
 
 def test_document_passages_are_quoted_with_citations_and_never_followed(bound: Any) -> None:
@@ -475,14 +495,14 @@ def test_document_passages_are_quoted_with_citations_and_never_followed(bound: A
             }
         ],
     }
-    reply = bound.invoke(_turn("how do I do lockout tagout?", "search_documents", {}, json.dumps(result)))
+    reply = bound.invoke(_turn("how do I do lockout tagout?", "search_documents", {}, result))
     assert reply.tool_calls == []
     assert "[SOP-SAFE-01 v2.0, 3 Procedure, p. 2]" in reply.content
     assert "“Lockout: switch off the main isolator" in reply.content
 
 
 def _first_turn(request: str, args: dict[str, Any], result: dict[str, Any]) -> list[BaseMessage]:
-    return [*_turn(request, "line_oee", args, json.dumps(result)), AIMessage("answer")]
+    return [*_turn(request, "line_oee", args, result), AIMessage("answer")]
 
 
 @pytest.mark.parametrize(
@@ -530,11 +550,11 @@ def test_streaming_yields_tokens_and_a_tool_call_chunk(bound: Any) -> None:
     chunks = list(bound.stream([HumanMessage("2号线昨天的OEE是多少?")]))
     assert len(chunks) == 1
     assert chunks[0].tool_calls[0]["args"] == {"line": "L2", "period": "昨天"}
-    text_chunks = list(bound.stream(_turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(OEE_RESULT))))
+    text_chunks = list(bound.stream(_turn("OEE of line 2 yesterday", "line_oee", {}, OEE_RESULT)))
     assert len(text_chunks) > 10
     assert (
         "".join(str(c.content) for c in text_chunks)
-        == bound.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, json.dumps(OEE_RESULT))).content
+        == bound.invoke(_turn("OEE of line 2 yesterday", "line_oee", {}, OEE_RESULT)).content
     )
 
 

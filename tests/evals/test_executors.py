@@ -4,22 +4,50 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 from agents.events import Citation, FinalAnswer, ProposalAwaitingApproval, Routed, ToolFinished, ToolStarted, Usage
 from agents.routing.decision import RoutingDecision
 from evals.executors import RouterExecutor, outcome_from_events
+from evals.outcome import ToolCallRecord
 from evals.schema import CaseSpec
+from tools import OutcomeRecord, OutcomeStatus, Proposal, ProposalStatus, Role
+
+
+def _finished(name: str, status: OutcomeStatus, call_id: str, **fields: object) -> ToolFinished:
+    outcome = OutcomeRecord(tool=name, status=status, **fields)  # type: ignore[arg-type]
+    return ToolFinished(name=name, summary=outcome.summary(), outcome=outcome, call_id=call_id)
+
+
+def _proposal(proposal_id: int, action: str) -> Proposal:
+    return Proposal(
+        id=proposal_id,
+        action=action,
+        title="t",
+        reason="r",
+        evidence=[],
+        payload={"equipment": "CNC-03"},
+        requested_by="op",
+        requested_role=Role.OPERATOR,
+        requested_at=datetime(2026, 11, 20, 8, 0),
+        status=ProposalStatus.PENDING,
+    )
 
 
 def test_events_become_an_outcome() -> None:
     events = [
         Routed(domains=["maintenance"], confidence=0.9, kind="single"),
         ToolStarted(name="mtbf_mttr", args={"target": "CNC-03", "period": "last 30 days"}, call_id="c1"),
-        ToolFinished(name="mtbf_mttr", summary="MTBF 625.9 h", status="ok", result={"mtbf_h": 625.9}, call_id="c1"),
+        _finished("mtbf_mttr", OutcomeStatus.OK, "c1", result={"summary": "MTBF 625.9 h", "mtbf_h": 625.9}),
         ToolStarted(
             name="propose_maintenance_request", args={"equipment": "CNC-03", "problem": "vibration"}, call_id="c2"
         ),
-        ToolFinished(name="propose_maintenance_request", summary="proposal 4", status="proposal", call_id="c2"),
+        _finished(
+            "propose_maintenance_request",
+            OutcomeStatus.PROPOSED,
+            "c2",
+            proposal=_proposal(4, "propose_maintenance_request"),
+        ),
         ProposalAwaitingApproval(
             proposal_id="4", tool="propose_maintenance_request", title="t", reason="r", payload={"equipment": "CNC-03"}
         ),
@@ -35,10 +63,11 @@ def test_events_become_an_outcome() -> None:
         events, write_tools=frozenset({"propose_maintenance_request"}), prices_per_mtok=(1.0, 4.0)
     )
     assert outcome.domains == ["maintenance"]
-    assert [(c.name, c.args, c.ok) for c in outcome.tool_calls] == [
-        ("mtbf_mttr", {"target": "CNC-03", "period": "last 30 days"}, True),
-        ("propose_maintenance_request", {"equipment": "CNC-03", "problem": "vibration"}, True),
+    assert [(c.name, c.args, c.status, c.ok) for c in outcome.tool_calls] == [
+        ("mtbf_mttr", {"target": "CNC-03", "period": "last 30 days"}, OutcomeStatus.OK, True),
+        ("propose_maintenance_request", {"equipment": "CNC-03", "problem": "vibration"}, OutcomeStatus.PROPOSED, True),
     ]
+    assert outcome.tool_calls[0].result == {"summary": "MTBF 625.9 h", "mtbf_h": 625.9}
     assert outcome.executed_writes == []  # status "proposal": it waited for approval
     assert [(p.action, p.payload, p.status) for p in outcome.proposals] == [
         ("propose_maintenance_request", {"equipment": "CNC-03"}, "awaiting_approval")
@@ -53,13 +82,51 @@ def test_events_become_an_outcome() -> None:
 def test_a_write_tool_that_ran_directly_is_an_executed_write_and_denials_are_recorded() -> None:
     events = [
         ToolStarted(name="set_setpoint", args={"value": 1}, call_id="a"),
-        ToolFinished(name="set_setpoint", summary="done", status="ok", call_id="a"),
+        _finished("set_setpoint", OutcomeStatus.OK, "a", result={"summary": "done"}),
         ToolStarted(name="purchase_orders", args={}, call_id="b"),
-        ToolFinished(name="purchase_orders", summary="not permitted", status="denied", call_id="b"),
+        _finished("purchase_orders", OutcomeStatus.DENIED, "b", message="not permitted for operator"),
+        ToolStarted(name="oee", args={"target": "L9"}, call_id="c"),
+        _finished("oee", OutcomeStatus.NOT_FOUND_ENTITY, "c", message="no line L9"),
     ]
     outcome = outcome_from_events(events, write_tools=frozenset({"set_setpoint"}))
     assert outcome.executed_writes == ["set_setpoint"]
-    assert [(c.name, c.ok, c.permission_denied) for c in outcome.tool_calls][1] == ("purchase_orders", False, True)
+    assert [(c.name, c.status, c.ok, c.permission_denied, c.message) for c in outcome.tool_calls][1:] == [
+        ("purchase_orders", OutcomeStatus.DENIED, False, True, "not permitted for operator"),
+        ("oee", OutcomeStatus.NOT_FOUND_ENTITY, False, False, "no line L9"),
+    ]
+
+
+def test_a_decided_proposal_is_ok_only_when_executed_and_recorded_traces_read_back() -> None:
+    pending = OutcomeRecord(
+        tool="propose_maintenance_request", status=OutcomeStatus.PROPOSED, proposal=_proposal(4, "x")
+    )
+    executed, rejected = (
+        pending.with_decision("executed", "done", "sup"),
+        pending.with_decision("rejected", "no", "sup"),
+    )
+    events = [
+        ToolFinished(name="x", summary="", outcome=executed, call_id="a").model_dump(mode="json"),
+        ToolFinished(name="x", summary="", outcome=rejected, call_id="b").model_dump(mode="json"),
+    ]
+    outcome = outcome_from_events(events)  # a recorded trace: JSON mappings
+    assert [(c.status, c.decision, c.ok) for c in outcome.tool_calls] == [
+        (OutcomeStatus.PROPOSED, "executed", True),
+        (OutcomeStatus.PROPOSED, "rejected", False),
+    ]
+
+
+def test_tool_calls_of_runs_recorded_with_flags_read_as_their_status() -> None:
+    old = [
+        {"name": "oee", "args": {}, "ok": True, "error": None, "permission_denied": False, "result": {"oee": 0.5}},
+        {"name": "purchase_orders", "args": {}, "ok": False, "error": "denied: no", "permission_denied": True},
+        {"name": "mtbf", "args": {}, "ok": False, "error": "error: boom", "permission_denied": False},
+    ]
+    records = [ToolCallRecord.model_validate(item) for item in old]
+    assert [(r.status, r.ok, r.permission_denied, r.message) for r in records] == [
+        (OutcomeStatus.OK, True, False, None),
+        (OutcomeStatus.DENIED, False, True, "denied: no"),
+        (OutcomeStatus.ERROR, False, False, "error: boom"),
+    ]
 
 
 def test_refused_and_out_of_scope_routes() -> None:

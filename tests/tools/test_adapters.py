@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import StructuredTool
 from sqlmodel import Session
 
 from tools import (
     AuditLog,
+    OutcomeRecord,
+    OutcomeStatus,
     Permission,
     ProposalDraft,
     ProposalStore,
@@ -25,6 +28,7 @@ from tools import (
     tool,
 )
 from tools.adapters import to_langchain_tool, to_langchain_tools
+from tools.adapters.langchain import outcome_of
 from tools.testing import context_for, memory_engine
 
 seen_users: list[str] = []
@@ -144,3 +148,43 @@ def test_roles_and_proposals_apply_through_the_adapter(session: Session, audit: 
     proposed = json.loads(as_engineer[1].invoke({"equipment": "CNC-03"}))
     assert (proposed["status"], proposed["title"]) == ("proposed", "Repair CNC-03")
     assert store.get(proposed["proposal_id"]).status.value == "pending"
+
+
+def test_a_tool_message_carries_the_typed_outcome_and_it_reads_back_from_json(
+    session: Session, audit: AuditLog
+) -> None:
+    store = ProposalStore(session.get_bind())  # type: ignore[arg-type]
+    read = to_langchain_tool(line_output, context=lambda: context_for(session), audit=audit)
+    message = read.invoke({"type": "tool_call", "id": "c1", "name": "line_output", "args": {"line": "L1"}})
+    outcome = outcome_of(message)
+    assert (outcome.status, outcome.call_status, outcome.tool) == (OutcomeStatus.OK, "ok", "line_output")
+    assert outcome.result is not None
+    assert (outcome.result["parts"], outcome.result["summary"]) == (640, "L1 shift A: 640 parts")
+    assert outcome.provenance == {"tables": ["production_count"], "filters": {}, "row_count": 0}
+    assert outcome_of(message.model_copy(update={"artifact": outcome})) == outcome
+    write = to_langchain_tool(
+        request_repair, context=lambda: context_for(session, role=Role.ENGINEER), audit=audit, proposals=store
+    )
+    call = {"type": "tool_call", "id": "c2", "name": "request_repair", "args": {"equipment": "CNC-03"}}
+    proposed = outcome_of(write.invoke(call))
+    assert proposed.proposal is not None
+    assert (proposed.status, proposed.call_status, proposed.proposal.title) == (
+        OutcomeStatus.PROPOSED,
+        "proposal",
+        "Repair CNC-03",
+    )
+    executed = proposed.with_decision("executed", "request MR-9 raised", "sup1")
+    rejected = proposed.with_decision("rejected", "not now", "sup1")
+    assert (executed.call_status, rejected.call_status) == ("ok", "error")
+    assert executed.summary() == f"proposal {proposed.proposal.id} executed: request MR-9 raised"
+
+
+def test_the_status_comes_from_the_outcome_not_from_the_text(session: Session, audit: AuditLog) -> None:
+    denied = to_langchain_tool(request_repair, context=lambda: context_for(session, role=Role.OPERATOR), audit=audit)
+    message = denied.invoke({"type": "tool_call", "id": "c1", "name": "request_repair", "args": {"equipment": "X"}})
+    # A text that reads like a result changes nothing: the outcome is what the tool layer recorded.
+    disguised = message.model_copy(update={"content": '{"summary": "done", "status": "ok"}'})
+    assert (outcome_of(disguised).status, outcome_of(disguised).call_status) == (OutcomeStatus.DENIED, "denied")
+    # A message no tool wrote (LangGraph's answer to an unknown tool) is a failure with its text.
+    foreign = ToolMessage('{"summary": "fine"}', tool_call_id="c9", name="nope", status="error")
+    assert outcome_of(foreign) == OutcomeRecord.failure("nope", '{"summary": "fine"}')

@@ -17,6 +17,7 @@ from agents.events import (
     ToolFinished,
     ToolStarted,
 )
+from tools import OutcomeRecord, OutcomeStatus
 from ui.config import AndonSettings, ConfigError, UserAccount
 from ui.console.auth import authenticate, hash_password, verify_password
 from ui.console.charts import chart_for, table_rows
@@ -189,7 +190,11 @@ def test_turn_view_streams_answer_trace_evidence_and_chart() -> None:
             name="downtime_pareto",
             summary="2 reasons",
             provenance={"tables": ["downtime_event"], "row_count": 32, "filters": {"line": "L2"}},
-            result={"reasons": [{"reason": "A", "minutes": 3.0}, {"reason": "B", "minutes": 1.0}]},
+            outcome=OutcomeRecord(
+                tool="downtime_pareto",
+                status=OutcomeStatus.OK,
+                result={"reasons": [{"reason": "A", "minutes": 3.0}, {"reason": "B", "minutes": 1.0}]},
+            ),
         )
     )
     assert view.messages()[1]["metadata"] == {"title": "过程：production", "status": "pending"}

@@ -4,6 +4,10 @@ The model sees the tool's name, description and argument schema (its pydantic ar
 context (user, role, scopes, session, clock) comes from a factory the runtime supplies at call
 time, so it is never part of what the model can see or set. Every call goes through `invoke`,
 so role checks, validation, proposals and the audit log apply exactly as for any other caller.
+
+A call's tool message carries two things: the text a model reads (`ToolOutcome.text`) and, as its
+artifact, the outcome's `OutcomeRecord` as JSON; `outcome_of` reads the record back, so the runtime,
+the offline model and grounding never parse the model's text.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 from tools.audit import AuditTrail
 from tools.contract import Tool, ToolContext
 from tools.invoke import invoke
+from tools.outcome import OutcomeRecord
 from tools.proposals import ProposalStore
 
 if TYPE_CHECKING:
     from langchain_core.tools import StructuredTool
 
-__all__ = ["ContextFactory", "to_langchain_tool", "to_langchain_tools"]
+__all__ = ["ContextFactory", "outcome_of", "to_langchain_tool", "to_langchain_tools"]
 
 #: Builds the caller's context for one call (the runtime knows the user, role and session).
 ContextFactory = Callable[[], ToolContext]
@@ -54,10 +59,12 @@ def to_langchain_tool(
     audit: AuditTrail,
     proposals: ProposalStore | None = None,
 ) -> StructuredTool:
-    """One registry tool as a LangChain StructuredTool whose result is the outcome's JSON text."""
+    """One registry tool as a LangChain StructuredTool: the outcome's text for the model, its record as artifact."""
 
-    def run(**kwargs: Any) -> str:
-        return invoke(tool, context(), kwargs, audit=audit, proposals=proposals).text()
+    def run(**kwargs: Any) -> tuple[str, dict[str, Any]]:
+        outcome = invoke(tool, context(), kwargs, audit=audit, proposals=proposals)
+        # JSON, not the model object: checkpointers store it with the conversation and read it back anywhere.
+        return outcome.text(), outcome.record().model_dump(mode="json")
 
     # A tool whose arguments are declared as a JSON schema (an external MCP server's) shows that schema.
     declared: dict[str, Any] | None = getattr(tool, "input_schema", None)
@@ -66,6 +73,7 @@ def to_langchain_tool(
         description=_model_description(tool),
         args_schema=declared if declared is not None else tool.args_model,
         func=run,
+        response_format="content_and_artifact",
         metadata={
             "domain": tool.domain,
             "permission": tool.permission.value,
@@ -85,3 +93,21 @@ def to_langchain_tools(
 ) -> list[StructuredTool]:
     """Every given tool (e.g. `registry.by_domain("quality")`) as LangChain tools."""
     return [to_langchain_tool(item, context=context, audit=audit, proposals=proposals) for item in tools]
+
+
+def outcome_of(message: Any) -> OutcomeRecord:
+    """The outcome a tool message carries. A message without one (LangGraph's answer to a tool the agent
+    does not have, the turn guard's answer to garbled arguments) is a failure with the message's text."""
+    artifact = getattr(message, "artifact", None)
+    if isinstance(artifact, OutcomeRecord):
+        return artifact
+    name = str(getattr(message, "name", None) or "")
+    if isinstance(artifact, dict):
+        return OutcomeRecord.model_validate(artifact)
+    content = getattr(message, "content", "")
+    text = (
+        content
+        if isinstance(content, str)
+        else "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
+    )
+    return OutcomeRecord.failure(name, text.strip())

@@ -87,15 +87,11 @@ _MARKS = {"ok": "✓", "data_unavailable": "✓", "proposal": "⏸"}
 
 def _print_tool_finished(event: ToolFinished) -> None:
     """One trace line per tool result; a decided proposal says what was decided and why."""
-    result = event.result or {}
-    if "proposal_id" in result and result.get("status") in ("executed", "failed", "rejected"):
-        status = str(result["status"])
+    outcome = event.outcome
+    if outcome.proposal is not None and outcome.decision is not None:
+        status = outcome.decision
         lines = decision_lines(
-            status,
-            result["proposal_id"],
-            str(result.get("title", "")),
-            by=str(result.get("decided_by", "")),
-            detail=str(result.get("message", "")),
+            status, outcome.proposal.id, outcome.proposal.title, by=outcome.decided_by, detail=outcome.message
         )
         for line in lines:
             style = "green" if status == "executed" else "yellow"

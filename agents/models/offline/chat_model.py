@@ -39,7 +39,6 @@ from agents.extraction.parameter_kinds import parameter_kind
 from agents.models.offline.answers import (
     cannot_do,
     clarify_missing,
-    parse_tool_content,
     unreadable_period,
     which_one,
 )
@@ -50,6 +49,7 @@ from agents.models.offline.planning import Planner, Step, ranges_over_things
 from agents.models.offline.tool_choice import ScoredTool, ToolIndex
 from agents.models.offline.tool_specs import ToolSpec, merge_examples, spec_from_bound, spec_to_dict, to_tool_spec
 from agents.supervisor import FINDINGS
+from tools.adapters.langchain import outcome_of
 from tools.metrics import BUILTIN_METRICS, Metric
 
 __all__ = ["OfflineChatModel", "OfflineDecision"]
@@ -404,9 +404,7 @@ class OfflineChatModel(BaseChatModel):
         periods = {}
         for message in history:
             if isinstance(message, ToolMessage):
-                kind, payload = parse_tool_content(message.content)
-                if kind == "result" and isinstance(payload, Mapping):
-                    periods[message.tool_call_id] = payload.get("period")
+                periods[message.tool_call_id] = outcome_of(message).period
         steps = []
         changed = False
         for call in calls:
@@ -442,7 +440,7 @@ class OfflineChatModel(BaseChatModel):
         for message in messages[human_index + 1 :]:
             if isinstance(message, ToolMessage):
                 name, args = calls.get(message.tool_call_id, (message.name or "tool", {}))
-                outputs.append(ToolOutput(message.name or name, args, message.content))
+                outputs.append(ToolOutput(message.name or name, args, outcome_of(message)))
         asked = list(dict.fromkeys(mention.key for mention in self.asked_metrics(request)))
         return compose_answer(plan, outputs, {spec.name: spec for spec in tools}, asked, self.metrics, lang)
 

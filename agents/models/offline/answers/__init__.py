@@ -10,7 +10,7 @@ from agents.models.offline.answers.messages import (
     unreadable_period,
     which_one,
 )
-from agents.models.offline.answers.render import parse_tool_content, render_tool_answer, tool_title
+from agents.models.offline.answers.render import read_outcome, render_tool_answer, tool_title
 
 __all__ = [
     "cannot_do",
@@ -18,10 +18,10 @@ __all__ = [
     "format_figure",
     "format_number",
     "no_data",
-    "parse_tool_content",
     "period_text",
     "proposal_submitted",
     "provenance_text",
+    "read_outcome",
     "render_tool_answer",
     "tool_failed",
     "tool_title",

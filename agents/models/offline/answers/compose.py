@@ -14,9 +14,10 @@ from typing import Any
 from agents.extraction import Language
 from agents.models.offline.answers.formatting import period_text
 from agents.models.offline.answers.labels import list_label
-from agents.models.offline.answers.render import item_line, parse_tool_content, render_tool_answer, value_text
+from agents.models.offline.answers.render import item_line, read_outcome, render_tool_answer, value_text
 from agents.models.offline.answers.templates import TEMPLATES
 from agents.models.offline.tool_specs import ToolSpec
+from tools.outcome import OutcomeRecord
 
 __all__ = ["MetricInfo", "ToolOutput", "compose_answer"]
 
@@ -44,7 +45,7 @@ class ToolOutput:
 
     name: str
     args: Mapping[str, Any]
-    content: Any
+    outcome: OutcomeRecord
 
 
 def _lead(
@@ -78,7 +79,7 @@ def compose_answer(
     parts = []
     for output in outputs:
         spec = specs.get(output.name)
-        parts.append(render_tool_answer(spec, output.name, output.content, lang, _lead(spec, asked, metrics, lang)))
+        parts.append(render_tool_answer(spec, output.name, output.outcome, lang, _lead(spec, asked, metrics, lang)))
     return "\n\n".join(parts)
 
 
@@ -96,7 +97,7 @@ def _rows_to_rank(
         return _rows_of_one_result(outputs[0], path, metric, plan.get("group"))
     found: list[tuple[str, float | None, str]] = []
     for output in outputs:
-        kind, data = parse_tool_content(output.content)
+        kind, data = read_outcome(output.outcome)
         thing = _thing_of(output.args, data if kind == "result" else {}, plan.get("group"))
         if kind != "result":
             found.append((thing, None, str(data)))
@@ -110,7 +111,7 @@ def _rows_of_one_result(
     output: ToolOutput, path: str | None, metric: str | None, group: str | None
 ) -> tuple[list[tuple[str, float | None, str]], str | None]:
     """A result that lists the compared things itself (suppliers by on-time rate, machines by scrap)."""
-    kind, data = parse_tool_content(output.content)
+    kind, data = read_outcome(output.outcome)
     if kind != "result":
         return [], path
     template = TEMPLATES.get(output.name)
@@ -183,7 +184,7 @@ def _compare(
     name = info.name(lang) if info else (("数量" if lang == "zh" else "count") if field is None else field)
     valued = [(thing, value) for thing, value, _ in rows if value is not None]
     if not valued:
-        return "\n\n".join(render_tool_answer(specs.get(o.name), o.name, o.content, lang) for o in outputs)
+        return "\n\n".join(render_tool_answer(specs.get(o.name), o.name, o.outcome, lang) for o in outputs)
     superlative = plan.get("superlative") or "best"
     higher_is_good = (info.better if info else "higher") == "higher"
     pick_max = {"max": True, "min": False, "best": higher_is_good, "worst": not higher_is_good}[superlative]
@@ -219,7 +220,7 @@ def _superlative_word(superlative: str, lang: Language) -> str:
 
 def _period_of(outputs: Sequence[ToolOutput], lang: Language) -> str:
     for output in outputs:
-        kind, data = parse_tool_content(output.content)
+        kind, data = read_outcome(output.outcome)
         if kind == "result" and isinstance(data.get("period"), Mapping):
             return period_text(data["period"], lang)
     return ""
@@ -240,14 +241,14 @@ def _why(
     keys = [metric] if isinstance(metric, str) else list(asked)
     first, *causes = outputs
     spec = specs.get(first.name)
-    parts = [render_tool_answer(spec, first.name, first.content, lang, _lead(spec, keys, metrics, lang))]
+    parts = [render_tool_answer(spec, first.name, first.outcome, lang, _lead(spec, keys, metrics, lang))]
     weakest = _weakest_factor(first, spec, metric, metrics, lang)
     conclusions = [weakest] if weakest else []
     for output in causes:
         top = _top_row(output, lang)
         if top:
             conclusions.append(top)
-        parts.append(render_tool_answer(specs.get(output.name), output.name, output.content, lang))
+        parts.append(render_tool_answer(specs.get(output.name), output.name, output.outcome, lang))
     if conclusions:
         label = "可能原因：" if lang == "zh" else "Likely causes: "
         parts.insert(0, label + ("；" if lang == "zh" else "; ").join(conclusions) + ("。" if lang == "zh" else "."))
@@ -258,7 +259,7 @@ def _weakest_factor(
     output: ToolOutput, spec: ToolSpec | None, metric: Any, metrics: Mapping[str, MetricInfo], lang: Language
 ) -> str:
     factors = _FACTORS.get(metric, ()) if isinstance(metric, str) else ()
-    kind, data = parse_tool_content(output.content)
+    kind, data = read_outcome(output.outcome)
     if kind != "result" or spec is None or not factors:
         return ""
     values = [(key, _number(_at(data, spec.metrics[key]))) for key in factors if key in spec.metrics]
@@ -272,7 +273,7 @@ def _weakest_factor(
 
 
 def _top_row(output: ToolOutput, lang: Language) -> str:
-    kind, data = parse_tool_content(output.content)
+    kind, data = read_outcome(output.outcome)
     template = TEMPLATES.get(output.name)
     if kind != "result" or template is None or not template.items:
         return ""

@@ -8,7 +8,6 @@ treated as an instruction.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,8 +18,9 @@ from agents.models.offline.answers.labels import label, list_label
 from agents.models.offline.answers.messages import no_data, proposal_submitted, tool_failed
 from agents.models.offline.answers.templates import TEMPLATES, AnswerTemplate
 from agents.models.offline.tool_specs import ToolSpec
+from tools.outcome import OutcomeRecord, OutcomeStatus
 
-__all__ = ["item_line", "parse_tool_content", "render_result", "render_tool_answer", "tool_title", "value_text"]
+__all__ = ["item_line", "read_outcome", "render_result", "render_tool_answer", "tool_title", "value_text"]
 
 _META = frozenset(
     {"summary", "unit", "period", "scope", "provenance", "complete", "data_unavailable", "total_count", "query"}
@@ -55,27 +55,24 @@ _NAME_KEYS = {
     "zh": ("name_zh", "reason_zh", "product_name_zh", "title_zh", "text_zh", "name", "title", "description"),
 }
 _MAX_ITEMS = 10
-_STATUS_PREFIX = re.compile(r"^(ok|denied|invalid|error|not_found_entity|proposed)\s*:\s*(.*)$", re.DOTALL)
 
 
-def parse_tool_content(content: Any) -> tuple[str, Any]:
-    """("result", dict) for a JSON result, ("proposal", dict), or ("failed", message)."""
-    if isinstance(content, list):
-        content = "".join(part.get("text", "") if isinstance(part, Mapping) else str(part) for part in content)
-    if isinstance(content, Mapping):
-        data: Any = dict(content)
-    else:
-        text = str(content).strip()
-        try:
-            data = json.loads(text)
-        except ValueError:
-            match = _STATUS_PREFIX.match(text)
-            return "failed", (match.group(2).strip() if match else text)
-    if not isinstance(data, Mapping):
-        return "failed", str(content)
-    if data.get("status") == "proposed":
-        return "proposal", dict(data)
-    return "result", dict(data)
+def read_outcome(outcome: OutcomeRecord) -> tuple[str, Any]:
+    """("result", dict) for a result or a decided proposal, ("proposal", dict) for a pending one, or
+    ("failed", message)."""
+    if outcome.proposal is not None:
+        data: dict[str, Any] = {"proposal_id": outcome.proposal.id, "title": outcome.proposal.title}
+        if outcome.decision is None:
+            return "proposal", data
+        return "result", {
+            "status": outcome.decision,
+            **data,
+            "decided_by": outcome.decided_by,
+            "message": outcome.message,
+        }
+    if outcome.status is OutcomeStatus.OK:
+        return "result", dict(outcome.result or {})
+    return "failed", outcome.message
 
 
 _PARENTHESES = re.compile(r"\s*[(（][^()（）]*[)）]")
@@ -324,10 +321,10 @@ def render_result(
 
 
 def render_tool_answer(
-    spec: ToolSpec | None, name: str, content: Any, lang: Language, lead: Sequence[tuple[str, str]] = ()
+    spec: ToolSpec | None, name: str, outcome: OutcomeRecord, lang: Language, lead: Sequence[tuple[str, str]] = ()
 ) -> str:
-    """The answer for one tool message: result figures, a proposal notice, or the tool's error text."""
-    kind, payload = parse_tool_content(content)
+    """The answer for one tool call: result figures, a proposal notice, or the tool's error text."""
+    kind, payload = read_outcome(outcome)
     if kind == "failed":
         return tool_failed(lang, name, str(payload))
     if kind == "proposal":
