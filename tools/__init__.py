@@ -31,7 +31,7 @@ from tools.invoke import ToolOutcome, invoke
 from tools.metrics import BUILTIN_METRICS, Metric
 from tools.outcome import CallStatus, OutcomeRecord, OutcomeStatus
 from tools.permissions import can_approve, check_role, in_scope, parse_role, require_scope
-from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry
+from tools.plugins import ENTRY_POINT_GROUP, RegisterTools, discover_plugins, load_registry, plugin_settings
 from tools.proposals import (
     Proposal,
     ProposalStatus,
@@ -98,6 +98,7 @@ __all__ = [
     "invoke",
     "load_registry",
     "parse_role",
+    "plugin_settings",
     "request_fingerprint",
     "require_scope",
     "reset_tool_tables",

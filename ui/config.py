@@ -151,6 +151,10 @@ class AndonSettings(BaseSettings):
     mcp_servers: list[McpServerSettings] = Field(
         default_factory=list, description="External MCP servers whose tools load as plugins."
     )
+    plugins: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="[plugins.NAME] sections: a tool plugin's own settings, validated by the model it declares.",
+    )
 
     @model_validator(mode="after")
     def _distinct_mcp_server_names(self) -> AndonSettings:

@@ -97,6 +97,14 @@ _MCP_EXAMPLE = """\
 """
 
 
+_PLUGINS_EXAMPLE = """\
+# A tool plugin's own settings, validated by the model the plugin declares (NAME = its entry point).
+# [plugins.historian]
+# url = "opc.tcp://historian.plant.local:4840"
+# timeout_s = 5.0
+"""
+
+
 def toml_value(value: Any) -> str:
     """One TOML value: strings, numbers, booleans, paths, lists and inline tables."""
     if isinstance(value, bool):
@@ -170,4 +178,10 @@ def render_config_file(settings: AndonSettings, base: Path) -> str:
     parts.append("\n".join(line for user in users for line in [*_table("users", user), ""]) or _USERS_EXAMPLE)
     servers: list[McpServerSettings] = settings.mcp_servers
     parts.append("\n".join(line for server in servers for line in [*_table("mcp_servers", server), ""]) or _MCP_EXAMPLE)
+    sections = [
+        line
+        for name, values in sorted(settings.plugins.items())
+        for line in [f"[plugins.{name}]", *(f"{key} = {toml_value(value)}" for key, value in values.items()), ""]
+    ]
+    parts.append("\n".join(sections) or _PLUGINS_EXAMPLE)
     return "\n".join(parts)

@@ -182,7 +182,7 @@ def load_tools(settings: AndonSettings) -> Registry:
     MCP sessions stay open for the life of the process (closed at exit); the SDK is imported only
     when `mcp_servers` are configured.
     """
-    registry = load_registry(settings.tools_allow)
+    registry = load_registry(settings.tools_allow, settings=settings.plugins)
     if settings.mcp_servers:
         from tools.mcp_client import McpSessions, add_mcp_servers
 

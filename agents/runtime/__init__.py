@@ -2,7 +2,7 @@
 
 from agents.runtime.approvals import ApprovalGate
 from agents.runtime.assistant import Assistant, ModelKind
-from agents.runtime.context import Caller, ToolBackend, current_context
+from agents.runtime.context import Caller, ToolBackend
 from agents.runtime.domain_agents import DomainAgents, QuotedToolData
 from agents.runtime.memory import ConversationMemory, SessionRecord
 from agents.runtime.memory_postgres import PostgresConversationMemory
@@ -22,7 +22,6 @@ __all__ = [
     "ToolBackend",
     "awaiting_text",
     "clarify_reply",
-    "current_context",
     "out_of_scope_reply",
     "turn_json",
 ]

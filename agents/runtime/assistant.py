@@ -33,7 +33,7 @@ from agents.routing.features import shared_embeddings
 from agents.routing.llm_router import LLMRouter
 from agents.runtime.answer import final_answer
 from agents.runtime.approvals import resume_value
-from agents.runtime.context import Caller, ToolBackend, current_context, turn_context
+from agents.runtime.context import Caller, ToolBackend, turn_context
 from agents.runtime.domain_agents import DomainAgents
 from agents.runtime.memory import ConversationMemory
 from agents.runtime.replies import clarify_reply, cut_off_note, no_answer_reply, out_of_scope_reply
@@ -243,12 +243,12 @@ class Assistant:
         with turn_context(self.backend, caller, lang) as ctx:
             if len(decision.domains) == 1:
                 thread = _thread(caller.user, session_id, decision.domains[0])
-                record = yield from self._run_domain(decision.domains[0], text, thread, lang, {"messages": None})
+                record = yield from self._run_domain(decision.domains[0], text, thread, lang, {"messages": None}, ctx)
                 yield from self._finish(
                     text, session_id, caller.user, lang, started, decision.domains, [record], record.answer, ctx=ctx
                 )
                 return
-            runners = {d: self._runner(d, _thread(caller.user, session_id, d), lang) for d in decision.domains}
+            runners = {d: self._runner(d, _thread(caller.user, session_id, d), lang, ctx) for d in decision.domains}
 
             def lead(records: list[TurnRecord]) -> str | None:
                 calls = [call for record in records for call in record.tool_calls]
@@ -268,16 +268,16 @@ class Assistant:
                 ctx=ctx,
             )
 
-    def _runner(self, domain: str, thread: str, lang: Lang) -> DomainRunner:
+    def _runner(self, domain: str, thread: str, lang: Lang, ctx: ToolContext) -> DomainRunner:
         def run(request: str, findings: Sequence[tuple[str, str]] = ()) -> Generator[Event, None, TurnRecord]:
             messages = [] if not findings else [findings_message(findings, lang)]
             messages.append({"role": "user", "content": request})
-            return (yield from self._run_domain(domain, request, thread, lang, {"messages": messages}))
+            return (yield from self._run_domain(domain, request, thread, lang, {"messages": messages}, ctx))
 
         return run
 
     def _run_domain(
-        self, domain: str, request: str, thread: str, lang: Lang, graph_input: Any
+        self, domain: str, request: str, thread: str, lang: Lang, graph_input: Any, ctx: ToolContext
     ) -> Generator[Event, None, TurnRecord]:
         spec = AGENT_SPECS[domain]
         graph = self.agents.graph(spec, lang)
@@ -287,13 +287,14 @@ class Assistant:
         # The turn guard stops the run after MAX_MODEL_CALLS model calls (about five graph steps each);
         # LangGraph's recursion limit stays above that, as a backstop only.
         config = {"configurable": {"thread_id": thread}, "recursion_limit": 8 * self.agents.max_model_calls + 8}
-        clock = current_context().clock
+        clock = ctx.clock
 
         def lead(done: TurnRecord) -> str | None:
             return reading_line(request, done.tool_calls, self.catalog, lang, clock)
 
         # The offline model writes its whole answer at once: streaming it token by token only costs thread hops.
-        yield from stream_graph(graph, graph_input, config, record, lead, live_tokens=self.model_kind != "offline")
+        live = self.model_kind != "offline"
+        yield from stream_graph(graph, graph_input, config, record, lead, live_tokens=live, context=ctx)
         return record
 
     def _finish(
@@ -438,7 +439,7 @@ class Assistant:
             value = resume_value(pid, proposal.status.value, summary, proposal.decided_by or "")
             graph_input: Command[Any] = Command(resume=value)
             thread = session.paused_thread or _thread(session.owner, session_id, session.paused_domain)
-            record = yield from self._run_domain(session.paused_domain, "", thread, lang, graph_input)
+            record = yield from self._run_domain(session.paused_domain, "", thread, lang, graph_input, ctx)
             yield from self._finish(
                 "", session_id, session.owner, lang, started, session.domains, [record], record.answer
             )

@@ -1,15 +1,15 @@
 """Who is asking and what the tools run against, for one turn.
 
-The domain agents' LangChain tools are built once; each call asks `current_context()` for the
-caller's `ToolContext`, which the assistant sets for the duration of a turn. LangGraph copies
-context variables into the threads that run tools, so concurrent turns never see each other's caller.
+The domain agents' LangChain tools are built once; the assistant opens the caller's `ToolContext`
+for a turn (`turn_context`) and streams each agent graph with it as LangChain's runtime context,
+so every tool call of that run, and only of that run, acts for that caller: concurrent turns never
+see each other's caller, and nothing is kept in a global.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -19,9 +19,7 @@ from sqlmodel import Session
 
 from tools import AuditTrail, DocumentSearch, ProposalStore, Registry, Role, ToolContext, parse_role
 
-__all__ = ["Caller", "ToolBackend", "current_context", "turn_context"]
-
-_CURRENT: ContextVar[ToolContext | None] = ContextVar("andon_tool_context", default=None)
+__all__ = ["Caller", "ToolBackend", "turn_context"]
 
 
 @dataclass(frozen=True)
@@ -50,17 +48,9 @@ class ToolBackend:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def current_context() -> ToolContext:
-    """The caller's context of the running turn; a tool called outside a turn is a programming error."""
-    ctx = _CURRENT.get()
-    if ctx is None:
-        raise RuntimeError("a tool was called outside an assistant turn")
-    return ctx
-
-
 @contextmanager
 def turn_context(backend: ToolBackend, caller: Caller, lang: Literal["en", "zh"]) -> Iterator[ToolContext]:
-    """Open a database session for one turn and make the caller's context current."""
+    """Open a database session for one turn and the caller's context over it."""
     with Session(backend.engine) as session:
         ctx = ToolContext(
             user=caller.user,
@@ -72,8 +62,4 @@ def turn_context(backend: ToolBackend, caller: Caller, lang: Literal["en", "zh"]
             documents=backend.documents,
             extras=dict(backend.extras),
         )
-        token = _CURRENT.set(ctx)
-        try:
-            yield ctx
-        finally:
-            _CURRENT.reset(token)
+        yield ctx

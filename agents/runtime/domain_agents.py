@@ -13,10 +13,11 @@ from langchain_core.messages import ToolMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from agents.runtime.approvals import ApprovalGate
-from agents.runtime.context import ToolBackend, current_context
+from agents.runtime.context import ToolBackend
 from agents.runtime.guards import TurnGuard
 from agents.runtime.turn import message_text
 from agents.specs import AgentSpec
+from tools import ToolContext
 from tools.adapters.langchain import to_langchain_tools
 
 __all__ = ["MAX_MODEL_CALLS", "DomainAgents", "QuotedToolData"]
@@ -76,9 +77,8 @@ class DomainAgents:
 
     def _build(self, spec: AgentSpec, lang: str) -> Any:
         registry_tools = [t for domain in spec.tool_domains for t in self.backend.registry.by_domain(domain)]
-        tools = to_langchain_tools(
-            registry_tools, context=current_context, audit=self.backend.audit, proposals=self.backend.proposals
-        )
+        # Each call's caller comes from the run's runtime context (`stream_graph(..., context=ctx)`).
+        tools = to_langchain_tools(registry_tools, audit=self.backend.audit, proposals=self.backend.proposals)
         # The approval gate runs first: a fresh proposal pauses the run even when the step limit is reached.
         middleware: list[AgentMiddleware[Any, Any, Any]] = [ApprovalGate(), TurnGuard(lang, self.max_model_calls)]
         if self.quote_tool_data:
@@ -90,4 +90,5 @@ class DomainAgents:
             middleware=middleware,
             checkpointer=self.checkpointer,
             name=spec.name,
+            context_schema=ToolContext,
         )

@@ -147,8 +147,11 @@ def stream_graph(
     lead: Lead | None = None,
     *,
     live_tokens: bool = True,
+    context: Any = None,
 ) -> Iterator[Event]:
     """Run `graph` on `graph_input`, yielding events and filling `record`.
+
+    `context` is the run's LangChain runtime context: the caller's `ToolContext`, which the tools act for.
 
     `lead` writes the line that opens the answer once the tools have answered (the reading of the figures);
     it is streamed before the model's first answer token and put in front of `record.answer`.
@@ -172,7 +175,7 @@ def stream_graph(
         yield Token(text=text, agent=record.agent)
 
     modes = ["messages", "updates"] if live_tokens else ["updates"]
-    for mode, data in graph.stream(graph_input, config, stream_mode=modes, durability="exit"):
+    for mode, data in graph.stream(graph_input, config, stream_mode=modes, durability="exit", context=context):
         if mode == "messages":
             chunk, metadata = data
             if metadata.get("langgraph_node") == "model" and isinstance(chunk, AIMessageChunk | AIMessage):

@@ -116,8 +116,9 @@ def _graph_events(offline: Assistant, request: str, thread: str, *, live_tokens:
     record = TurnRecord(agent="production")
     config = {"configurable": {"thread_id": thread}}
     graph_input = {"messages": [{"role": "user", "content": request}]}
-    with turn_context(offline.backend, Caller.of("ann", "operator", frozenset()), "en"):
-        run = stream_graph(graph, graph_input, config, record, lambda done: "Reading: L2", live_tokens=live_tokens)
+    with turn_context(offline.backend, Caller.of("ann", "operator", frozenset()), "en") as ctx:
+        lead = lambda done: "Reading: L2"  # noqa: E731
+        run = stream_graph(graph, graph_input, config, record, lead, live_tokens=live_tokens, context=ctx)
         events = list(run)
     return events, record.answer
 
@@ -153,3 +154,18 @@ def test_an_inline_graph_run_gives_the_events_of_a_streamed_one(offline: Assista
     assert len(token_text(inline)) == 2  # the reading line, then the whole answer
     assert len(token_text(streamed)) > 2  # the model's pieces, one by one
     assert [type(e).__name__ for e in inline].index("Token") > 1  # tokens follow the tool's result
+
+
+def test_a_graph_run_without_the_callers_context_runs_no_tool(offline: Assistant) -> None:
+    # The caller reaches the tools only as the run's runtime context: a run without one acts for nobody.
+    from agents.runtime.turn import TurnRecord, stream_graph
+    from agents.specs import AGENT_SPECS
+
+    graph = offline.agents.graph(AGENT_SPECS["production"], "en")
+    record = TurnRecord(agent="production")
+    config = {"configurable": {"thread_id": "t-nobody"}}
+    graph_input = {"messages": [{"role": "user", "content": "What was the OEE of L2 yesterday?"}]}
+    with pytest.raises(RuntimeError, match="line_oee was called outside a run that carries its caller's ToolContext"):
+        list(stream_graph(graph, graph_input, config, record, live_tokens=False))
+    assert record.outcomes == []
+    assert not [entry for entry in offline.backend.audit.entries() if entry.tool == "line_oee"]

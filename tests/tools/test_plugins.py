@@ -266,3 +266,70 @@ def test_the_example_plugin_passes_its_own_conformance_tests(plugin_env: Path) -
     )
     assert out.returncode == 0, out.stdout[-2000:]
     assert "9 passed" in out.stdout
+
+
+_SETTINGS_MODULE = '''
+from pydantic import BaseModel, ConfigDict
+
+from tools import Provenance, ToolContext, ToolResult, plugin_settings, tool
+
+
+class HistorianSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str
+    timeout_s: float = 5.0
+
+
+class Reading(ToolResult):
+    url: str
+    timeout_s: float
+
+
+@plugin_settings(HistorianSettings)
+def register_tools(register, settings):
+    @tool(domain="equipment", description_zh="历史数据", examples=["historian reading", "历史数据读数"])
+    def historian_reading(ctx: ToolContext) -> Reading:
+        """Where the historian is read from."""
+        return Reading(summary="ok", provenance=Provenance(tables=[]), url=settings.url, timeout_s=settings.timeout_s)
+
+    register(historian_reading)
+'''
+
+
+def test_a_plugin_gets_its_own_settings_section_validated_by_its_model(plugin_dir: Path) -> None:
+    from sqlmodel import Session
+
+    from tools.testing import context_for, memory_engine
+
+    _write(plugin_dir, "plug_hist", _SETTINGS_MODULE)
+    settings = {"historian": {"url": "opc.tcp://hist:4840", "timeout_s": 2.5}}
+    registry = load_registry(plugins=[_entry("historian", "plug_hist")], settings=settings)
+    assert registry.broken == []
+    with Session(memory_engine()) as session:
+        result = registry.get("historian_reading").call(
+            context_for(session), registry.get("historian_reading").validate_args({})
+        )
+    assert (result.url, result.timeout_s) == ("opc.tcp://hist:4840", 2.5)
+
+
+def test_bad_or_stray_plugin_settings_are_one_line_reasons_and_other_plugins_load(plugin_dir: Path) -> None:
+    _write(plugin_dir, "plug_hist", _SETTINGS_MODULE)
+    _write(plugin_dir, "plug_a", _TOOL_MODULE.format(domain="equipment", name="vibration_peaks"))
+    entries = [_entry("historian", "plug_hist"), _entry("a", "plug_a")]
+    missing = load_registry(plugins=entries)
+    assert [(b.name, b.error) for b in missing.broken] == [
+        ("historian", "invalid settings [plugins.historian] url: Field required")
+    ]
+    assert [t.name for t in missing] == ["vibration_peaks"]
+    wrong = load_registry(
+        plugins=entries, settings={"historian": {"url": "x", "timeout_s": "soon"}, "a": {"k": 1}, "ghost": {}}
+    )
+    assert [(b.name, b.error) for b in wrong.broken] == [
+        (
+            "historian",
+            "invalid settings [plugins.historian] timeout_s: Input should be a valid number, "
+            "unable to parse string as a number",
+        ),
+        ("a", "ValueError: [plugins.a] is set, but the plugin takes no settings"),
+        ("ghost", "[plugins.ghost] configures no installed plugin"),
+    ]

@@ -126,3 +126,15 @@ def test_openai_key_alone_configures_nothing(tmp_path: Path, monkeypatch: pytest
     assert settings.llm_base_url is None
     assert settings.llm_api_key is None
     assert settings.llm_configured is False
+
+
+def test_plugin_sections_of_andon_toml_are_read_per_plugin(tmp_path: Path) -> None:
+    (tmp_path / "andon.toml").write_text(
+        '[plugins.historian]\nurl = "opc.tcp://hist:4840"\ntimeout_s = 2.5\n\n[plugins.energy_meter]\nsite = "S1"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(tmp_path)
+    assert settings.plugins == {
+        "historian": {"url": "opc.tcp://hist:4840", "timeout_s": 2.5},
+        "energy_meter": {"site": "S1"},
+    }

@@ -1,8 +1,10 @@
 """Registry tools as LangChain `StructuredTool`s.
 
 The model sees the tool's name, description and argument schema (its pydantic args model); the
-context (user, role, scopes, session, clock) comes from a factory the runtime supplies at call
-time, so it is never part of what the model can see or set. Every call goes through `invoke`,
+caller's context (user, role, scopes, session, clock) is never part of what the model can see or
+set. It comes from the LangChain runtime of the run (an agent graph streamed with
+`context=ToolContext`, which LangGraph hands to the tool node as `ToolRuntime.context`), or from a
+factory given when the tool is used outside a graph. Every call goes through `invoke`,
 so role checks, validation, proposals and the audit log apply exactly as for any other caller.
 
 A call's tool message carries two things: the text a model reads (`ToolOutcome.text`) and, as its
@@ -44,6 +46,15 @@ def _structured_tool_class() -> type[StructuredTool]:
                 return tool_input
             return super()._parse_input(tool_input, tool_call_id)
 
+        # LangChain calls a tool whose schema has no fields with no arguments at all, which would drop the
+        # injected runtime (and hide arguments a model should not have sent): a dict is passed on as it is.
+        def _to_args_and_kwargs(
+            self, tool_input: str | dict[str, Any], tool_call_id: str | None
+        ) -> tuple[tuple[str, ...], dict[str, Any]]:
+            if isinstance(tool_input, dict):
+                return (), dict(tool_input)
+            return super()._to_args_and_kwargs(tool_input, tool_call_id)
+
     return AndonStructuredTool
 
 
@@ -55,14 +66,18 @@ def _model_description(tool: Tool) -> str:
 def to_langchain_tool(
     tool: Tool,
     *,
-    context: ContextFactory,
     audit: AuditTrail,
     proposals: ProposalStore | None = None,
+    context: ContextFactory | None = None,
 ) -> StructuredTool:
-    """One registry tool as a LangChain StructuredTool: the outcome's text for the model, its record as artifact."""
+    """One registry tool as a LangChain StructuredTool: the outcome's text for the model, its record as artifact.
 
-    def run(**kwargs: Any) -> tuple[str, dict[str, Any]]:
-        outcome = invoke(tool, context(), kwargs, audit=audit, proposals=proposals)
+    Without `context`, each call takes the caller's context from the run's LangChain runtime."""
+
+    # LangGraph's tool node injects a parameter named `runtime` (a model cannot set it: the node overwrites it).
+    def run(runtime: Any = None, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+        ctx = context() if context is not None else _runtime_context(runtime, tool.name)
+        outcome = invoke(tool, ctx, kwargs, audit=audit, proposals=proposals)
         # JSON, not the model object: checkpointers store it with the conversation and read it back anywhere.
         return outcome.text(), outcome.record().model_dump(mode="json")
 
@@ -87,12 +102,19 @@ def to_langchain_tool(
 def to_langchain_tools(
     tools: Iterable[Tool],
     *,
-    context: ContextFactory,
     audit: AuditTrail,
     proposals: ProposalStore | None = None,
+    context: ContextFactory | None = None,
 ) -> list[StructuredTool]:
     """Every given tool (e.g. `registry.by_domain("quality")`) as LangChain tools."""
     return [to_langchain_tool(item, context=context, audit=audit, proposals=proposals) for item in tools]
+
+
+def _runtime_context(runtime: Any, name: str) -> ToolContext:
+    found = getattr(runtime, "context", None)
+    if not isinstance(found, ToolContext):
+        raise RuntimeError(f"{name} was called outside a run that carries its caller's ToolContext")
+    return found
 
 
 def outcome_of(message: Any) -> OutcomeRecord:

@@ -47,7 +47,7 @@ def _tool_examples(config: AndonSettings) -> list[tuple[str, str, float]]:
     from agents.routing import examples_from_tools
     from tools.plugins import load_registry
 
-    return examples_from_tools(load_registry(config.tools_allow).tools)
+    return examples_from_tools(load_registry(config.tools_allow, settings=config.plugins).tools)
 
 
 def build_router(config: AndonSettings, tier: Tier = Tier.AUTO) -> Router:
