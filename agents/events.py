@@ -45,22 +45,10 @@ class Routed(_Event):
     )
 
 
-class ToolStarted(_Event):
-    type: Literal["tool_started"] = "tool_started"
-    name: str
-    args: dict[str, Any]
-    call_id: str = ""
-    agent: str = ""
+class _CallOutcome(_Event):
+    """An event or record of one tool call: its status and result are read from its typed outcome."""
 
-
-class ToolFinished(_Event):
-    type: Literal["tool_finished"] = "tool_finished"
-    name: str
-    summary: str
     outcome: OutcomeRecord = Field(description="What the call produced: status, result, proposal, or why not.")
-    provenance: dict[str, Any] | None = None
-    call_id: str = ""
-    agent: str = ""
 
     @property
     def status(self) -> CallStatus:
@@ -70,6 +58,23 @@ class ToolFinished(_Event):
     def result(self) -> dict[str, Any] | None:
         """The tool's result as JSON, when it answered."""
         return self.outcome.result if self.outcome.answered else None
+
+
+class ToolStarted(_Event):
+    type: Literal["tool_started"] = "tool_started"
+    name: str
+    args: dict[str, Any]
+    call_id: str = ""
+    agent: str = ""
+
+
+class ToolFinished(_CallOutcome):
+    type: Literal["tool_finished"] = "tool_finished"
+    name: str
+    summary: str
+    provenance: dict[str, Any] | None = None
+    call_id: str = ""
+    agent: str = ""
 
 
 class Token(_Event):
@@ -106,22 +111,12 @@ class Citation(_Event):
     chunk_id: str = ""
 
 
-class ToolCallRecord(_Event):
+class ToolCallRecord(_CallOutcome):
     """One call of the turn: the arguments as the model wrote them and the call's typed outcome."""
 
     name: str
     args: dict[str, Any]
-    outcome: OutcomeRecord
     agent: str = ""
-
-    @property
-    def status(self) -> CallStatus:
-        return self.outcome.call_status
-
-    @property
-    def result(self) -> dict[str, Any] | None:
-        """The tool's result as JSON, when it answered."""
-        return self.outcome.result if self.outcome.answered else None
 
 
 class Usage(_Event):

@@ -62,11 +62,6 @@ class OutcomeRecord(BaseModel):
         return self.status is OutcomeStatus.OK and self.result is not None
 
     @property
-    def decided(self) -> bool:
-        """The proposal of this call was decided by a person after the call."""
-        return self.decision is not None
-
-    @property
     def call_status(self) -> CallStatus:
         if self.status is OutcomeStatus.PROPOSED:
             if self.decision is not None:

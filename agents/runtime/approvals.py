@@ -31,7 +31,7 @@ def proposal_of(message: BaseMessage) -> OutcomeRecord | None:
     if not isinstance(message, ToolMessage):
         return None
     outcome = outcome_of(message)
-    if outcome.proposal is None or outcome.decided or outcome.call_status != "proposal":
+    if outcome.proposal is None or outcome.call_status != "proposal":
         return None
     return outcome
 

@@ -4,7 +4,6 @@ result's figures, language, "cannot do" for multi-step requests, follow-ups, str
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, Literal
 
 import pytest
@@ -15,7 +14,8 @@ from pydantic import BaseModel, Field
 from agents.extraction import Vocabulary, terms_from_rows
 from agents.grounding import find_ungrounded_numbers
 from agents.models.offline import OfflineChatModel
-from tools import OutcomeRecord, OutcomeStatus, Proposal, ProposalStatus, Role
+from tools import OutcomeRecord, OutcomeStatus
+from tools.testing import pending_proposal
 
 
 class LinePeriod(BaseModel):
@@ -455,18 +455,7 @@ def test_a_failed_call_passes_on_the_tool_error(bound: Any) -> None:
 
 
 def test_write_tools_answer_with_a_proposal_awaiting_approval(bound: Any) -> None:
-    proposal = Proposal(
-        id=7,
-        action="create_maintenance_request",
-        title="Corrective maintenance for CNC-03",
-        reason="spindle vibration",
-        evidence=[],
-        payload={"equipment": "CNC-03"},
-        requested_by="op",
-        requested_role=Role.OPERATOR,
-        requested_at=datetime(2026, 11, 20, 8, 0),
-        status=ProposalStatus.PENDING,
-    )
+    proposal = pending_proposal(7, "create_maintenance_request", title="Corrective maintenance for CNC-03")
     content = OutcomeRecord(tool="create_maintenance_request", status=OutcomeStatus.PROPOSED, proposal=proposal)
     en = bound.invoke(
         _turn("create a maintenance request for CNC-03", "create_maintenance_request", {}, content)

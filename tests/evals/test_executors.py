@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import datetime
 
 from agents.events import Citation, FinalAnswer, ProposalAwaitingApproval, Routed, ToolFinished, ToolStarted, Usage
 from agents.routing.decision import RoutingDecision
 from evals.executors import RouterExecutor, outcome_from_events
 from evals.outcome import ToolCallRecord
 from evals.schema import CaseSpec
-from tools import OutcomeRecord, OutcomeStatus, Proposal, ProposalStatus, Role
+from tools import OutcomeRecord, OutcomeStatus, Proposal
+from tools.testing import pending_proposal
 
 
 def _finished(name: str, status: OutcomeStatus, call_id: str, **fields: object) -> ToolFinished:
@@ -20,18 +20,7 @@ def _finished(name: str, status: OutcomeStatus, call_id: str, **fields: object) 
 
 
 def _proposal(proposal_id: int, action: str) -> Proposal:
-    return Proposal(
-        id=proposal_id,
-        action=action,
-        title="t",
-        reason="r",
-        evidence=[],
-        payload={"equipment": "CNC-03"},
-        requested_by="op",
-        requested_role=Role.OPERATOR,
-        requested_at=datetime(2026, 11, 20, 8, 0),
-        status=ProposalStatus.PENDING,
-    )
+    return pending_proposal(proposal_id, action, payload={"equipment": "CNC-03"})
 
 
 def test_events_become_an_outcome() -> None:

@@ -26,7 +26,7 @@ from tools.testing.checks import (
     check_write_executor,
     sample_arguments,
 )
-from tools.testing.context import context_for, memory_engine
+from tools.testing.context import context_for, memory_engine, pending_proposal
 from tools.testing.suite import ToolConformance
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "check_write_executor",
     "context_for",
     "memory_engine",
+    "pending_proposal",
     "sample_arguments",
 ]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from tools.contract import Role, ToolContext
+from tools.proposals import Proposal, ProposalStatus
 
 __all__ = ["context_for", "memory_engine"]
 
@@ -29,3 +31,26 @@ def context_for(
 ) -> ToolContext:
     """A tool context for tests: admin on the whole plant unless told otherwise."""
     return ToolContext(user=user, role=role, session=session, clock=clock, scopes=frozenset(scopes))
+
+
+def pending_proposal(
+    proposal_id: int,
+    action: str,
+    *,
+    title: str = "t",
+    payload: dict[str, Any] | None = None,
+    requested_by: str = "op",
+) -> Proposal:
+    """A pending proposal's snapshot, as the store would return it, for tests of what reads proposals."""
+    return Proposal(
+        id=proposal_id,
+        action=action,
+        title=title,
+        reason="r",
+        evidence=[],
+        payload=dict(payload or {}),
+        requested_by=requested_by,
+        requested_role=Role.OPERATOR,
+        requested_at=datetime(2026, 11, 20, 8, 0),
+        status=ProposalStatus.PENDING,
+    )
